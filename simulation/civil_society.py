@@ -1,0 +1,245 @@
+"""Civil society of one year (DESIGN 3.3, step 4).
+
+Citizens start or stop volunteering, associations organise them, online communities gather
+members, enterprises grow or close.
+
+Volunteering is a citizen role stored in columns: ``volunteer`` (0 no, 1 outside the welfare
+areas, 2 in the social/welfare area), ``vol_org`` (id of the association organising a social
+volunteer, -1 none) and ``ask_u`` (a persistent uniform: the citizen would volunteer if asked
+when ``ask_u < would_if_asked``). The propensity to volunteer by age reproduces the reported
+shares in a steady state: with drop-out ``d``, a non-volunteer of an age with share ``P`` starts
+with probability ``d P / (1 - P)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from simulation.agents.civil_society import Association, Enterprise, OnlineCommunity
+from simulation.needs import AREAS
+from simulation.projection import BASE_YEAR
+from simulation.rates import N_AGES
+from simulation.strategy_parameters import actor_parameters, volunteering_parameters
+
+__all__ = ["CivilSociety", "VolunteerStats", "volunteer_share_by_age"]
+
+
+def volunteer_share_by_age() -> np.ndarray:
+    """Share of residents who volunteer, by single age (0 below 16)."""
+    p = volunteering_parameters()
+    out = np.zeros(N_AGES)
+    out[16:30] = p["share_16_29"]
+    out[30:50] = p["share_30_49"]
+    out[50:70] = p["share_50_69"]
+    out[70:] = p["share_70p"]
+    return out
+
+
+@dataclass
+class VolunteerStats:
+    """One year's volunteering by municipality (real persons and hours)."""
+
+    volunteers: np.ndarray
+    social_volunteers: np.ndarray
+    social_hours: np.ndarray
+    recruited: np.ndarray
+    stopped_social: np.ndarray
+    online_hours: float
+
+
+class CivilSociety:
+    """The civil-society mechanism and its actors.
+
+    Args:
+        model: the welfare model (citizens, municipalities, random streams).
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.vp = volunteering_parameters()
+        self.ap = actor_parameters()
+        self.share = volunteer_share_by_age()
+        self.hours = self.vp["hours_per_month"] * 12.0
+        adults = self.share > 0
+        self.social_given_volunteer = self.vp["social_share_of_adults"] / float(
+            np.average(self.share[adults])
+        )
+        rng = model.streams["civil_society"]
+        self._create_actors(rng)
+        self._init_citizens(rng)
+
+    # --- set-up ---------------------------------------------------------------------------
+    def _create_actors(self, rng: np.random.Generator) -> None:
+        m = self.model
+        pop = m.base_population_by_municipality
+        per10k = pop / 10_000.0
+        n_assoc = np.maximum(np.rint(per10k * self.ap["associations_per_10000"]), 1).astype(int)
+        n_firms = np.rint(per10k * self.ap["ordinary_firms_per_10000"]).astype(int)
+        se_total = self.ap["social_enterprises_total"]
+        se_expected = se_total * pop / pop.sum()
+        n_se = np.floor(se_expected).astype(int)
+        rest = int(round(se_total - n_se.sum()))
+        n_se[np.argsort(-(se_expected - n_se), kind="stable")[:rest]] += 1
+        se_jobs = self.ap["social_enterprise_fte"] * self.ap["marginalised_share_of_jobs"]
+        self.associations_by_mun: dict[int, list[Association]] = {}
+        self.enterprises_by_mun: dict[int, list[Enterprise]] = {}
+        for i in np.flatnonzero(m.simulated):
+            assoc = []
+            for _ in range(n_assoc[i]):
+                k = 1 + int(rng.random() < 0.5)
+                areas = tuple(sorted(rng.choice(len(AREAS), size=k, replace=False)))
+                assoc.append(Association(m, int(i), tuple(AREAS[a] for a in areas)))
+            self.associations_by_mun[int(i)] = assoc
+            ents = [Enterprise(m, "social_enterprise", int(i), se_jobs) for _ in range(n_se[i])]
+            ents += [
+                Enterprise(m, "firm", int(i), self.ap["ordinary_firm_jobs"])
+                for _ in range(n_firms[i])
+            ]
+            self.enterprises_by_mun[int(i)] = ents
+        adults = m.base_population_by_municipality.sum() * 0.8
+        members = adults * self.ap["online_members_share"] / max(self.ap["online_communities"], 1)
+        online_areas = ("health", "mental_health", "elderly_care")
+        self.online = [
+            OnlineCommunity(
+                m, members, members * self.ap["online_hours_per_year"], (online_areas[k % 3],)
+            )
+            for k in range(int(self.ap["online_communities"]))
+        ]
+
+    def _init_citizens(self, rng: np.random.Generator) -> None:
+        c = self.model.citizens
+        n = len(c)
+        c.add_column("volunteer", np.int8, 0)
+        c.add_column("vol_org", np.int32, -1)
+        c.add_column("ask_u", np.float32, -1.0)
+        u = rng.random((3, n))
+        vol = u[0] < self.share[c.age]
+        social = vol & (u[1] < self.social_given_volunteer)
+        c.volunteer[vol] = 1
+        c.volunteer[social] = 2
+        c.ask_u[:] = u[2]
+        self._assign_org(np.flatnonzero(social), rng)
+
+    def _assign_org(self, rows: np.ndarray, rng: np.random.Generator) -> None:
+        """Give social volunteers an association of their municipality (-1 if it has none)."""
+        c = self.model.citizens
+        if not len(rows):
+            return
+        mun = c.municipality[rows]
+        u = rng.random(len(rows))
+        org = np.full(len(rows), -1, dtype=np.int32)
+        for i in np.unique(mun):
+            assoc = self.associations_by_mun.get(int(i), [])
+            if assoc:
+                sel = mun == i
+                ids = np.array([a.unique_id for a in assoc], dtype=np.int32)
+                org[sel] = ids[(u[sel] * len(ids)).astype(int)]
+        c.vol_org[rows] = org
+
+    # --- the year -------------------------------------------------------------------------
+    def step(
+        self, year: int, mapping: np.ndarray, facilitation: np.ndarray, rng: np.random.Generator
+    ) -> VolunteerStats:
+        """Volunteering and enterprise life for one year.
+
+        Args:
+            year: calendar year.
+            mapping: potential_mapping by municipality (the units' highest value).
+            facilitation: coordinators per 10,000 inhabitants by municipality (mean over units).
+            rng: the civil-society random stream.
+        """
+        m = self.model
+        c = m.citizens
+        n = len(c)
+        n_mun = m.n_municipalities
+        w = c.weight
+        u = rng.random((5, n), dtype=np.float32)
+        new = c.ask_u < 0
+        c.ask_u[new] = u[4][new]
+
+        age = c.age
+        mun = c.municipality
+        trend = (1.0 + float(m.parameters["volunteering_trend"])) ** (year - BASE_YEAR)
+        d = self.vp["dropout"]
+        retention = np.minimum(self.vp["facilitation_retention"] * facilitation, 0.5)
+        drop = np.where(c.volunteer == 2, d * (1.0 - retention[mun]), d)
+        stops = (c.volunteer > 0) & (u[0] < drop)
+        stopped_social = np.bincount(mun[stops & (c.volunteer == 2)], minlength=n_mun) * w
+        c.volunteer[stops] = 0
+        c.vol_org[stops] = -1
+
+        share = np.minimum(self.share * trend, 0.95)
+        start_p = d * share / (1.0 - share)
+        idle = (c.volunteer == 0) & ~stops
+        starts = idle & (u[1] < start_p[age])
+        social_start = starts & (u[2] < self.social_given_volunteer)
+        c.volunteer[starts] = 1
+        c.volunteer[social_start] = 2
+
+        pool = idle & ~starts & (age >= 16) & (c.ask_u < self.vp["would_if_asked"])
+        asked = pool & (u[3] < self.vp["ask_rate"] * mapping[mun])
+        c.volunteer[asked] = 2
+        recruited = np.bincount(mun[asked], minlength=n_mun) * w
+
+        moved = (c.volunteer == 2) & (c.vol_org >= 0)
+        if moved.any():
+            org_mun = self._org_municipality()
+            moved &= org_mun.get_many(c.vol_org) != mun
+        self._assign_org(np.flatnonzero(social_start | asked | moved), rng)
+
+        self._enterprise_year(rng)
+        online_hours = float(sum(o.hours for o in self.online))
+        social = c.volunteer == 2
+        return VolunteerStats(
+            volunteers=np.bincount(mun[c.volunteer > 0], minlength=n_mun) * w,
+            social_volunteers=np.bincount(mun[social], minlength=n_mun) * w,
+            social_hours=np.bincount(mun[social], minlength=n_mun) * w * self.hours,
+            recruited=recruited,
+            stopped_social=stopped_social,
+            online_hours=online_hours,
+        )
+
+    def _org_municipality(self) -> _Lookup:
+        table = {a.unique_id: i for i, assoc in self.associations_by_mun.items() for a in assoc}
+        return _Lookup(table)
+
+    def _enterprise_year(self, rng: np.random.Generator) -> None:
+        closure = self.ap["enterprise_closure"]
+        growth = self.ap["enterprise_growth"]
+        for i, ents in self.enterprises_by_mun.items():
+            u = rng.random(len(ents))
+            replacements = []
+            for e, ui in zip(ents, u, strict=True):
+                if e.live(closure, growth, float(ui)):
+                    # a new enterprise of the same kind is founded (stable numbers; assumption)
+                    jobs = (
+                        self.ap["social_enterprise_fte"] * self.ap["marginalised_share_of_jobs"]
+                        if e.kind == "social_enterprise"
+                        else self.ap["ordinary_firm_jobs"]
+                    )
+                    replacements.append(Enterprise(self.model, e.kind, i, jobs))
+            self.enterprises_by_mun[i] = [e for e in ents if e.open] + replacements
+            for e in ents:
+                if not e.open:
+                    e.remove()
+
+    def jobs_capacity(self) -> float:
+        """Jobs for marginalised citizens that open enterprises can offer (persons)."""
+        return float(sum(e.jobs for ents in self.enterprises_by_mun.values() for e in ents))
+
+
+class _Lookup:
+    """Vectorised dict lookup (association id -> municipality index)."""
+
+    def __init__(self, table: dict[int, int]) -> None:
+        self.keys = np.array(sorted(table), dtype=np.int64)
+        self.values = np.array([table[k] for k in self.keys], dtype=np.int64)
+
+    def get_many(self, keys: np.ndarray) -> np.ndarray:
+        if not len(self.keys):
+            return np.full(len(keys), -1)
+        pos = np.clip(np.searchsorted(self.keys, keys), 0, len(self.keys) - 1)
+        return np.where(self.keys[pos] == keys, self.values[pos], -1)

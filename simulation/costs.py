@@ -1,0 +1,130 @@
+"""Public provision and its cost: every need case is met by the public unit at a unit cost.
+
+Unit costs are in 2026 prices and grow in real terms by ``unit_cost_growth`` a year (default 0).
+A year's caseload is counted in person-years: the average of the caseload on 1 January and on
+the next 1 January (a citizen who dies or leaves counts half). Costs are booked by area and
+municipality; the regional share of health and psychiatry is also booked to the region.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.needs import AREAS, NeedModel
+from simulation.projection import BASE_YEAR
+
+__all__ = ["CostModel", "LeverCosts", "caseload_by_municipality", "caseloads"]
+
+
+def caseloads(
+    municipality: np.ndarray,
+    state: np.ndarray,
+    addressable: np.ndarray,
+    n_levels: int,
+    n_mun: int,
+    weight: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """All cases and the cases no initiative can address, per municipality and level.
+
+    One pass over the citizens. Returns two arrays of shape (n_mun, n_levels), weights applied.
+    """
+    width = n_levels + 1
+    key = (municipality.astype(np.int64) * 2 + addressable) * width + state
+    counts = np.bincount(key, minlength=n_mun * 2 * width).reshape(n_mun, 2, width) * weight
+    total = counts[:, 0, 1:] + counts[:, 1, 1:]
+    return total, counts[:, 0, 1:]
+
+
+def caseload_by_municipality(
+    municipality: np.ndarray, state: np.ndarray, n_levels: int, n_mun: int, weight: float
+) -> np.ndarray:
+    """Residents (weights applied) per municipality and need level, shape (n_mun, n_levels).
+
+    Args:
+        municipality: municipality index column.
+        state: need-level column of one area.
+        n_levels: number of levels of the area (level 0 is not counted).
+        n_mun: number of municipalities.
+        weight: residents per simulated citizen.
+    """
+    key = municipality.astype(np.int64) * (n_levels + 1) + state
+    counts = np.bincount(key, minlength=n_mun * (n_levels + 1)).reshape(n_mun, n_levels + 1)
+    return counts[:, 1:] * weight
+
+
+class CostModel:
+    """Unit costs per area and level, with real growth.
+
+    Args:
+        needs: the need model (holds the calibrated unit costs).
+        unit_cost_growth: real growth of unit costs per year.
+    """
+
+    def __init__(self, needs: NeedModel, unit_cost_growth: float = 0.0) -> None:
+        self.needs = needs
+        self.growth = unit_cost_growth
+        self.unit_cost = {a: np.array([lv.unit_cost_dkk for lv in needs.levels[a]]) for a in AREAS}
+        self.regional_share = {
+            a: np.array([lv.regional_share for lv in needs.levels[a]]) for a in AREAS
+        }
+
+    def factor(self, year: int) -> float:
+        """Real unit-cost growth factor of ``year`` relative to 2026."""
+        return (1.0 + self.growth) ** (year - BASE_YEAR)
+
+    def cost(self, area: str, cases: np.ndarray, year: int) -> tuple[np.ndarray, np.ndarray]:
+        """Public cost of a caseload.
+
+        Args:
+            area: welfare area.
+            cases: person-year caseload by municipality and level (n_mun, levels).
+            year: calendar year.
+
+        Returns:
+            ``(total, regional)`` cost by municipality, in DKK.
+        """
+        per_level = cases * self.unit_cost[area][None, :] * self.factor(year)
+        return per_level.sum(axis=1), (per_level * self.regional_share[area][None, :]).sum(axis=1)
+
+
+class LeverCosts:
+    """Books the cost of the strategy levers as public costs of their own.
+
+    Every amount is added to ``lever_cost_dkk`` and ``net_cost_dkk`` of its municipality and
+    area (``area=None`` for costs that belong to no single area, such as mapping).
+
+    Args:
+        results: the model's result collector.
+        n_municipalities: number of municipality rows.
+    """
+
+    def __init__(self, results, n_municipalities: int) -> None:
+        self.results = results
+        self.n = n_municipalities
+        self.total = 0.0
+        self._areas = (*AREAS, None)
+        self._index = {a: k for k, a in enumerate(self._areas)}
+        self._year: int | None = None
+        self._buffer = np.zeros((len(self._areas), n_municipalities))
+
+    def add(self, year: int, municipality: int, area: str | None, amount: float) -> None:
+        """Book ``amount`` DKK in ``year`` for one municipality and area."""
+        if amount == 0:
+            return
+        if self._year != year:
+            self.flush()
+            self._year = year
+        self._buffer[self._index[area], municipality] += amount
+
+    def flush(self) -> None:
+        """Write the booked amounts into the results (the model calls this once a year)."""
+        if self._year is None:
+            return
+        for k, area in enumerate(self._areas):
+            row = self._buffer[k]
+            if row.any():
+                self.results.add("lever_cost_dkk", self._year, row, area)
+                self.results.add("net_cost_dkk", self._year, row, area)
+                self.total += float(row.sum())
+        self._buffer[:] = 0.0
+        self._year = None

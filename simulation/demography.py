@@ -1,0 +1,211 @@
+"""Demography of one year: deaths, emigration, moves, births, ageing and alignment.
+
+Every municipality's age groups are aligned to the projection by immigration and extra
+emigration.
+
+All operations are vectorised over the citizen columns. The flows are counted per municipality
+so that, exactly, population(next year) = population + births - deaths + moves in - moves out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.population import CitizenSet
+from simulation.projection import Projection, age_groups, move_destinations
+from simulation.rates import MAX_AGE, base_rates, demography_parameters
+
+__all__ = ["Flows", "DemographyStep"]
+
+
+@dataclass
+class Flows:
+    """One year's demographic flows by municipality (simulated citizens, not weighted)."""
+
+    births: np.ndarray
+    deaths: np.ndarray
+    moves_in: np.ndarray
+    moves_out: np.ndarray
+    immigrants: np.ndarray
+
+
+class DemographyStep:
+    """The demography mechanism: holds the rates and applies one year to a citizen set.
+
+    Args:
+        projection: alignment targets (residents by year, municipality and age group).
+        simulated: boolean mask over the 98 municipalities that are simulated.
+        mortality_improvement: yearly relative decline in death rates.
+        fertility: long-run total fertility rate.
+    """
+
+    def __init__(
+        self,
+        projection: Projection,
+        simulated: np.ndarray,
+        mortality_improvement: float,
+        fertility: float,
+    ) -> None:
+        self.projection = projection
+        self.simulated = simulated
+        self.mortality_improvement = mortality_improvement
+        self.fertility = fertility
+        self.rates = base_rates()
+        self.groups = age_groups()
+        self.male_share = demography_parameters()["male_share_at_birth"]
+        dest = move_destinations()
+        n_mun = dest.shape[0]
+        cum = np.cumsum(dest, axis=1)
+        cum[:, -1] = 1.0
+        self._cum_flat = (cum + np.arange(n_mun)[:, None]).ravel()
+        self.n_mun = n_mun
+        n_groups = len(self.groups.names)
+        self._group_low = np.array(
+            [np.flatnonzero(self.groups.of_age == i)[0] for i in range(n_groups)], np.int16
+        )
+        self._group_high = np.array(
+            [np.flatnonzero(self.groups.of_age == i)[-1] for i in range(n_groups)], np.int16
+        )
+
+    def _count(self, municipality: np.ndarray) -> np.ndarray:
+        return np.bincount(municipality, minlength=self.n_mun).astype(float)
+
+    def step(self, citizens: CitizenSet, year: int, rng: np.random.Generator) -> Flows:
+        """Apply the demography of ``year`` to ``citizens`` (in place).
+
+        Survivors keep their rows and order; newborns and immigrants are appended after them,
+        so the rows of citizens who lived on 1 January come first (the needs step relies on it).
+
+        Args:
+            citizens: the citizen set; on return it is the population of 1 January ``year + 1``.
+            year: the calendar year being simulated.
+            rng: the demography random stream.
+
+        Returns:
+            The year's flows by municipality in simulated citizens.
+        """
+        c = citizens
+        n = len(c)
+        n_groups = len(self.groups.names)
+        age = np.minimum(c.age, MAX_AGE)
+        sex = c.sex
+        mun = c.municipality
+        u = rng.random((5, n), dtype=np.float32)
+
+        dies = u[0] < self.rates.q(year, self.mortality_improvement)[sex, age]
+        emigrates = ~dies & (u[1] < self.projection.emigration[age])
+        stays = ~dies & ~emigrates
+        moving = stays & (u[2] < self.rates.internal_move[age])
+
+        deaths = self._count(mun[dies])
+        moves_out = self._count(mun[emigrates])
+        movers = np.flatnonzero(moving)
+        origin = mun[movers].astype(np.int64)
+        dest = (
+            np.searchsorted(self._cum_flat, origin + u[3][movers], side="right")
+            - origin * self.n_mun
+        )
+        dest = np.clip(dest, 0, self.n_mun - 1)
+        moves_out += self._count(origin)
+        inside = self.simulated[dest]
+        moves_in = self._count(dest[inside])
+        new_mun = mun.copy()
+        new_mun[movers[inside]] = dest[inside]
+        survive = stays.copy()
+        survive[movers[~inside]] = False
+
+        asfr = self.rates.asfr(year, self.fertility)
+        mothers = survive & (sex == 1) & (u[4] < asfr[age])
+        birth_mun = new_mun[mothers]
+        n_births = len(birth_mun)
+        births = self._count(birth_mun)
+
+        # alignment to 1 January of next year, on the survivors (aged) plus the newborns
+        next_age = np.minimum(age + 1, MAX_AGE)
+        cell = new_mun.astype(np.int64) * n_groups + self.groups.of_age[next_age]
+        n_cells = self.n_mun * n_groups
+        count = np.bincount(cell[survive], minlength=n_cells)
+        count += np.bincount(birth_mun.astype(np.int64) * n_groups, minlength=n_cells)
+        target = np.rint(self.projection.target(year + 1) / c.weight)
+        target[~self.simulated] = 0
+        diff = target.ravel().astype(np.int64) - count
+
+        leave = self._choose_leavers(cell, survive, np.maximum(-diff, 0), rng)
+        extra_out = self._count(new_mun[leave])
+        survive &= ~leave
+        add_k = np.maximum(diff, 0)
+        imm_mun, imm_age, imm_sex = self._immigrants(cell, survive, next_age, sex, add_k, rng)
+        immigrants = self._count(imm_mun)
+
+        c.columns["municipality"] = new_mun
+        c.columns["age"] = next_age.astype(np.int16)
+        c.keep(survive)
+        k = n_births + len(imm_mun)
+        if k:
+            c.append(
+                municipality=np.concatenate([birth_mun, imm_mun]),
+                age=np.concatenate([np.zeros(n_births, np.int16), imm_age]),
+                sex=np.concatenate(
+                    [(rng.random(n_births) >= self.male_share).astype(np.int8), imm_sex]
+                ),
+                born=np.concatenate(
+                    [np.full(n_births, year, np.int16), (year - imm_age).astype(np.int16)]
+                ),
+                arrived=np.concatenate(
+                    [np.full(n_births, -1, np.int16), np.full(len(imm_mun), year, np.int16)]
+                ),
+            )
+        return Flows(births, deaths, moves_in + immigrants, moves_out + extra_out, immigrants)
+
+    def _choose_leavers(
+        self, cell: np.ndarray, survive: np.ndarray, remove_k: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Pick ``remove_k[cell]`` random survivors in each cell (extra emigration)."""
+        leave = np.zeros(len(cell), dtype=bool)
+        if not remove_k.any():
+            return leave
+        sub = np.flatnonzero(survive & (remove_k[cell] > 0))
+        key = (cell[sub] << 32) | rng.integers(0, 2**32, size=len(sub), dtype=np.int64)
+        order = sub[np.argsort(key)]
+        sorted_cell = cell[order]
+        first = np.searchsorted(sorted_cell, sorted_cell, side="left")
+        rank = np.arange(len(order)) - first
+        leave[order[rank < remove_k[sorted_cell]]] = True
+        return leave
+
+    def _immigrants(self, cell, survive, next_age, sex, add_k, rng):
+        """Immigrants per cell: the age and sex of a random resident of the same cell.
+
+        Where the cell is empty: uniform ages within the group, either sex.
+        """
+        n_groups = len(self.groups.names)
+        if not add_k.any():
+            empty = np.empty(0, np.int16)
+            return empty, empty, np.empty(0, np.int8)
+        idx = np.flatnonzero(survive)
+        cell_s = cell[idx]
+        order = idx[np.argsort(cell_s.astype(np.int32), kind="stable")]
+        have = np.bincount(cell_s, minlength=len(add_k))
+        start = np.concatenate([[0], np.cumsum(have)[:-1]])
+        cells = np.repeat(np.arange(len(add_k)), add_k)
+        h = have[cells]
+        pick = (rng.random(len(cells)) * np.maximum(h, 1)).astype(np.int64)
+        donor = (
+            order[np.minimum(start[cells] + pick, max(len(order) - 1, 0))] if len(order) else None
+        )
+        g = cells % n_groups
+        m = (cells // n_groups).astype(np.int16)
+        empty = h == 0
+        age = np.zeros(len(cells), np.int16)
+        sx = np.zeros(len(cells), np.int8)
+        if donor is not None:
+            age[~empty] = next_age[donor[~empty]]
+            sx[~empty] = sex[donor[~empty]]
+        if empty.any():
+            k = int(empty.sum())
+            lo, hi = self._group_low[g[empty]], self._group_high[g[empty]]
+            age[empty] = lo + (rng.random(k) * (hi - lo + 1)).astype(np.int16)
+            sx[empty] = (rng.random(k) < 0.5).astype(np.int8)
+        return m, age, sx

@@ -1,0 +1,23 @@
+"""The exceptions that mean a user's mistake (reported in one line, exit status 1)."""
+
+from __future__ import annotations
+
+__all__ = ["user_errors"]
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Exception classes raised for bad input.
+
+    Scenario, sweep and place errors, and results folders that exist already.
+    """
+    from simulation.places import PlaceError
+    from simulation.scenario import ScenarioError
+
+    errors: list[type[BaseException]] = [ScenarioError, PlaceError, FileExistsError]
+    try:
+        from simulation.experiments.errors import SweepFileError
+
+        errors.append(SweepFileError)
+    except ImportError:  # pragma: no cover - the experiments package is part of the project
+        pass
+    return tuple(errors)

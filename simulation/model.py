@@ -1,0 +1,451 @@
+"""The Mesa model: the order of a simulated year, nothing else.
+
+A year (one ``step``) runs, in order: demography, needs, public provision and cost, civil
+society, strategy, data collection (DESIGN 3.3). The mechanisms live in their own modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from simulation.agents import MunicipalUnit, RegionalUnit
+from simulation.civil_society import CivilSociety
+from simulation.costs import CostModel, LeverCosts, caseloads
+from simulation.data import read_table
+from simulation.demography import DemographyStep
+from simulation.geography import municipalities as municipality_table
+from simulation.levers import resolve_unit_levers
+from simulation.needs import AREAS, Modifiers, need_model
+from simulation.parameters import defaults
+from simulation.population import CitizenSet
+from simulation.projection import BASE_YEAR, age_groups, base_population, frkm126_counts, project
+from simulation.rates import N_AGES
+from simulation.results import ResultCollector
+from simulation.strategy import Strategy
+
+__all__ = ["WelfareModel"]
+
+_STREAMS = ("init", "demography", "needs", "civil_society", "strategy", "spare")
+
+
+class WelfareModel(mesa.Model):
+    """Welfare demand in Denmark from 1 January 2026 to the end of ``end_year``.
+
+    Args:
+        parameters: lever and uncertainty values by name (missing ones take their defaults).
+        scale: fraction of residents simulated (0 < scale <= 1).
+        seed: seed of the model's random number generator.
+        municipalities: codes of the municipalities to simulate (``None`` = all 98).
+        end_year: last simulated year.
+        scenario: name written into the results.
+        replicate: replicate number written into the results.
+        lever_source: a ``Scenario`` (levers with overrides and variation per unit); when
+            ``None`` the lever values in ``parameters`` apply to every unit.
+
+    Attributes:
+        year: the year the next ``step`` simulates (population is that of 1 January ``year``).
+        citizens: the vectorised citizen agent set.
+        results: the data collector.
+    """
+
+    def __init__(
+        self,
+        parameters: dict[str, Any] | None = None,
+        *,
+        scale: float = 0.01,
+        seed: int = 1,
+        municipalities: list[int] | tuple[int, ...] | None = None,
+        end_year: int = 2050,
+        scenario: str = "baseline",
+        replicate: int = 0,
+        lever_source: Any = None,
+    ) -> None:
+        if not 0 < scale <= 1:
+            raise ValueError(f"scale must be in (0, 1], got {scale}")
+        if not BASE_YEAR < end_year <= 2050:
+            raise ValueError(f"end_year must be in {BASE_YEAR + 1}..2050, got {end_year}")
+        super().__init__(rng=int(seed))
+        self.seed = int(seed)
+        self.scale = float(scale)
+        self.scenario = scenario
+        self.replicate = int(replicate)
+        self.parameters = {**defaults("lever"), **defaults("uncertainty"), **(parameters or {})}
+        self.start_year = BASE_YEAR
+        self.end_year = int(end_year)
+        self.year = BASE_YEAR
+        self.streams = dict(zip(_STREAMS, self.rng.spawn(len(_STREAMS)), strict=True))
+
+        geo = municipality_table()
+        self.codes = geo["code"].to_numpy()
+        self.region_of = geo["region_code"].to_numpy()
+        chosen = set(self.codes) if municipalities is None else set(municipalities)
+        unknown = chosen - set(self.codes)
+        if unknown:
+            raise ValueError(f"unknown municipality codes: {sorted(unknown)}")
+        self.simulated = np.isin(self.codes, sorted(chosen))
+        self.municipality_names = geo["name"].to_numpy()
+
+        p = self.parameters
+        self.projection = project(
+            float(p["mortality_improvement"]),
+            float(p["fertility"]),
+            float(p["migration_scale"]),
+            self.end_year + 1,
+        )
+        self.demography = DemographyStep(
+            self.projection,
+            self.simulated,
+            float(p["mortality_improvement"]),
+            float(p["fertility"]),
+        )
+        self.needs = need_model()
+        self.costs = CostModel(self.needs, float(p["unit_cost_growth"]))
+        self.citizens = self._initial_citizens()
+        self.results = ResultCollector(
+            np.arange(BASE_YEAR, self.end_year + 1), self.codes, self.region_of, self.simulated
+        )
+        areas = read_table("areas.csv").set_index("area")
+        self.addressable_share = np.array([float(areas.loc[a, "addressable_share"]) for a in AREAS])
+        offending = read_table("offending.csv").set_index("name")["value"].astype(float)
+        self.reoffend_rate = 1.0 - (1.0 - offending["reoffend_within_two_years"]) ** (
+            1.0 / offending["risk_window_years"]
+        )
+        self.risk_window = int(offending["risk_window_years"])
+        self.first_offence_factor = float(offending["first_offence_factor"])
+        self._init_citizen_roles()
+        self.base_population_by_municipality = (
+            frkm126_counts()[BASE_YEAR].sum(axis=1) * self.simulated
+        )
+        self.population_by_municipality = self._by_municipality()
+        self._register_metrics()
+
+        for i, code in enumerate(self.codes):
+            if self.simulated[i]:
+                for area in AREAS:
+                    MunicipalUnit(self, int(code), i, int(self.region_of[i]), area)
+        for region in sorted(set(self.region_of[self.simulated])):
+            for area in ("health", "mental_health"):
+                RegionalUnit(self, int(region), area)
+        self._units_by_area = {
+            area: [u for u in self.agents_by_type[MunicipalUnit] if u.area == area]
+            for area in AREAS
+        }
+
+        self.lever_costs = LeverCosts(self.results, self.n_municipalities)
+        source = (
+            lever_source
+            if lever_source is not None
+            else {k: self.parameters[k] for k in defaults("lever")}
+        )
+        self.unit_levers = resolve_unit_levers(
+            source, self.codes, self.region_of, self.simulated, self.streams["strategy"]
+        )
+        for unit in self.agents_by_type[MunicipalUnit]:
+            unit.levers = self.unit_levers[(unit.index, unit.area)]
+        self.civil_society = CivilSociety(self)
+        self.strategy = Strategy(self, self.unit_levers)
+
+    # --- set-up ---------------------------------------------------------------------------
+    def _initial_citizens(self) -> CitizenSet:
+        """Draw the simulated citizens of 1 January 2026 from the base population.
+
+        Each municipality's FRKM126 age group gets ``round(scale x residents)`` citizens, whose
+        single ages and sexes are drawn from the national distribution within the group (HMD
+        2021 population aged to 2026, see :func:`simulation.projection.base_population`).
+        """
+        rng = self.streams["init"]
+        groups = age_groups()
+        counts = np.rint(frkm126_counts()[BASE_YEAR] * self.scale).astype(np.int64)
+        counts[~self.simulated] = 0
+        shape = base_population().sum(axis=0)  # (2, ages)
+        mun_parts, sex_parts, age_parts = [], [], []
+        for g in range(len(groups.names)):
+            ages = np.flatnonzero(groups.of_age == g)
+            p = shape[:, ages].ravel() / shape[:, ages].sum()
+            k = int(counts[:, g].sum())
+            pick = rng.choice(p.size, size=k, p=p)
+            mun_parts.append(np.repeat(np.arange(self.n_municipalities), counts[:, g]))
+            sex_parts.append(pick // len(ages))
+            age_parts.append(ages[pick % len(ages)])
+        mun = np.concatenate(mun_parts).astype(np.int16)
+        sex = np.concatenate(sex_parts).astype(np.int8)
+        age = np.concatenate(age_parts).astype(np.int16)
+        n = len(mun)
+        citizens = CitizenSet(
+            self,
+            {
+                "pid": np.arange(n, dtype=np.int64),
+                "municipality": mun,
+                "age": age,
+                "sex": sex,
+                "born": (BASE_YEAR - 1 - age).astype(np.int16),
+                "arrived": np.full(n, -1, dtype=np.int16),
+            },
+            weight=1.0 / self.scale,
+        )
+        need = citizens.add_column("need", np.int8, np.zeros(len(AREAS), dtype=np.int8))
+        u = rng.random((len(AREAS), n))
+        for j, area in enumerate(AREAS):
+            need[:, j] = self.needs.draw_initial(area, sex, age, u[j])
+        return citizens
+
+    def _init_citizen_roles(self) -> None:
+        """Columns the strategy mechanisms use: who can be addressed, who is reached, release."""
+        c = self.citizens
+        c.add_column("addressable", bool, np.zeros(len(AREAS), dtype=bool))
+        c.add_column("released", np.int16, -9999)
+        rng = self.streams["init"]
+        u = rng.random((len(c), len(AREAS)))
+        c.addressable[:] = u < self.addressable_share[None, :]
+        # Former offenders released in the two years before 2026: the sentenced profile by age
+        # and sex times the yearly release rate, for each of the two years.
+        rehab = self.needs.levels["rehabilitation"][0]
+        prev = rehab.prevalence[c.sex, np.minimum(c.age, N_AGES - 1)]
+        p_released = np.minimum(prev * rehab.remission * self.risk_window, 1.0)
+        v = rng.random(len(c))
+        released = (c.need[:, AREAS.index("rehabilitation")] == 0) & (v < p_released)
+        c.released[released] = BASE_YEAR - 1 - (v[released] < p_released[released] / 2)
+
+    def _register_metrics(self) -> None:
+        res = self.results
+        for metric in ("lever_cost_dkk", "net_cost_dkk", "volunteer_hours"):
+            res.register(metric, None)
+        for metric in ("volunteers", "marginalised_employed", "reoffending", "births", "deaths"):
+            res.register(metric, None)
+        for area in AREAS:
+            for metric in (
+                "need_cases",
+                "public_cost_dkk",
+                "lever_cost_dkk",
+                "net_cost_dkk",
+                "unmet_need_cases",
+                "unaddressable_cost_dkk",
+                "volunteer_hours",
+                "initiatives_running",
+                "initiatives_started",
+                "initiatives_scaled",
+                "initiatives_stopped",
+            ):
+                res.register(metric, area)
+
+    # --- helpers --------------------------------------------------------------------------
+    @property
+    def n_municipalities(self) -> int:
+        """Number of municipality rows in the model's arrays (always 98)."""
+        return len(self.codes)
+
+    def healthy_ageing_shift(self, year: int) -> float:
+        """Years by which age-related needs are postponed in ``year`` (linear to 2050)."""
+        return float(self.parameters["healthy_ageing"]) * (year - BASE_YEAR) / (2050 - BASE_YEAR)
+
+    def _by_municipality(self, mask: np.ndarray | None = None) -> np.ndarray:
+        mun = self.citizens.municipality if mask is None else self.citizens.municipality[mask]
+        return np.bincount(mun, minlength=self.n_municipalities) * self.citizens.weight
+
+    # --- the year -------------------------------------------------------------------------
+    def step(self) -> None:
+        """Simulate one year: demography, needs, cost, civil society, strategy, collection."""
+        year = self.year
+        c = self.citizens
+        self._collect_stocks(year)
+        start_cases = self._caseloads()
+        first_new_pid = c._next_pid
+
+        flows = self.demography.step(c, year, self.streams["demography"])
+        self.population_by_municipality = self._by_municipality()
+        self._needs_step(year, first_new_pid)
+        self._cost_step(year, start_cases)
+        self._civil_society_step(year)
+        self._strategy_step(year)
+        self._collect_flows(year, flows)
+        c.record_followed(year + 1)
+        self.year += 1
+        if self.year > self.end_year:
+            self.running = False
+
+    def _needs_step(self, year: int, first_new_pid: int) -> None:
+        """Need transitions of the year for residents of 1 January; initial needs for newcomers.
+
+        Residents of 1 January occupy the first rows (demography appends newcomers after them),
+        so both groups are slices (views) of the columns.
+        """
+        c = self.citizens
+        rng = self.streams["needs"]
+        n = len(c)
+        n_old = int(np.searchsorted(c.pid, first_new_pid))
+        old = slice(0, n_old)
+        new = slice(n_old, n)
+        age_start = np.maximum(c.age[old] - 1, 0)
+        sex_old = c.sex[old]
+        shift = self.healthy_ageing_shift(year)
+        trend = (1.0 + float(self.parameters["mental_illness_trend"])) ** (year - BASE_YEAR)
+        if n > n_old:
+            u_new = rng.random((n - n_old, len(AREAS)))
+            c.addressable[new] = u_new < self.addressable_share[None, :]
+        rehab = AREAS.index("rehabilitation")
+        at_risk = (year - c.released[old]) <= self.risk_window
+        override = np.where(at_risk, self.reoffend_rate, np.nan)
+        before_rehab = c.need[old, rehab].copy()
+        immigrant = (c.arrived[new] == year) & (c.age[new] >= 18) & (c.age[new] <= 64)
+        for j, area in enumerate(AREAS):
+            n_lv = self.needs.n_levels(area)
+            u = rng.random((1 + n_lv, n), dtype=np.float32)
+            state = c.need[:, j].copy()
+            self.needs.step(
+                area,
+                state[old],
+                sex_old,
+                age_start,
+                u[0][old],
+                u[1:, old],
+                shift=shift,
+                incidence_factor=(
+                    trend
+                    if area == "mental_health"
+                    else self.first_offence_factor
+                    if area == "rehabilitation"
+                    else 1.0
+                ),
+                modifiers=self._modifiers(area, n_old),
+                incidence_override=override if area == "rehabilitation" else None,
+            )
+            if n > n_old:
+                state[new] = self.needs.draw_initial(area, c.sex[new], c.age[new], u[0][new], shift)
+                for lv in self.needs.levels[area]:
+                    if lv.entry == "immigration":
+                        entered = immigrant & (u[lv.level][new] < lv.entry_probability)
+                        fresh = state[new]
+                        fresh[immigrant] = np.where(entered[immigrant], lv.level, 0)
+                        state[new] = fresh
+            c.need[:, j] = state
+        after = c.need[old, rehab]
+        released = (before_rehab > 0) & (after == 0)
+        reoffended = at_risk & (before_rehab == 0) & (after > 0)
+        c.released[old][released] = year
+        mun_old = c.municipality[old]
+        self.results.add(
+            "reoffending",
+            year,
+            np.bincount(mun_old[reoffended], minlength=self.n_municipalities) * c.weight,
+        )
+
+    def _modifiers(self, area: str, n_old: int) -> Modifiers | None:
+        """Per-citizen multipliers on an area's probabilities from the initiatives reaching them.
+
+        Only the first ``n_old`` rows (the residents of 1 January) are concerned.
+        """
+        record = self.strategy.reach.get(area)
+        if record is None or not len(record.pids):
+            return None
+        pid = self.citizens.pid[:n_old]
+        pos = np.minimum(np.searchsorted(pid, record.pids), max(n_old - 1, 0))
+        found = pid[pos] == record.pids  # citizens who died or left are gone
+        rows = pos[found]
+        effect = 1.0 + record.effect[found]
+        on_inc = record.on_incidence[found]
+        inc = np.ones(n_old)
+        rem = np.ones(n_old)
+        inc[rows[on_inc]] = effect[on_inc]
+        rem[rows[~on_inc]] = effect[~on_inc]
+        return Modifiers(incidence=inc, remission=rem)
+
+    def _caseloads(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """All cases and unaddressable cases by area, municipality and level (weights applied)."""
+        c = self.citizens
+        return {
+            area: caseloads(
+                c.municipality,
+                c.need[:, j],
+                c.addressable[:, j],
+                self.needs.n_levels(area),
+                self.n_municipalities,
+                c.weight,
+            )
+            for j, area in enumerate(AREAS)
+        }
+
+    def _cost_step(self, year: int, start_cases: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        regional: dict[tuple[int, str], float] = {}
+        end_cases = self._caseloads()
+        for area in AREAS:
+            cases = 0.5 * (start_cases[area][0] + end_cases[area][0])
+            floor_cases = 0.5 * (start_cases[area][1] + end_cases[area][1])
+            total, reg = self.costs.cost(area, cases, year)
+            floor_cost, _ = self.costs.cost(area, floor_cases, year)
+            self.results.add("need_cases", year, cases.sum(axis=1), area)
+            self.results.add("unmet_need_cases", year, floor_cases.sum(axis=1), area)
+            self.results.add("unaddressable_cost_dkk", year, floor_cost, area)
+            self.results.add("public_cost_dkk", year, total, area)
+            self.results.add("net_cost_dkk", year, total, area)
+            for unit in self._units_by_area[area]:
+                unit.book(year, cases[unit.index].sum(), total[unit.index])
+            for r in set(self.region_of[self.simulated]):
+                regional[(int(r), area)] = float(reg[(self.region_of == r) & self.simulated].sum())
+        if RegionalUnit in self.agents_by_type:
+            for unit in self.agents_by_type[RegionalUnit]:
+                unit.book(year, regional.get((unit.region, unit.area), 0.0))
+
+    def _civil_society_step(self, year: int) -> None:
+        mapping = self.strategy.by_municipality("potential_mapping", "max")
+        facilitation = self.strategy.by_municipality("facilitation", "mean")
+        stats = self.civil_society.step(year, mapping, facilitation, self.streams["civil_society"])
+        self.volunteer_stats = stats
+        self.results.add("volunteers", year, stats.volunteers)
+        self.results.add("volunteer_hours", year, stats.social_hours)
+
+    def _strategy_step(self, year: int) -> None:
+        stats = self.volunteer_stats
+        self.strategy.step(year, self.streams["strategy"], stats.social_hours, stats.online_hours)
+        self.lever_costs.flush()
+        for area, used in self.strategy.hours_used.items():
+            self.results.add("volunteer_hours", year, used, area)
+            substitution = float(self.parameters["substitution"])
+            if substitution > 0:
+                saving = used * substitution * self.strategy.sp["substitution_wage_dkk"]
+                self.results.add("public_cost_dkk", year, -saving, area)
+                self.results.add("net_cost_dkk", year, -saving, area)
+        self.results.add("marginalised_employed", year, self.strategy.employed)
+        running = {a: np.zeros(self.n_municipalities) for a in AREAS}
+        for ini in self.strategy.initiatives:
+            if ini.is_active:
+                running[ini.area][ini.municipality] += 1
+        for area in AREAS:
+            self.results.add("initiatives_running", year, running[area], area)
+
+    def _collect_stocks(self, year: int) -> None:
+        c = self.citizens
+        res = self.results
+        res.add("population", year, self._by_municipality())
+        res.add("population_0_17", year, self._by_municipality(c.age <= 17))
+        res.add("population_20_64", year, self._by_municipality((c.age >= 20) & (c.age <= 64)))
+        res.add("population_65p", year, self._by_municipality(c.age >= 65))
+        res.add("population_80p", year, self._by_municipality(c.age >= 80))
+        res.add_ages(year, c.sex, c.age, c.weight)
+
+    def _collect_flows(self, year: int, flows) -> None:
+        w = self.citizens.weight
+        self.results.add("births", year, flows.births * w)
+        self.results.add("deaths", year, flows.deaths * w)
+        self.results.add("moves_in", year, flows.moves_in * w)
+        self.results.add("moves_out", year, flows.moves_out * w)
+
+    # --- running --------------------------------------------------------------------------
+    def run(self) -> WelfareModel:
+        """Step until the end year and return the model."""
+        while self.running:
+            self.step()
+        return self
+
+    def table(self):
+        """The tidy output table of this run (see ``data/metrics.csv``)."""
+        return self.results.to_frame(self.scenario, self.replicate, self.seed)
+
+    def ages(self):
+        """The national population by year, sex and 5-year age band."""
+        return self.results.ages_frame(self.scenario, self.replicate, self.seed)
+
+
+assert N_AGES > 100

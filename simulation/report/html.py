@@ -1,0 +1,362 @@
+"""Write the report folder: figures (PNG and SVG), CSV tables and a self-contained HTML page.
+
+``report.html`` embeds every figure as a base64 SVG data URI and carries its CSS inline; it
+loads nothing from the network and opens offline, so it can be mailed or put in front of a
+council as it is. Comparison figures are left out, with a note in the report, when there is no
+baseline or only one scenario.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from simulation.report import figures, labels, tables
+
+__all__ = ["REQUIRED_COLUMNS", "ReportFigure", "plan_figures", "write_report"]
+
+_N_MUNICIPALITIES = 98
+REQUIRED_COLUMNS = ("scenario", "replicate", "year", "municipality", "area", "metric", "value")
+
+_CSS = """
+body { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; color: #222;
+       max-width: 62rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.7rem; margin-bottom: 0.3rem; }
+h2 { font-size: 1.3rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+table.key-figures { border-collapse: collapse; font-size: 0.92rem; margin: 0.8rem 0; }
+table.key-figures th, table.key-figures td { border-bottom: 1px solid #e3e3e3;
+       padding: 0.35rem 0.6rem; text-align: right; vertical-align: top; }
+table.key-figures th:first-child, table.key-figures td:first-child { text-align: left; }
+table.key-figures thead th { background: #f3f3f3; }
+.note { color: #555; font-size: 0.9rem; }
+.notes li { margin-bottom: 0.3rem; }
+figure { margin: 1.5rem 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #444; font-size: 0.92rem; margin-top: 0.3rem; }
+pre { background: #f7f7f7; border: 1px solid #e5e5e5; padding: 0.7rem; overflow-x: auto;
+      font-size: 0.82rem; }
+summary { cursor: pointer; font-weight: 600; }
+"""
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One figure of the report: file stem, how to draw it, and its caption."""
+
+    name: str
+    draw: Callable[[], Figure]
+    caption: str
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "scenario"
+
+
+def plan_figures(
+    ts: pd.DataFrame,
+    ages: pd.DataFrame | None = None,
+    lang: str = "en",
+    baseline: str = "baseline",
+) -> tuple[list[ReportFigure], list[str]]:
+    """Decide which figures the data allows, and explain the ones left out.
+
+    Args:
+        ts: The tidy output table.
+        ages: The national age table, or ``None``.
+        lang: ``"en"`` or ``"da"``.
+        baseline: Name of the baseline scenario.
+
+    Returns:
+        The figures to draw, in report order, and notes (in ``lang``) on what was left out.
+    """
+    labels.check_lang(lang)
+    order = tables.scenario_order(ts, baseline)
+    start, end = int(ts["year"].min()), int(ts["year"].max())
+    base_label = labels.scenario_label(baseline, lang)
+    compare = baseline in order and len(order) > 1
+    has_cost = tables.has_metric(ts, tables.NET_COST)
+    plan: list[ReportFigure] = []
+    notes: list[str] = []
+    n_munis = int(ts["municipality"].nunique())
+    if n_munis < _N_MUNICIPALITIES:
+        notes.append(labels.text("note_partial_country", lang, n=n_munis))
+
+    def missing(metric: str, figure: str) -> None:
+        notes.append(labels.text("note_missing_metric", lang, metric=metric, figure=figure))
+
+    if has_cost:
+        plan.append(
+            ReportFigure(
+                "net_cost_by_scenario",
+                lambda: figures.net_cost_by_scenario(ts, lang=lang, baseline=baseline),
+                labels.text("cap_net_cost", lang),
+            )
+        )
+    else:
+        missing(tables.NET_COST, labels.text("title_net_cost", lang))
+    if tables.has_metric(ts, tables.PUBLIC_COST):
+        plan.append(
+            ReportFigure(
+                "cost_by_area",
+                lambda: figures.cost_by_area(ts, lang=lang, baseline=baseline),
+                labels.text("cap_cost_by_area", lang),
+            )
+        )
+    else:
+        missing(tables.PUBLIC_COST, labels.text("title_cost_by_area", lang))
+
+    if not compare:
+        key = "note_single_scenario" if len(order) == 1 else "note_no_baseline"
+        notes.append(labels.text(key, lang, baseline=baseline))
+    if compare and has_cost:
+        plan.append(
+            ReportFigure(
+                "difference_by_area",
+                lambda: figures.difference_by_area(ts, baseline=baseline, lang=lang),
+                labels.text("cap_difference_by_area", lang, baseline=base_label),
+            )
+        )
+        for name in order[1:]:
+            plan.append(
+                ReportFigure(
+                    f"tile_map_{_safe(name)}",
+                    lambda name=name: figures.tile_map(ts, name, baseline=baseline, lang=lang),
+                    labels.text(
+                        "cap_tile_map",
+                        lang,
+                        scenario=labels.scenario_label(name, lang),
+                        end=end,
+                        baseline=base_label,
+                    ),
+                )
+            )
+    elif has_cost and start < end:
+        for name in order:
+            plan.append(
+                ReportFigure(
+                    f"tile_map_growth_{_safe(name)}",
+                    lambda name=name: figures.tile_map(ts, name, mode="growth", lang=lang),
+                    labels.text(
+                        "cap_tile_growth",
+                        lang,
+                        scenario=labels.scenario_label(name, lang),
+                        start=start,
+                        end=end,
+                    ),
+                )
+            )
+
+    if any(tables.has_metric(ts, m) for m in figures.MOBILISATION_METRICS):
+        plan.append(
+            ReportFigure(
+                "mobilisation",
+                lambda: figures.mobilisation(ts, lang=lang, baseline=baseline),
+                labels.text("cap_mobilisation", lang),
+            )
+        )
+    else:
+        notes.append(labels.text("note_no_mobilisation", lang))
+
+    if ages is not None and len(ages):
+        age_order = tables.scenario_order(ages, baseline)
+        have = sorted(set(pd.unique(ages["year"]).astype(int)))
+        years = tuple(dict.fromkeys([have[0], have[-1]]))
+        plan.append(
+            ReportFigure(
+                "population_pyramid",
+                lambda: figures.population_pyramid(
+                    ages, years=years, scenario=age_order[0], lang=lang, baseline=baseline
+                ),
+                labels.text(
+                    "cap_pyramid",
+                    lang,
+                    years=" / ".join(map(str, years)),
+                    scenario=labels.scenario_label(age_order[0], lang),
+                ),
+            )
+        )
+    else:
+        notes.append(labels.text("note_no_ages", lang))
+    return plan, notes
+
+
+def _check_input(ts: pd.DataFrame) -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in ts.columns]
+    if missing:
+        raise ValueError(
+            f"the results table lacks column(s) {', '.join(missing)}; expected "
+            + ", ".join(REQUIRED_COLUMNS)
+        )
+    if ts.empty:
+        raise ValueError("the results table is empty: nothing to report")
+
+
+def _atomic_write(path: Path, content: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    _atomic_write(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return (
+        f'<table class="key-figures">\n<thead><tr>{head}</tr></thead>\n'
+        f"<tbody>\n{body}\n</tbody>\n</table>"
+    )
+
+
+def _figure_html(name: str, svg: bytes, caption: str) -> str:
+    data = base64.b64encode(svg).decode("ascii")
+    cap = html.escape(caption)
+    return (
+        f'<figure id="fig-{html.escape(name)}">\n'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{cap}">\n'
+        f"<figcaption>{cap}</figcaption>\n</figure>"
+    )
+
+
+def _pre(content: str) -> str:
+    return f"<pre>{html.escape(content, quote=False)}</pre>"
+
+
+def write_report(
+    out_dir: str | Path,
+    ts: pd.DataFrame,
+    ages: pd.DataFrame | None = None,
+    lang: str = "en",
+    title: str | None = None,
+    scenario_files: Mapping[str, str] | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    baseline: str = "baseline",
+) -> Path:
+    """Write the report of a run or comparison into ``out_dir``.
+
+    Writes ``figures/<name>.png`` and ``figures/<name>.svg`` for every figure the data allows,
+    ``summary.csv`` (national totals per scenario, year and metric over replicates),
+    ``summary_by_area.csv`` (the same by welfare area), ``key_figures.csv`` and a self-contained
+    ``report.html``.
+
+    Args:
+        out_dir: Folder to write into (created if missing).
+        ts: The tidy output table.
+        ages: The national table of population by sex and age band, or ``None``.
+        lang: ``"en"`` or ``"da"``.
+        title: Report title; default: a title naming the last year.
+        scenario_files: Fully resolved scenario files, name to text, shown verbatim.
+        manifest: The run manifest (seed, scale, versions, ...), shown as JSON.
+        baseline: Name of the baseline scenario to compare with.
+
+    Returns:
+        The path of ``report.html``.
+
+    Raises:
+        ValueError: For an unknown language, or a results table without the expected
+            columns or rows.
+    """
+    labels.check_lang(lang)
+    _check_input(ts)
+    out = Path(out_dir)
+    fig_dir = out / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+
+    kf = tables.key_figures(ts, baseline)
+    _write_csv(kf, out / "key_figures.csv")
+    _write_csv(tables.summary_table(ts), out / "summary.csv")
+    _write_csv(tables.summary_table(ts, by_area=True), out / "summary_by_area.csv")
+
+    plan, notes = plan_figures(ts, ages, lang, baseline)
+    blocks = []
+    for item in plan:
+        try:
+            _, svg_path = figures.save_figure(item.draw(), fig_dir, item.name)
+        except Exception as error:  # noqa: BLE001 - one bad figure must not sink the report
+            warnings.warn(f"figure {item.name!r} could not be drawn: {error}", stacklevel=2)
+            notes.append(f"{item.name}: {type(error).__name__}: {error}")
+            continue
+        blocks.append(_figure_html(item.name, svg_path.read_bytes(), item.caption))
+
+    start, end = int(ts["year"].min()), int(ts["year"].max())
+    order = tables.scenario_order(ts, baseline)
+    n_rep = int(ts.groupby("scenario")["replicate"].nunique().max())
+    base_label = labels.scenario_label(baseline, lang)
+    title = title or labels.text("default_title", lang, end=end)
+    t = lambda key, **kw: labels.text(key, lang, **kw)  # noqa: E731
+
+    scenario_items = []
+    for name in order:
+        desc = labels.scenario_description(name, lang)
+        label = html.escape(labels.scenario_label(name, lang))
+        scenario_items.append(
+            f"<li><strong>{label}</strong>: {html.escape(desc)}</li>"
+            if desc
+            else f"<li><strong>{label}</strong></li>"
+        )
+
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{t("lang_attr")}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{html.escape(t('intro_1', start=start, end=end))}</p>",
+        f"<p>{html.escape(t('intro_scenarios' if len(order) > 1 else 'intro_scenario_one'))}</p>",
+        "<ul>",
+        *scenario_items,
+        "</ul>",
+        f"<p>{html.escape(t('intro_2', n=n_rep))}</p>",
+        f'<h2 id="key-figures">{html.escape(t("h_key_figures"))}</h2>',
+        _table_html(tables.format_key_figures(kf, lang, baseline)),
+        f'<p class="note">{html.escape(t("kf_note", n=n_rep, baseline=base_label))}</p>',
+    ]
+    if notes:
+        parts += [f"<h2>{html.escape(t('h_notes'))}</h2>", '<ul class="notes">']
+        parts += [f"<li>{html.escape(n)}</li>" for n in notes]
+        parts.append("</ul>")
+    parts += [
+        f'<h2 id="figures">{html.escape(t("h_figures"))}</h2>',
+        f'<p class="note">{html.escape(t("figure_files"))}</p>',
+        *blocks,
+        f'<h2 id="scenario-files">{html.escape(t("h_scenario_files"))}</h2>',
+    ]
+    if scenario_files:
+        for name, content in scenario_files.items():
+            parts += [
+                f"<details open><summary>{html.escape(str(name))}</summary>",
+                _pre(str(content)),
+                "</details>",
+            ]
+    else:
+        parts.append(f'<p class="note">{html.escape(t("no_scenario_files"))}</p>')
+    parts.append(f'<h2 id="manifest">{html.escape(t("h_manifest"))}</h2>')
+    if manifest:
+        parts.append(_pre(json.dumps(manifest, indent=2, ensure_ascii=False, default=str)))
+    else:
+        parts.append(f'<p class="note">{html.escape(t("no_manifest"))}</p>')
+    parts += ["</body>", "</html>", ""]
+
+    report = out / "report.html"
+    _atomic_write(report, "\n".join(parts))
+    return report

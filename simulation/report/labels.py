@@ -1,0 +1,447 @@
+"""All user-facing text of the report in English and Danish, and number formatting.
+
+Every title, axis label, area and scenario name, table header and report paragraph comes from
+here, so that ``lang="da"`` gives a Danish report and a translation is fixed in one place.
+Metric descriptions that have no short label here come from ``simulation/data/metrics.csv``.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from simulation.data import read_table
+
+__all__ = [
+    "LANGUAGES",
+    "AREAS",
+    "check_lang",
+    "text",
+    "area_label",
+    "scenario_label",
+    "scenario_description",
+    "metric_label",
+    "format_number",
+]
+
+LANGUAGES = ("en", "da")
+
+AREAS = (
+    "elderly_care",
+    "health",
+    "mental_health",
+    "employment",
+    "integration",
+    "rehabilitation",
+)
+
+_AREA_LABELS = {
+    "en": {
+        "elderly_care": "Elderly care",
+        "health": "Health",
+        "mental_health": "Mental health",
+        "employment": "Employment (marginalised)",
+        "integration": "Integration",
+        "rehabilitation": "Rehabilitation of offenders",
+        None: "Strategy (not area-specific)",
+    },
+    "da": {
+        "elderly_care": "Ældrepleje",
+        "health": "Sundhed",
+        "mental_health": "Psykiatri og psykisk sundhed",
+        "employment": "Beskæftigelse (udsatte)",
+        "integration": "Integration",
+        "rehabilitation": "Resocialisering",
+        None: "Strategi (ikke områdespecifik)",
+    },
+}
+
+_SCENARIO_LABELS = {
+    "en": {"baseline": "Baseline", "patchwork": "Patchwork", "strategic": "Strategic"},
+    "da": {"baseline": "Basis", "patchwork": "Kludetæppe (patchwork)", "strategic": "Strategisk"},
+}
+
+_SCENARIO_DESCRIPTIONS = {
+    "en": {
+        "baseline": "demography and public provision only, no social innovation: the"
+        " counterfactual for the others.",
+        "patchwork": "each municipality and welfare area works with volunteers, associations"
+        " and enterprises on its own, with settings that differ from place to place, little"
+        " evaluation and no deliberate scaling.",
+        "strategic": "every municipality and region has one strategy for social innovation"
+        " across all its welfare areas, with an action plan that answers the seven questions"
+        " (potential, actors, drive, facilitation, competence, scaling, quality).",
+    },
+    "da": {
+        "baseline": "kun demografi og offentlig forsyning, ingen social innovation:"
+        " sammenligningsgrundlaget for de andre.",
+        "patchwork": "hver kommune og hvert velfærdsområde arbejder for sig med frivillige,"
+        " foreninger og virksomheder, forskelligt fra sted til sted, med lidt evaluering og"
+        " uden bevidst skalering.",
+        "strategic": "hver kommune og region har én samlet strategi for social innovation på"
+        " tværs af alle velfærdsområder, med en handlingsplan der besvarer de syv spørgsmål"
+        " (potentiale, aktører, drivkraft, facilitering, kompetencer, skalering, kvalitet).",
+    },
+}
+
+# Short metric names for titles, legends and table rows.
+_METRIC_LABELS = {
+    "en": {
+        "net_cost_dkk": "Net public cost",
+        "public_cost_dkk": "Public cost",
+        "lever_cost_dkk": "Cost of the strategy",
+        "need_cases": "Need cases",
+        "unmet_need_cases": "Need no initiative can address",
+        "population": "Population",
+        "population_65p": "Population 65+",
+        "population_80p": "Population 80+",
+        "volunteers": "Volunteers",
+        "volunteer_hours": "Volunteer hours",
+        "marginalised_employed": "Marginalised citizens in jobs",
+        "reoffending": "Reoffending",
+        "initiatives_running": "Initiatives running",
+        "initiatives_started": "Initiatives started",
+        "initiatives_scaled": "Initiatives scaled or spread",
+        "initiatives_stopped": "Initiatives stopped",
+    },
+    "da": {
+        "net_cost_dkk": "Offentlig nettoudgift",
+        "public_cost_dkk": "Offentlig udgift",
+        "lever_cost_dkk": "Udgift til strategien",
+        "need_cases": "Behovstilfælde",
+        "unmet_need_cases": "Behov som intet initiativ kan adressere",
+        "population": "Befolkning",
+        "population_65p": "Befolkning 65+",
+        "population_80p": "Befolkning 80+",
+        "volunteers": "Frivillige",
+        "volunteer_hours": "Frivillige timer",
+        "marginalised_employed": "Udsatte borgere i job",
+        "reoffending": "Tilbagefald til kriminalitet",
+        "initiatives_running": "Initiativer i drift",
+        "initiatives_started": "Initiativer startet",
+        "initiatives_scaled": "Initiativer skaleret eller spredt",
+        "initiatives_stopped": "Initiativer stoppet",
+    },
+}
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        # units and axes
+        "year": "Year",
+        "dkk_bn": "DKK bn (2026 prices)",
+        "dkk_bn_short": "DKK bn",
+        "persons": "persons",
+        "count": "number",
+        "hours": "hours",
+        "thousand_persons": "persons (thousands)",
+        "age": "Age",
+        "men": "Men",
+        "women": "Women",
+        "band": "90% interval over {n} replicates",
+        "single_replicate": "1 replicate (no interval)",
+        # figure titles and labels
+        "title_net_cost": "Net public cost per year, by scenario",
+        "title_cost_by_area": "Public cost by welfare area",
+        "title_cost_by_area_one": "Public cost by welfare area: {scenario}",
+        "title_difference_by_area": "Difference in net cost to {baseline}, cumulated {start}-{end}",
+        "xlabel_difference": "DKK bn (2026 prices); below 0 = saving against {baseline}",
+        "total": "Total",
+        "title_tile_difference": "{scenario}: change in {metric} {year} against {baseline}",
+        "title_tile_growth": "{scenario}: growth in {metric} {start}-{end}",
+        "colorbar_difference": "% change against {baseline}",
+        "colorbar_growth": "% growth {start}-{end}",
+        "not_simulated": "grey: not simulated",
+        "title_mobilisation": "Mobilisation of non-public resources",
+        "title_pyramid": "Population by age and sex: {scenario}",
+        # key-figure table
+        "kf_header": "Key figure",
+        "kf_unit": "Unit",
+        "kf_net_cost_end": "Net public cost {end}",
+        "kf_net_cost_cum": "Net public cost, cumulated {start}-{end}",
+        "kf_net_cost_end_diff": "Difference to {baseline}, {end}",
+        "kf_net_cost_cum_diff": "Difference to {baseline}, cumulated {start}-{end}",
+        "kf_public_cost_cum": "Public cost of provision, cumulated {start}-{end}",
+        "kf_lever_cost_cum": "Cost of the strategy, cumulated {start}-{end}",
+        "kf_volunteers_end": "Volunteers {end}",
+        "kf_marginalised_employed_end": "Marginalised citizens in jobs {end}",
+        "kf_initiatives_running_end": "Initiatives running {end}",
+        "kf_note": "Mean over {n} replicate runs; in brackets the 90% interval (5th to 95th"
+        " percentile over replicates). Differences to {baseline} are computed replicate by"
+        " replicate with the same random numbers (common random numbers), so they show the"
+        " effect of the scenario, not chance.",
+        # report
+        "default_title": "Welfare demand to {end}: social-innovation scenarios",
+        "lang_attr": "en",
+        "h_key_figures": "Key figures",
+        "h_figures": "Figures",
+        "h_scenario_files": "Scenario files (fully resolved)",
+        "h_manifest": "Run manifest",
+        "h_notes": "Notes",
+        "intro_1": "This report shows what an agent-based model of Denmark's welfare demand"
+        " gives for the years {start} to {end}. Every resident (or a weighted sample) ages,"
+        " develops and recovers from needs in six welfare areas, may volunteer, and may be"
+        " reached by socially innovative initiatives run with associations, enterprises and"
+        " online communities. Costs are in 2026 prices.",
+        "intro_scenarios": "The scenarios compared:",
+        "intro_scenario_one": "The scenario:",
+        "intro_2": "Each scenario was run {n} times with different random numbers; bands and"
+        " brackets show the 90% interval over those runs. The model is a tool to question"
+        " assumptions, not a forecast: social innovation is no miracle cure, and the strategy"
+        " itself costs money, so it can save or cost more depending on the assumptions.",
+        "note_no_baseline": "There is no scenario called '{baseline}' in these results, so the"
+        " differences to baseline and the comparison figures are left out.",
+        "note_single_scenario": "Only one scenario was run, so there is nothing to compare:"
+        " the differences to baseline and the comparison figures are left out.",
+        "note_no_ages": "No population by age and sex was given, so the population pyramid is"
+        " left out.",
+        "note_no_mobilisation": "The results hold no volunteer, job or initiative metrics, so"
+        " the mobilisation figure is left out.",
+        "note_missing_metric": "The results hold no '{metric}' metric, so '{figure}' is left out.",
+        "note_partial_country": "The results cover {n} of the 98 municipalities; national"
+        " totals in this report are the sums over these.",
+        "no_scenario_files": "No scenario files were given.",
+        "no_manifest": "No run manifest was given.",
+        "figure_files": "Each figure is also saved as PNG and SVG in the folder figures/;"
+        " the numbers behind them are in summary.csv and key_figures.csv.",
+        # captions
+        "cap_net_cost": "National net public cost (public provision plus the cost of the"
+        " strategy) per year; line = mean over replicates, band = 90% interval.",
+        "cap_cost_by_area": "National public cost of provision per welfare area (mean over"
+        " replicates), stacked.",
+        "cap_difference_by_area": "Net cost over the whole period minus {baseline}, by"
+        " welfare area, with 90% intervals; the strategy's own costs that belong to no area"
+        " are a bar of their own. Below zero is a saving.",
+        "cap_tile_map": "Change that {scenario} makes to each municipality's net public cost in"
+        " {end}, in % of {baseline}; blue = lower cost, red = higher.",
+        "cap_tile_growth": "Growth in each municipality's net public cost from {start} to {end}"
+        " under {scenario}.",
+        "cap_mobilisation": "Volunteers, marginalised citizens in jobs and initiatives by"
+        " stage, national totals per year; line = mean, band = 90% interval.",
+        "cap_pyramid": "Population by age and sex in {years} ({scenario}); men left, women right.",
+    },
+    "da": {
+        "year": "År",
+        "dkk_bn": "mia. kr. (2026-priser)",
+        "dkk_bn_short": "mia. kr.",
+        "persons": "personer",
+        "count": "antal",
+        "hours": "timer",
+        "thousand_persons": "personer (tusinder)",
+        "age": "Alder",
+        "men": "Mænd",
+        "women": "Kvinder",
+        "band": "90 %-interval over {n} gentagelser",
+        "single_replicate": "1 gentagelse (intet interval)",
+        "title_net_cost": "Offentlig nettoudgift pr. år, efter scenarie",
+        "title_cost_by_area": "Offentlig udgift efter velfærdsområde",
+        "title_cost_by_area_one": "Offentlig udgift efter velfærdsområde: {scenario}",
+        "title_difference_by_area": "Forskel i nettoudgift i forhold til {baseline},"
+        " akkumuleret {start}-{end}",
+        "xlabel_difference": "mia. kr. (2026-priser); under 0 = besparelse i forhold til"
+        " {baseline}",
+        "total": "I alt",
+        "title_tile_difference": "{scenario}: ændring i {metric} {year} i forhold til {baseline}",
+        "title_tile_growth": "{scenario}: vækst i {metric} {start}-{end}",
+        "colorbar_difference": "% ændring i forhold til {baseline}",
+        "colorbar_growth": "% vækst {start}-{end}",
+        "not_simulated": "grå: ikke simuleret",
+        "title_mobilisation": "Mobilisering af ikke-offentlige ressourcer",
+        "title_pyramid": "Befolkning efter alder og køn: {scenario}",
+        "kf_header": "Nøgletal",
+        "kf_unit": "Enhed",
+        "kf_net_cost_end": "Offentlig nettoudgift {end}",
+        "kf_net_cost_cum": "Offentlig nettoudgift, akkumuleret {start}-{end}",
+        "kf_net_cost_end_diff": "Forskel til {baseline}, {end}",
+        "kf_net_cost_cum_diff": "Forskel til {baseline}, akkumuleret {start}-{end}",
+        "kf_public_cost_cum": "Offentlig udgift til forsyning, akkumuleret {start}-{end}",
+        "kf_lever_cost_cum": "Udgift til strategien, akkumuleret {start}-{end}",
+        "kf_volunteers_end": "Frivillige {end}",
+        "kf_marginalised_employed_end": "Udsatte borgere i job {end}",
+        "kf_initiatives_running_end": "Initiativer i drift {end}",
+        "kf_note": "Gennemsnit over {n} gentagne kørsler; i parentes 90 %-intervallet (5. til"
+        " 95. percentil over gentagelserne). Forskelle til {baseline} er beregnet gentagelse"
+        " for gentagelse med de samme tilfældige tal (fælles tilfældige tal), så de viser"
+        " scenariets virkning og ikke tilfældigheder.",
+        "default_title": "Velfærdsbehov frem til {end}: scenarier for social innovation",
+        "lang_attr": "da",
+        "h_key_figures": "Nøgletal",
+        "h_figures": "Figurer",
+        "h_scenario_files": "Scenariefiler (fuldt udfoldet)",
+        "h_manifest": "Kørselsmanifest",
+        "h_notes": "Bemærkninger",
+        "intro_1": "Denne rapport viser, hvad en agentbaseret model af Danmarks velfærdsbehov"
+        " giver for årene {start} til {end}. Hver indbygger (eller en vægtet stikprøve) bliver"
+        " ældre, får og kommer sig over behov inden for seks velfærdsområder, kan være"
+        " frivillig og kan blive nået af socialt innovative initiativer drevet sammen med"
+        " foreninger, virksomheder og online-fællesskaber. Beløb er i 2026-priser.",
+        "intro_scenarios": "Scenarierne, der sammenlignes:",
+        "intro_scenario_one": "Scenariet:",
+        "intro_2": "Hvert scenarie er kørt {n} gange med forskellige tilfældige tal; bånd og"
+        " parenteser viser 90 %-intervallet over kørslerne. Modellen er et redskab til at"
+        " udfordre antagelser, ikke en prognose: social innovation er ingen mirakelkur, og"
+        " strategien koster selv penge, så den kan spare eller koste mere afhængigt af"
+        " antagelserne.",
+        "note_no_baseline": "Der er intet scenarie ved navn '{baseline}' i resultaterne, så"
+        " forskelle til basis og sammenligningsfigurerne er udeladt.",
+        "note_single_scenario": "Der er kun kørt ét scenarie, så der er intet at sammenligne:"
+        " forskelle til basis og sammenligningsfigurerne er udeladt.",
+        "note_no_ages": "Der er ikke givet befolkning efter alder og køn, så"
+        " befolkningspyramiden er udeladt.",
+        "note_no_mobilisation": "Resultaterne indeholder ingen tal for frivillige, job eller"
+        " initiativer, så mobiliseringsfiguren er udeladt.",
+        "note_missing_metric": "Resultaterne indeholder ikke målet '{metric}', så"
+        " '{figure}' er udeladt.",
+        "note_partial_country": "Resultaterne omfatter {n} af de 98 kommuner; totaler for"
+        " hele landet i denne rapport er summen over disse.",
+        "no_scenario_files": "Der er ikke givet nogen scenariefiler.",
+        "no_manifest": "Der er ikke givet noget kørselsmanifest.",
+        "figure_files": "Hver figur er også gemt som PNG og SVG i mappen figures/; tallene bag"
+        " står i summary.csv og key_figures.csv.",
+        "cap_net_cost": "Offentlig nettoudgift for hele landet (offentlig forsyning plus"
+        " strategiens egne udgifter) pr. år; linje = gennemsnit over gentagelser, bånd ="
+        " 90 %-interval.",
+        "cap_cost_by_area": "Offentlig udgift til forsyning for hele landet efter"
+        " velfærdsområde (gennemsnit over gentagelser), stablet.",
+        "cap_difference_by_area": "Nettoudgift over hele perioden minus {baseline}, efter"
+        " velfærdsområde, med 90 %-intervaller; strategiens egne udgifter, der ikke hører til"
+        " et område, har deres egen søjle. Under nul er en besparelse.",
+        "cap_tile_map": "Ændring i hver kommunes offentlige nettoudgift i {end} med"
+        " {scenario}, i % af {baseline}; blå = lavere udgift, rød = højere.",
+        "cap_tile_growth": "Vækst i hver kommunes offentlige nettoudgift fra {start} til {end}"
+        " under {scenario}.",
+        "cap_mobilisation": "Frivillige, udsatte borgere i job og initiativer efter fase, hele"
+        " landet pr. år; linje = gennemsnit, bånd = 90 %-interval.",
+        "cap_pyramid": "Befolkning efter alder og køn i {years} ({scenario}); mænd til venstre,"
+        " kvinder til højre.",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a supported language.
+
+    Args:
+        lang: Language code.
+
+    Raises:
+        ValueError: If ``lang`` is not one of :data:`LANGUAGES`; the message names them.
+    """
+    if lang not in LANGUAGES:
+        allowed = ", ".join(repr(x) for x in LANGUAGES)
+        raise ValueError(f"unknown language {lang!r}; allowed values: {allowed}")
+    return lang
+
+
+def text(key: str, lang: str = "en", **fields: Any) -> str:
+    """Return one piece of report text in the given language.
+
+    Args:
+        key: Text key (for example ``"title_net_cost"``).
+        lang: ``"en"`` or ``"da"``.
+        **fields: Values for the ``{placeholders}`` in the text.
+
+    Raises:
+        ValueError: For an unknown language.
+        KeyError: For an unknown key.
+    """
+    template = _TEXT[check_lang(lang)][key]
+    return template.format(**fields) if fields else template
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def area_label(area: str | None, lang: str = "en") -> str:
+    """Return the display name of a welfare area.
+
+    Args:
+        area: Area id such as ``"elderly_care"``; ``None``/NA means costs that belong to no
+            area (the strategy's own costs). Unknown ids are returned as they are.
+        lang: ``"en"`` or ``"da"``.
+    """
+    labels = _AREA_LABELS[check_lang(lang)]
+    if _is_missing(area):
+        return labels[None]
+    return labels.get(str(area), str(area))
+
+
+def scenario_label(name: str, lang: str = "en") -> str:
+    """Return the display name of a scenario (unknown names are returned as they are).
+
+    Args:
+        name: Scenario name such as ``"patchwork"``.
+        lang: ``"en"`` or ``"da"``.
+    """
+    return _SCENARIO_LABELS[check_lang(lang)].get(name, name)
+
+
+def scenario_description(name: str, lang: str = "en") -> str | None:
+    """Return a one-sentence description of a known scenario, or ``None`` for others.
+
+    Args:
+        name: Scenario name.
+        lang: ``"en"`` or ``"da"``.
+    """
+    return _SCENARIO_DESCRIPTIONS[check_lang(lang)].get(name)
+
+
+@cache
+def _catalogue() -> dict[str, tuple[str, str]]:
+    try:
+        table = read_table("metrics.csv")
+    except FileNotFoundError:  # pragma: no cover - the catalogue ships with the package
+        return {}
+    return {
+        row.metric: (row.description, row.description_da) for row in table.itertuples(index=False)
+    }
+
+
+def metric_label(metric: str, lang: str = "en") -> str:
+    """Return a short display name of a metric.
+
+    Args:
+        metric: Metric id such as ``"volunteers"``.
+        lang: ``"en"`` or ``"da"``.
+
+    Returns:
+        The short label, else the description from ``metrics.csv``, else the id itself.
+    """
+    check_lang(lang)
+    short = _METRIC_LABELS[lang].get(metric)
+    if short is not None:
+        return short
+    described = _catalogue().get(metric)
+    if described is not None:
+        return described[0] if lang == "en" else described[1]
+    return metric
+
+
+def format_number(value: float, decimals: int = 1, lang: str = "en") -> str:
+    """Format a number with thousands separators in the language's convention.
+
+    English uses ``1,234.5``; Danish uses ``1.234,5``. NaN gives an en dash.
+
+    Args:
+        value: The number.
+        decimals: Digits after the decimal mark.
+        lang: ``"en"`` or ``"da"``.
+    """
+    check_lang(lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    out = f"{value:,.{decimals}f}"
+    if out.startswith("-") and float(out.replace(",", "")) == 0:
+        out = out[1:]
+    out = out.replace("-", "−")
+    if lang == "da":
+        out = out.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return out

@@ -1,0 +1,48 @@
+"""The alignment targets and the calibrated mortality improvement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulation.parameters import registry
+from simulation.projection import base_population, frkm126_counts, project
+
+
+def test_base_population_reproduces_frkm126_groups():
+    base = base_population()
+    counts = frkm126_counts()[2026]
+    assert base.sum() == pytest.approx(counts.sum())
+    assert base.shape == (98, 2, 111)
+    assert (base >= 0).all()
+
+
+def test_targets_equal_frkm126_in_published_years():
+    default = registry()
+    p = project(default["mortality_improvement"].default, default["fertility"].default)
+    for year in (2030, 2040):
+        np.testing.assert_allclose(p.target(year), frkm126_counts()[year], rtol=1e-9)
+
+
+def test_default_mortality_improvement_is_the_calibrated_one():
+    """At the default improvement the projection needs (almost) no net migration at 80+
+    between 2026 and 2040: the rate was calibrated that way (docs/ODD.md)."""
+    default = registry()
+    p = project(default["mortality_improvement"].default, default["fertility"].default)
+    net_80 = p.net_migration[:14, :, 6].sum()
+    assert abs(net_80) < 2_000
+    faster = project(0.02, default["fertility"].default).net_migration[:14, :, 6].sum()
+    assert faster < -50_000  # a clearly wrong rate needs large emigration of the very old
+
+
+def test_continuation_responds_to_uncertainties():
+    default = registry()
+    improve = default["mortality_improvement"].default
+    base = project(improve, 1.7).target(2050).sum(axis=0)
+    better = project(improve + 0.01, 1.7).target(2050).sum(axis=0)
+    more_children = project(improve, 2.0).target(2050).sum(axis=0)
+    assert better[6] > base[6]
+    assert more_children[0] > base[0]
+    np.testing.assert_allclose(
+        project(improve, 1.7).target(2040), project(improve, 2.0).target(2040)
+    )
