@@ -81,6 +81,7 @@ class Progress:
     def __init__(self, label: str, quiet: bool) -> None:
         self.label = label
         self.quiet = quiet
+        self.tty = sys.stderr.isatty()
         self.start = time.perf_counter()
 
     def __call__(self, done: int, total: int) -> None:
@@ -92,13 +93,11 @@ class Progress:
         width = 30
         filled = int(width * done / total)
         bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if done == total else ""
-        print(
-            f"\r{self.label} [{bar}] {done}/{total} runs, {elapsed:.0f} s, about {left:.0f} s left",
-            end=end,
-            file=sys.stderr,
-            flush=True,
-        )
+        line = f"{self.label} [{bar}] {done}/{total} runs, {elapsed:.0f} s, about {left:.0f} s left"
+        if self.tty:
+            print("\r" + line, end="\n" if done == total else "", file=sys.stderr, flush=True)
+        elif done == total or done % max(total // 4, 1) == 0:
+            print(line, file=sys.stderr, flush=True)
 
 
 def _workers(args: argparse.Namespace) -> int:
@@ -124,7 +123,8 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
         scales = sorted({s.scale for s in scenarios})
         print(
             f"Simulating {names}: {replicates} replicate(s), "
-            f"seeds {seed}..{seed + replicates - 1}, scale {', '.join(str(x) for x in scales)}, 2026-{scenarios[0].end_year}",
+            f"seeds {seed}..{seed + replicates - 1}, "
+            f"scale {', '.join(str(x) for x in scales)}, 2026-{scenarios[0].end_year}",
             file=sys.stderr,
         )
     result = run_job(

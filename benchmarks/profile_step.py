@@ -18,6 +18,7 @@ Writes ``<out>.txt`` (cProfile, top functions) and ``<out>_lines.md`` (the slowe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import linecache
@@ -76,10 +77,8 @@ class LineTimer:
             src = linecache.getline(filename, lineno).strip().replace("|", "\\|")
             name = filename
             if root is not None:
-                try:
+                with contextlib.suppress(ValueError):
                     name = str(Path(filename).resolve().relative_to(root))
-                except ValueError:
-                    pass
             hits = self.hits[(filename, lineno)] / steps
             out.append(f"| {sec / steps:.3f} | {hits:g} | {name}:{lineno} | `{src[:90]}` |")
         return "\n".join(out)
@@ -148,7 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         sc = load_scenario(str(root / "scenarios" / f"{args.scenario}.toml"))
         model = WelfareModel(scenario_parameters(sc), scale=args.scale, seed=1, lever_source=sc)
     init = time.perf_counter() - t0
-    profile_init = cProfile.Profile()
     for _ in range(args.warmup):
         model.step()
 
@@ -170,7 +168,6 @@ def main(argv: list[str] | None = None) -> int:
         f"{profiled:.2f} s per step under cProfile\n"
         "Divide the times below by the number of profiled steps for seconds per step.\n\n"
     )
-    del profile_init
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

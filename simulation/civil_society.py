@@ -156,9 +156,9 @@ class CivilSociety:
         n = len(c)
         n_mun = m.n_municipalities
         w = c.weight
-        u = rng.random((5, n), dtype=np.float32)
+        u = rng.random((4, n), dtype=np.float32)
         new = c.ask_u < 0
-        c.ask_u[new] = u[4][new]
+        c.ask_u[new] = u[3][new]
 
         age = c.age
         mun = c.municipality
@@ -180,15 +180,14 @@ class CivilSociety:
         c.volunteer[social_start] = 2
 
         pool = idle & ~starts & (age >= 16) & (c.ask_u < self.vp["would_if_asked"])
-        asked = pool & (u[3] < self.vp["ask_rate"] * mapping[mun])
+        # u[2] decided the social role of starters; for the others it is still unused
+        asked = pool & (u[2] < self.vp["ask_rate"] * mapping[mun])
         c.volunteer[asked] = 2
         recruited = np.bincount(mun[asked], minlength=n_mun) * w
 
-        moved = (c.volunteer == 2) & (c.vol_org >= 0)
-        if moved.any():
-            org_mun = self._org_municipality()
-            moved &= org_mun.get_many(c.vol_org) != mun
-        self._assign_org(np.flatnonzero(social_start | asked | moved), rng)
+        # Volunteers who move keep their association until they stop: hours are pooled by the
+        # municipality of residence, so the association only names who organises them.
+        self._assign_org(np.flatnonzero(social_start | asked), rng)
 
         self._enterprise_year(rng)
         online_hours = float(sum(o.hours for o in self.online))
@@ -201,10 +200,6 @@ class CivilSociety:
             stopped_social=stopped_social,
             online_hours=online_hours,
         )
-
-    def _org_municipality(self) -> _Lookup:
-        table = {a.unique_id: i for i, assoc in self.associations_by_mun.items() for a in assoc}
-        return _Lookup(table)
 
     def _enterprise_year(self, rng: np.random.Generator) -> None:
         closure = self.ap["enterprise_closure"]
@@ -229,17 +224,3 @@ class CivilSociety:
     def jobs_capacity(self) -> float:
         """Jobs for marginalised citizens that open enterprises can offer (persons)."""
         return float(sum(e.jobs for ents in self.enterprises_by_mun.values() for e in ents))
-
-
-class _Lookup:
-    """Vectorised dict lookup (association id -> municipality index)."""
-
-    def __init__(self, table: dict[int, int]) -> None:
-        self.keys = np.array(sorted(table), dtype=np.int64)
-        self.values = np.array([table[k] for k in self.keys], dtype=np.int64)
-
-    def get_many(self, keys: np.ndarray) -> np.ndarray:
-        if not len(self.keys):
-            return np.full(len(keys), -1)
-        pos = np.clip(np.searchsorted(self.keys, keys), 0, len(self.keys) - 1)
-        return np.where(self.keys[pos] == keys, self.values[pos], -1)

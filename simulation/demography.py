@@ -186,7 +186,7 @@ class DemographyStep:
             return empty, empty, np.empty(0, np.int8)
         idx = np.flatnonzero(survive)
         cell_s = cell[idx]
-        order = idx[np.argsort(cell_s.astype(np.int32), kind="stable")]
+        order = idx[np.argsort(cell_s.astype(np.int16), kind="stable")]  # radix sort
         have = np.bincount(cell_s, minlength=len(add_k))
         start = np.concatenate([[0], np.cumsum(have)[:-1]])
         cells = np.repeat(np.arange(len(add_k)), add_k)

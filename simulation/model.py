@@ -121,6 +121,7 @@ class WelfareModel(mesa.Model):
         )
         self.population_by_municipality = self._by_municipality()
         self._register_metrics()
+        self._next_start_cases: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
 
         for i, code in enumerate(self.codes):
             if self.simulated[i]:
@@ -251,7 +252,7 @@ class WelfareModel(mesa.Model):
         year = self.year
         c = self.citizens
         self._collect_stocks(year)
-        start_cases = self._caseloads()
+        start_cases = self._next_start_cases or self._caseloads()
         first_new_pid = c._next_pid
 
         flows = self.demography.step(c, year, self.streams["demography"])
@@ -278,8 +279,7 @@ class WelfareModel(mesa.Model):
         n_old = int(np.searchsorted(c.pid, first_new_pid))
         old = slice(0, n_old)
         new = slice(n_old, n)
-        age_start = np.maximum(c.age[old] - 1, 0)
-        sex_old = c.sex[old]
+        sex_age = c.sex[old].astype(np.int64) * N_AGES + np.maximum(c.age[old] - 1, 0)
         shift = self.healthy_ageing_shift(year)
         trend = (1.0 + float(self.parameters["mental_illness_trend"])) ** (year - BASE_YEAR)
         if n > n_old:
@@ -290,17 +290,25 @@ class WelfareModel(mesa.Model):
         override = np.where(at_risk, self.reoffend_rate, np.nan)
         before_rehab = c.need[old, rehab].copy()
         immigrant = (c.arrived[new] == year) & (c.age[new] >= 18) & (c.age[new] <= 64)
+        age_start = np.maximum(c.age[old] - 1, 0)
         for j, area in enumerate(AREAS):
-            n_lv = self.needs.n_levels(area)
-            u = rng.random((1 + n_lv, n), dtype=np.float32)
+            u = rng.random(n, dtype=np.float32)
             state = c.need[:, j].copy()
+            # only citizens who are in a level or of an age at which one can be entered change
+            low, high = self.needs.active_ages(area, shift)
+            if area == "rehabilitation":
+                low = 0  # the released can reoffend at any age
+            if low > 0 or high < N_AGES - 1:
+                rows = np.flatnonzero(((age_start >= low) & (age_start <= high)) | (state[old] > 0))
+            else:
+                rows = None
+            modifiers = self._modifiers(area, n_old)
+            sub = state[old] if rows is None else state[rows]
             self.needs.step(
                 area,
-                state[old],
-                sex_old,
-                age_start,
-                u[0][old],
-                u[1:, old],
+                sub,
+                sex_age if rows is None else sex_age[rows],
+                u[old] if rows is None else u[rows],
                 shift=shift,
                 incidence_factor=(
                     trend
@@ -309,17 +317,24 @@ class WelfareModel(mesa.Model):
                     if area == "rehabilitation"
                     else 1.0
                 ),
-                modifiers=self._modifiers(area, n_old),
-                incidence_override=override if area == "rehabilitation" else None,
+                modifiers=modifiers if rows is None else _take(modifiers, rows),
+                incidence_override=(
+                    None
+                    if area != "rehabilitation"
+                    else override
+                    if rows is None
+                    else override[rows]
+                ),
             )
+            if rows is not None:
+                state[rows] = sub
             if n > n_old:
-                state[new] = self.needs.draw_initial(area, c.sex[new], c.age[new], u[0][new], shift)
+                fresh = self.needs.draw_initial(area, c.sex[new], c.age[new], u[new], shift)
                 for lv in self.needs.levels[area]:
                     if lv.entry == "immigration":
-                        entered = immigrant & (u[lv.level][new] < lv.entry_probability)
-                        fresh = state[new]
+                        entered = u[new] < lv.entry_probability
                         fresh[immigrant] = np.where(entered[immigrant], lv.level, 0)
-                        state[new] = fresh
+                state[new] = fresh
             c.need[:, j] = state
         after = c.need[old, rehab]
         released = (before_rehab > 0) & (after == 0)
@@ -370,6 +385,7 @@ class WelfareModel(mesa.Model):
     def _cost_step(self, year: int, start_cases: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         regional: dict[tuple[int, str], float] = {}
         end_cases = self._caseloads()
+        self._next_start_cases = end_cases  # nothing changes need states until next year
         for area in AREAS:
             cases = 0.5 * (start_cases[area][0] + end_cases[area][0])
             floor_cases = 0.5 * (start_cases[area][1] + end_cases[area][1])
@@ -418,11 +434,15 @@ class WelfareModel(mesa.Model):
     def _collect_stocks(self, year: int) -> None:
         c = self.citizens
         res = self.results
-        res.add("population", year, self._by_municipality())
-        res.add("population_0_17", year, self._by_municipality(c.age <= 17))
-        res.add("population_20_64", year, self._by_municipality((c.age >= 20) & (c.age <= 64)))
-        res.add("population_65p", year, self._by_municipality(c.age >= 65))
-        res.add("population_80p", year, self._by_municipality(c.age >= 80))
+        # one pass: age bands 0-17, 18-19, 20-64, 65-79, 80+ by municipality
+        band = np.searchsorted([18, 20, 65, 80], np.arange(N_AGES), side="right")
+        key = c.municipality.astype(np.int64) * 5 + band[c.age]
+        counts = np.bincount(key, minlength=self.n_municipalities * 5).reshape(-1, 5) * c.weight
+        res.add("population", year, counts.sum(axis=1))
+        res.add("population_0_17", year, counts[:, 0])
+        res.add("population_20_64", year, counts[:, 2])
+        res.add("population_65p", year, counts[:, 3] + counts[:, 4])
+        res.add("population_80p", year, counts[:, 4])
         res.add_ages(year, c.sex, c.age, c.weight)
 
     def _collect_flows(self, year: int, flows) -> None:
@@ -449,3 +469,13 @@ class WelfareModel(mesa.Model):
 
 
 assert N_AGES > 100
+
+
+def _take(modifiers: Modifiers | None, rows: np.ndarray) -> Modifiers | None:
+    """The modifiers of a subset of rows."""
+    if modifiers is None:
+        return None
+    return Modifiers(
+        incidence=None if modifiers.incidence is None else modifiers.incidence[rows],
+        remission=None if modifiers.remission is None else modifiers.remission[rows],
+    )

@@ -165,6 +165,18 @@ class NeedModel:
         self._cache[key] = (inc, rem)
         return inc, rem
 
+    def active_ages(self, area: str, shift: float = 0.0) -> tuple[int, int]:
+        """The youngest and oldest age (on 1 January) at which anyone can enter a level.
+
+        Outside this range only remission can happen, so the yearly step can skip the citizens
+        who are in no level there.
+        """
+        inc, _ = self.transitions(area, shift)
+        ages = np.flatnonzero(inc.reshape(-1, N_AGES).max(axis=0) > 0)
+        if not len(ages):
+            return 0, -1
+        return int(ages[0]), int(ages[-1])
+
     def draw_initial(
         self, area: str, sex: np.ndarray, age: np.ndarray, u: np.ndarray, shift: float = 0.0
     ) -> np.ndarray:
@@ -188,10 +200,8 @@ class NeedModel:
         self,
         area: str,
         state: np.ndarray,
-        sex: np.ndarray,
-        age_start: np.ndarray,
-        u_rem: np.ndarray,
-        u_inc: np.ndarray,
+        sex_age: np.ndarray,
+        u: np.ndarray,
         shift: float = 0.0,
         incidence_factor: float = 1.0,
         modifiers: Modifiers | None = None,
@@ -199,13 +209,15 @@ class NeedModel:
     ) -> np.ndarray:
         """Advance one area's need levels by one year (in place) and return them.
 
+        One uniform number per citizen drives every draw: a draw that fails (or succeeds) is
+        followed by the next with the uniform rescaled to the remaining interval, which keeps
+        the draws independent and the random stream the same whatever the outcomes.
+
         Args:
             area: welfare area.
             state: int8 levels at the start of the year; updated in place.
-            sex: sex column.
-            age_start: age on 1 January of the year.
-            u_rem: uniforms for remission, one per citizen.
-            u_inc: uniforms for incidence, shape (levels, n).
+            sex_age: ``sex * N_AGES + age`` on 1 January of the year, one per citizen.
+            u: uniforms in [0, 1), one per citizen.
             shift: healthy-ageing shift in years.
             incidence_factor: common multiplier on incidence (e.g. a trend in mental illness).
             modifiers: per-citizen multipliers from initiatives.
@@ -213,23 +225,37 @@ class NeedModel:
                 (NaN where it does not apply), e.g. reoffending after release.
         """
         inc, rem = self.transitions(area, shift)
-        a = np.minimum(age_start, MAX_AGE)
-        inside = state > 0
-        if inside.any():
-            idx = np.flatnonzero(inside)
-            lvl = state[idx] - 1
-            p = rem[lvl, sex[idx], a[idx]]
+        n_lv = inc.shape[0]
+        inc_flat = inc.reshape(n_lv, -1).astype(np.float32)
+        rem_flat = rem.reshape(n_lv, -1).astype(np.float32)
+        u = u.astype(np.float32, copy=True)
+        inside = np.flatnonzero(state > 0)
+        if len(inside):
+            p = rem_flat[state[inside] - 1, sex_age[inside]]
             if modifiers is not None and modifiers.remission is not None:
-                p = np.clip(p * modifiers.remission[idx], 0.0, 1.0)
-            state[idx[u_rem[idx] < p]] = 0
-        for i in range(inc.shape[0] - 1, -1, -1):
-            p = inc[i, sex, a] * incidence_factor
+                p = np.clip(p * modifiers.remission[inside], 0.0, 1.0)
+            ui = u[inside]
+            remit = ui < p
+            state[inside[remit]] = 0
+            u[inside] = np.where(
+                remit,
+                np.divide(ui, p, out=np.zeros_like(ui), where=p > 0),
+                np.divide(ui - p, 1 - p, out=np.zeros_like(ui), where=p < 1),
+            )
+        for i in range(n_lv - 1, -1, -1):
+            p = inc_flat[i][sex_age]
+            if incidence_factor != 1.0:
+                p = p * np.float32(incidence_factor)
             if incidence_override is not None:
                 p = np.where(np.isnan(incidence_override), p, incidence_override)
             if modifiers is not None and modifiers.incidence is not None:
                 p = p * modifiers.incidence
-            enter = (state < i + 1) & (u_inc[i] < p)
+            below = state < i + 1
+            enter = below & (u < p)
             state[enter] = i + 1
+            if i > 0:
+                stay = below & ~enter
+                u[stay] = (u[stay] - p[stay]) / (1 - p[stay])
         return state
 
 

@@ -33,6 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulation.experiments.errors import SweepError
 from simulation.experiments.store import RESERVED
 
 __all__ = [
@@ -249,6 +250,10 @@ class Backend:
         """
         raise NotImplementedError
 
+    def can_drain(self) -> bool:
+        """Return whether running batches can still finish after a Ctrl-C."""
+        return True
+
     def cancel_pending(self) -> None:
         """Cancel the batches that have not started; running ones go on."""
 
@@ -326,6 +331,7 @@ class ProcessPoolBackend(Backend):
             self._context.set_forkserver_preload(modules)
         self._executor: cf.ProcessPoolExecutor | None = None
         self._futures: dict[cf.Future, Batch] = {}
+        self._orphans: list[Done] = []
 
     def _pool(self) -> cf.ProcessPoolExecutor:
         if self._executor is None:
@@ -340,7 +346,7 @@ class ProcessPoolBackend(Backend):
     @property
     def in_flight(self) -> int:
         """Return the number of submitted batches not yet handed back."""
-        return len(self._futures)
+        return len(self._futures) + len(self._orphans)
 
     def submit(self, batch: Batch) -> None:
         """Submit a batch to the pool (a new pool if the last one broke)."""
@@ -353,6 +359,9 @@ class ProcessPoolBackend(Backend):
 
     def wait(self) -> list[Done]:
         """Wait for the first finished batches."""
+        if self._orphans:
+            out, self._orphans = self._orphans, []
+            return out
         done, _ = cf.wait(list(self._futures), return_when=cf.FIRST_COMPLETED)
         out: list[Done] = []
         broken = False
@@ -371,7 +380,11 @@ class ProcessPoolBackend(Backend):
         return out
 
     def _discard_pool(self) -> None:
-        # A broken pool has already failed every pending batch; end its remaining workers quietly.
+        # Every batch still out in a broken pool is lost: hand them back as broken at once
+        # (waiting for the dead pool to say so can hang), then end its remaining workers.
+        lost = BrokenProcessPool("the worker pool broke while this batch was queued or running")
+        self._orphans.extend((batch, lost) for batch in self._futures.values())
+        self._futures.clear()
         self._stop_pool(kill=True)
 
     def _stop_pool(self, kill: bool) -> None:
@@ -400,6 +413,7 @@ class ProcessPoolBackend(Backend):
         """Shut the pool down; ``kill`` terminates the workers (running batches are lost)."""
         self._stop_pool(kill)
         self._futures.clear()
+        self._orphans.clear()
 
 
 class DaskBackend(Backend):
@@ -424,12 +438,18 @@ class DaskBackend(Backend):
             from distributed import Client, LocalCluster, as_completed
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError(
-                "the Dask backend needs the optional 'distributed' extra: pip install 'dask[distributed]'"
+                "the Dask backend needs the optional 'distributed' extra: "
+                "pip install 'dask[distributed]'"
             ) from exc
         self._cluster = None
         if scheduler:
-            self.client = Client(scheduler)
-            self.client.wait_for_workers(1, timeout=120)
+            try:
+                self.client = Client(scheduler, timeout=30)
+                self.client.wait_for_workers(1, timeout=120)
+            except (OSError, TimeoutError) as exc:
+                raise SweepError(
+                    f"Dask scheduler {scheduler}: cannot connect or no worker joined ({exc})"
+                ) from exc
             self.address = scheduler
         else:
             self._cluster = LocalCluster(
@@ -482,6 +502,14 @@ class DaskBackend(Backend):
                 out.append((batch, future.exception()))
             future.release()
         return out
+
+    def can_drain(self) -> bool:
+        """Return whether running batches can finish after a Ctrl-C.
+
+        Not on a ``LocalCluster``: its worker processes share the terminal's process group, so
+        Ctrl-C has stopped them too; the batches they held are lost (and redone on resume).
+        """
+        return self._cluster is None
 
     def close(self, kill: bool = False) -> None:
         """Cancel what is left and close the client (and the local cluster)."""

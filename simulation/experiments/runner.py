@@ -141,7 +141,8 @@ def _check_fn(fn: Callable[..., Any], parallel: bool) -> None:
     qualname = getattr(fn, "__qualname__", "")
     if "<lambda>" in qualname or "<locals>" in qualname:
         raise TypeError(
-            f"fn {qualname!r} must be a module-level function so that worker processes can import it"
+            f"fn {qualname!r} must be a module-level function, "
+            "so that worker processes can import it"
         )
     try:
         pickle.dumps(fn)
@@ -215,7 +216,7 @@ def run_sweep(
         target_seconds: Aimed duration of one batch when ``batch_size`` is ``None``.
 
     Returns:
-        The counts and status; the results are read with :func:`simulation.experiments.store.collect`.
+        The counts and status; read the results with :func:`.store.collect`.
 
     Raises:
         SweepError: If ``out`` holds another sweep, another process writes into it, or ``resume``
@@ -456,7 +457,7 @@ class _Loop:
             )
 
     def run(self, refresh: Callable[[], None]) -> None:
-        """Submit, wait and write until every run is done; on Ctrl-C, finish what runs, then stop."""
+        """Submit, wait and write until all runs are done; on Ctrl-C finish running ones, stop."""
         last = time.monotonic()
         try:
             while self.todo or self.suspects or self.engine.in_flight:
@@ -475,6 +476,9 @@ class _Loop:
         self.engine.cancel_pending()
         if not self.engine.in_flight:
             return
+        if not self.engine.can_drain():
+            self.engine.close(kill=True)
+            return
         print(
             f"\nStopping: finishing {self.engine.in_flight} running batch(es); "
             "press Ctrl-C again to abandon them.",
@@ -482,7 +486,7 @@ class _Loop:
         )
         try:
             while self.engine.in_flight:
-                for batch, result in self.engine.wait():
+                for _batch, result in self.engine.wait():
                     if not isinstance(result, BaseException):
                         self._write(result)
         except KeyboardInterrupt:

@@ -1,10 +1,10 @@
-"""Run a sweep file with any model function from the command line (for tests, benchmarks, clusters).
+r"""Run a sweep file with any model function from the command line (tests, benchmarks, clusters).
 
 The project's own command line is ``python run.py sweep FILE``; this module is the engine's
 minimal entry point, independent of the model::
 
-    python -m simulation.experiments.runner_cli SWEEP.toml --out DIR \\
-        --function simulation.experiments.testfunctions:ishigami \\
+    python -m simulation.experiments.runner_cli SWEEP.toml --out DIR \
+        --function simulation.experiments.testfunctions:ishigami \
         --registry simulation.experiments.testfunctions:ishigami_registry --workers 2
 
 Exit status: 0 when the sweep is complete, 1 for a bad sweep file or folder, 130 when interrupted.

@@ -1,4 +1,4 @@
-"""Designs of experiments: which parameter sets a sweep runs (full grid, Latin hypercube, Sobol, Morris).
+"""Designs of experiments: the parameter sets a sweep runs (grid, Latin hypercube, Sobol, Morris).
 
 A :class:`Design` holds one row per parameter set, numbered by a stable ``set_id`` (the row's
 position in the sampler's order, the same every time for the same sweep file). For Sobol and Morris
@@ -165,7 +165,10 @@ def lhs_design(specs: Sequence[ParameterSpec], samples: int, seed: int) -> Desig
     from scipy.stats import qmc
 
     bounds = _bounds(specs)
-    engine = qmc.LatinHypercube(d=len(specs), rng=np.random.default_rng(seed))
+    try:
+        engine = qmc.LatinHypercube(d=len(specs), rng=np.random.default_rng(seed))
+    except TypeError:  # SciPy < 1.15 names the argument ``seed``
+        engine = qmc.LatinHypercube(d=len(specs), seed=np.random.default_rng(seed))
     unit = engine.random(samples)
     lows = np.array([b[0] for b in bounds.values()])
     highs = np.array([b[1] for b in bounds.values()])

@@ -1,4 +1,4 @@
-"""Sensitivity analysis of a finished sweep: Sobol and Morris indices (SALib), and a per-set summary.
+"""Sensitivity analysis of a finished sweep: Sobol and Morris indices (SALib), a per-set summary.
 
 Choices, stated once:
 
@@ -149,7 +149,7 @@ def set_means(data: SweepData, outcomes: Sequence[str] | None = None) -> pd.Data
 
 
 def summary(data: SweepData, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
-    """Return a tidy per-set summary: parameters, outcome, mean, std, min, max over successful replicates.
+    """Return a tidy per-set summary: mean, std, min and max of each outcome over good replicates.
 
     Failed replicates are left out and counted (``n_ok``, ``n_failed``); this table works for any
     sampler, including grids with failed runs.

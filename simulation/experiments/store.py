@@ -112,6 +112,7 @@ def run_key(
         {"params": _plain(dict(params)), "seed": int(seed), "scale": float(scale), "base": base},
         sort_keys=True,
         separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 

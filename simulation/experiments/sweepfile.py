@@ -482,13 +482,15 @@ def _parameter(
             raise fail(
                 f"{typ} parameter {name!r} cannot be sampled by {sampler!r}: it has no range",
                 key,
-                allowed="numeric parameters only; vary categorical ones with sampler = 'grid' and values = [...]",
+                allowed="numeric parameters only; vary categorical ones with "
+                "sampler = 'grid' and values = [...]",
             )
         if "values" in spec:
             raise fail(
                 f"sampler {sampler!r} needs a range, not a list of values",
                 key,
-                allowed=f"{{ low = ..., high = ... }} within {param.allowed()}; values = [...] is for sampler = 'grid'",
+                allowed=f"{{ low = ..., high = ... }} within {param.allowed()}; "
+                "values = [...] is for sampler = 'grid'",
             )
         if "levels" in spec:
             raise fail(

@@ -1,4 +1,4 @@
-"""Test functions for the sweep engine: Ishigami (known Sobol indices), a failing and a slow variant.
+"""Test functions for the sweep engine: Ishigami (known Sobol indices) and variants that fail.
 
 They have the signature of a model entry point, ``fn(**params, seed=int, scale=float) -> dict``,
 and live in a module (not in a test file) so that worker processes and Dask workers can import them.
@@ -54,7 +54,7 @@ def ishigami(
 def ishigami_failing(
     x1: float = 0.0, x2: float = 0.0, x3: float = 0.0, seed: int = 0, scale: float = 1.0
 ) -> dict[str, float]:
-    """Return :func:`ishigami`, but raise :class:`ValueError` when ``x1 > 2`` (for failure tests)."""
+    """Return :func:`ishigami`, but raise :class:`ValueError` when ``x1 > 2`` (failure tests)."""
     if x1 > 2:
         raise ValueError(f"x1 = {x1:.4f} is above 2: this test function fails there on purpose")
     return ishigami(x1, x2, x3, seed=seed, scale=scale)

@@ -1,0 +1,474 @@
+"""The classroom app's page (Solara): levers on the left, live pictures on the right.
+
+Serve it with :func:`simulation.app.serve` (``python run.py app``), or directly with
+``solara run simulation.app.page``. Each browser tab gets its own
+:class:`~simulation.app.controller.ClassroomController` (a scenario run and its baseline);
+the page only calls it and draws the ECharts options of :mod:`simulation.app.charts`.
+
+Why not Mesa's SolaraViz: it drives one model from ``model_params`` and draws each plot from
+that model. The classroom needs a pair of models on common random numbers (the chosen scenario
+against the baseline), levers that restart both, per-unit variation from scenario files, a
+follow-a-citizen panel and two languages; a plain Solara page does this in fewer lines and
+without SolaraViz's pinned widget versions.
+
+CSS classes starting with ``wa-`` mark the parts the browser test looks for.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import solara
+
+from simulation.app import charts, texts
+from simulation.app.controller import (
+    DEFAULT_SCENARIO,
+    SCALES,
+    SCENARIOS,
+    ClassroomController,
+)
+from simulation.parameters import Parameter, levers, uncertainties
+from simulation.report import labels
+
+__all__ = [
+    "Page",
+    "Chart",
+    "LeverControl",
+    "RunControls",
+    "KeyFigures",
+    "CitizenPanel",
+    "Controls",
+    "Pictures",
+    "ClassroomApp",
+    "DEFAULT_MUNICIPALITY",
+    "DEFAULT_AGE",
+    "PLAY_PAUSE_SECONDS",
+]
+
+#: Municipality and age offered first in "follow a citizen".
+DEFAULT_MUNICIPALITY = 101  # København
+DEFAULT_AGE = 80
+#: Pause between two years while playing, so the class can see each year appear.
+PLAY_PAUSE_SECONDS = 0.05
+
+_CSS = """
+.wa-sidebar .v-input__slot { margin-bottom: 0 !important; }
+.wa-lever { border-bottom: 1px solid #e6e6e6; padding: 6px 0 8px 0; }
+.wa-lever .wa-question { font-size: 13px; font-weight: 500; color: #1b5e20; }
+.wa-lever .wa-description { font-size: 12px; color: #555; line-height: 1.3; }
+.wa-lever .wa-varies { font-size: 12px; color: #b35806; }
+.wa-lever-name { font-size: 14px; font-weight: 500; }
+.wa-changed { font-size: 11px; color: #fff; background: #d95f02; border-radius: 8px;
+  padding: 0 6px; margin-left: 6px; }
+.wa-figure { background: #fff; border-radius: 6px; box-shadow: 0 1px 3px rgba(0,0,0,.15);
+  padding: 6px; }
+.wa-kf { background: #fff; border-radius: 6px; box-shadow: 0 1px 3px rgba(0,0,0,.15);
+  padding: 8px 12px; min-width: 150px; }
+.wa-kf-value { font-size: 22px; font-weight: 500; }
+.wa-kf-label { font-size: 12px; color: #555; }
+.wa-status { font-size: 14px; font-weight: 500; }
+.wa-small { font-size: 12px; color: #555; }
+"""
+
+
+def _step_of(param: Parameter) -> float:
+    span = float(param.high) - float(param.low)
+    return 0.05 if span <= 1 else (0.1 if span <= 5 else 5.0)
+
+
+def _fmt_value(param: Parameter, value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@solara.component
+def Chart(option: dict[str, Any], height: int, name: str) -> None:
+    """One ECharts chart in a white box (CSS class ``wa-chart-<name>``)."""
+    with solara.Div(classes=["wa-figure", f"wa-chart-{name}"]):
+        solara.FigureEcharts(
+            option=option,
+            attributes={"style": f"height: {height}px; width: 100%;"},
+            responsive=True,
+        )
+
+
+@solara.component
+def LeverControl(
+    param: Parameter,
+    value: Any,
+    lang: str,
+    on_value: Callable[[str, Any], None],
+    changed: bool = False,
+    varies: dict[str, Any] | None = None,
+) -> None:
+    """The control of one lever or uncertainty, with the question it answers and what it does.
+
+    Args:
+        param: the parameter from the registry.
+        value: its current value.
+        lang: ``"en"`` or ``"da"``.
+        on_value: called as ``on_value(name, new_value)``.
+        changed: whether the class changed it from the scenario's value (shows a mark).
+        varies: the scenario's unit-to-unit variation of it (patchwork), if any.
+    """
+    name = param.name
+    label = texts.lever_label(name, lang)
+    with solara.Column(gap="2px", classes=["wa-lever", f"wa-lever-{name}"]):
+        with solara.Row(gap="4px", style={"align-items": "center"}):
+            solara.Text(label, classes=["wa-lever-name"])
+            if changed:
+                solara.Text(texts.t("changed", lang), classes=["wa-changed"])
+        if param.type in ("float", "int"):
+            solara.SliderFloat(
+                "",
+                value=float(value),
+                min=float(param.low),
+                max=float(param.high),
+                step=_step_of(param),
+                on_value=lambda v: on_value(name, v),
+                thumb_label=True,
+            )
+        elif param.type == "bool":
+            solara.Switch(
+                label=_fmt_value(param, value), value=bool(value), on_value=lambda v: on_value(name, v)
+            )
+        else:
+            with solara.ToggleButtonsSingle(
+                value=str(value), on_value=lambda v: on_value(name, v), dense=True
+            ):
+                for choice in param.choices:
+                    solara.Button(texts.choice_label(choice, lang), value=choice)
+        if param.kind == "lever":
+            solara.Text(texts.lever_question(param, lang), classes=["wa-question"])
+        solara.Text(texts.lever_description(param, lang), classes=["wa-description"])
+        if varies and not changed:
+            if varies.get("dist") in ("uniform", "triangular"):
+                note = texts.t("varies", lang, low=f"{varies['low']:g}", high=f"{varies['high']:g}")
+            else:
+                note = texts.t("varies_choice", lang)
+            solara.Text(note, classes=["wa-varies"])
+
+
+@solara.component
+def RunControls(
+    ctrl: ClassroomController,
+    version: int,
+    lang: str,
+    playing: solara.Reactive[bool],
+    on_change: Callable[[], None],
+) -> None:
+    """Play or pause, step one year, reset; and where the run stands."""
+
+    def step() -> None:
+        ctrl.step()
+        on_change()
+
+    def reset() -> None:
+        playing.set(False)
+        ctrl.reset()
+        on_change()
+
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+        if playing.value:
+            solara.Button(
+                texts.t("pause", lang),
+                icon_name="mdi-pause",
+                on_click=lambda: playing.set(False),
+                color="primary",
+                classes=["wa-play"],
+            )
+        else:
+            solara.Button(
+                texts.t("play", lang),
+                icon_name="mdi-play",
+                on_click=lambda: playing.set(True),
+                color="primary",
+                disabled=not ctrl.running,
+                classes=["wa-play"],
+            )
+        solara.Button(
+            texts.t("step", lang),
+            icon_name="mdi-skip-next",
+            on_click=step,
+            disabled=playing.value or not ctrl.running,
+            classes=["wa-step"],
+        )
+        solara.Button(
+            texts.t("reset", lang), icon_name="mdi-restore", on_click=reset, classes=["wa-reset"]
+        )
+    if ctrl.n_years == 0:
+        status = texts.t("year_none", lang, end=ctrl.end_year)
+    elif not ctrl.running:
+        status = texts.t("year_done", lang, end=ctrl.end_year)
+    else:
+        status = texts.t("year_status", lang, last=ctrl.year - 1, next=ctrl.year)
+    solara.Text(status, classes=["wa-status"])
+    if ctrl.seconds_per_year is not None:
+        solara.Text(
+            texts.t("seconds_per_year", lang, seconds=ctrl.seconds_per_year),
+            classes=["wa-small", "wa-seconds"],
+        )
+
+
+@solara.component
+def KeyFigures(ctrl: ClassroomController, version: int, lang: str) -> None:
+    """Headline numbers of the last simulated year, beside the baseline's."""
+    kf = ctrl.key_figures()
+    if not kf:
+        return
+    year = ctrl.year - 1
+
+    def card(value: str, label: str, color: str | None = None) -> None:
+        with solara.Column(gap="0px", classes=["wa-kf"]):
+            solara.Text(value, classes=["wa-kf-value"], style={"color": color} if color else {})
+            solara.Text(label, classes=["wa-kf-label"])
+
+    diff = kf["difference"] / 1e9
+    sign = "" if diff < 0 else "+"
+    with solara.Row(gap="10px", style={"flex-wrap": "wrap"}, classes=["wa-key-figures"]):
+        card(
+            f"{labels.format_number(kf['net_cost'] / 1e9, 1, lang)} {texts.t('dkk_bn', lang)}",
+            texts.t("kf_net_cost", lang, year=year),
+        )
+        card(
+            f"{sign}{labels.format_number(diff, 2, lang)} {texts.t('dkk_bn', lang)}"
+            f" ({sign}{labels.format_number(kf['difference_pct'], 2, lang)} %)",
+            texts.t("kf_difference", lang, start=2026, year=year)
+            + " · "
+            + texts.t("saving" if diff < 0 else "extra_cost", lang),
+            "#1a9850" if diff < 0 else "#d73027",
+        )
+        card(labels.format_number(kf["volunteers"], 0, lang), texts.t("kf_volunteers", lang, year=year))
+        card(labels.format_number(kf["jobs"], 0, lang), texts.t("kf_jobs", lang, year=year))
+        card(
+            labels.format_number(kf["initiatives"], 0, lang),
+            texts.t("kf_initiatives", lang, year=year),
+        )
+
+
+@solara.component
+def CitizenPanel(
+    ctrl: ClassroomController, version: int, lang: str, on_change: Callable[[], None]
+) -> None:
+    """Follow a citizen: pick a municipality and an age, see their needs and initiatives."""
+    names = ctrl.names
+    codes = [int(c) for c in ctrl.codes]
+    default = names[codes.index(DEFAULT_MUNICIPALITY)] if DEFAULT_MUNICIPALITY in codes else names[0]
+    municipality = solara.use_reactive(default)
+    age = solara.use_reactive(DEFAULT_AGE)
+    message = solara.use_reactive("")
+
+    def follow() -> None:
+        code = codes[names.index(municipality.value)]
+        pid = ctrl.follow(code, int(age.value))
+        message.set(
+            ""
+            if pid is not None
+            else texts.t("follow_none", lang, age=age.value, municipality=municipality.value)
+        )
+        on_change()
+
+    with solara.Column(gap="6px", classes=["wa-figure", "wa-citizen"]):
+        solara.Text(texts.t("follow_title", lang), style={"font-size": "16px", "font-weight": "500"})
+        solara.Text(texts.t("follow_intro", lang), classes=["wa-small"])
+        with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
+            with solara.Div(style={"min-width": "220px"}):
+                solara.Select(texts.t("municipality", lang), values=names, value=municipality)
+            with solara.Div(style={"min-width": "220px", "flex-grow": "1"}):
+                solara.SliderInt(texts.t("age", lang), value=age, min=0, max=100)
+            solara.Button(
+                texts.t("follow", lang),
+                icon_name="mdi-account-search",
+                on_click=follow,
+                color="primary",
+                outlined=True,
+                classes=["wa-follow"],
+            )
+        if message.value:
+            solara.Warning(message.value)
+        summary = charts.citizen_summary(ctrl, lang)
+        option = charts.citizen(ctrl, lang)
+        if summary is None or option is None:
+            solara.Text(texts.t("follow_start_hint", lang), classes=["wa-small"])
+            return
+        solara.Text(summary["header"], style={"font-weight": "500"}, classes=["wa-citizen-header"])
+        Chart(option, charts.HEIGHTS["citizen"], "citizen")
+        if summary["events"]:
+            solara.Markdown("\n".join(f"- {line}" for line in summary["events"]))
+        solara.Text(texts.t("initiatives_reached", lang), style={"font-weight": "500"})
+        if summary["initiatives"]:
+            solara.Markdown("\n".join(f"- {line}" for line in summary["initiatives"]))
+        else:
+            solara.Text(texts.t("no_initiatives", lang), classes=["wa-small"])
+
+
+@solara.component
+def Controls(
+    ctrl: ClassroomController,
+    version: int,
+    lang: solara.Reactive[str],
+    playing: solara.Reactive[bool],
+    on_change: Callable[[], None],
+) -> None:
+    """The sidebar: language, run controls, scenario, every lever, assumptions, sample."""
+    lg = lang.value
+
+    def on_lever(name: str, value: Any) -> None:
+        ctrl.set_lever(name, value)
+        on_change()
+
+    def on_uncertainty(name: str, value: Any) -> None:
+        ctrl.set_uncertainty(name, value)
+        on_change()
+
+    def on_scenario(label: str) -> None:
+        by_label = {texts.scenario_label(s, lg): s for s in SCENARIOS}
+        ctrl.choose_scenario(by_label.get(label, DEFAULT_SCENARIO))
+        on_change()
+
+    scale_labels = [
+        f"{labels.format_number(100 * s, 1, lg)} % ({labels.format_number(6.0e6 * s, 0, lg)})"
+        for s in SCALES
+    ]
+
+    def on_scale(label: str) -> None:
+        ctrl.set_sample(scale=dict(zip(scale_labels, SCALES, strict=True))[label])
+        on_change()
+
+    def on_seed(seed: int) -> None:
+        ctrl.set_sample(seed=seed)
+        on_change()
+
+    def restore() -> None:
+        ctrl.restore()
+        on_change()
+
+    with solara.Column(gap="8px", classes=["wa-sidebar"]):
+        with solara.ToggleButtonsSingle(value=lang, dense=True, classes=["wa-language"]):
+            solara.Button("English", value="en")
+            solara.Button("Dansk", value="da")
+        RunControls(ctrl, version, lg, playing, on_change)
+        solara.Select(
+            texts.t("scenario", lg),
+            values=[texts.scenario_label(s, lg) for s in SCENARIOS],
+            value=texts.scenario_label(ctrl.scenario_name, lg),
+            on_value=on_scenario,
+            classes=["wa-scenario"],
+        )
+        solara.Text(texts.scenario_description(ctrl.scenario_name, lg), classes=["wa-small"])
+        solara.Text(texts.t("levers", lg), style={"font-size": "16px", "font-weight": "500"})
+        solara.Text(texts.t("levers_note", lg), classes=["wa-small"])
+        if ctrl.lever_overrides or ctrl.uncertainty_overrides:
+            solara.Button(
+                texts.t("restore", lg),
+                icon_name="mdi-undo",
+                on_click=restore,
+                text=True,
+                classes=["wa-restore"],
+            )
+        variation = ctrl.variation
+        for name, param in levers().items():
+            LeverControl(
+                param,
+                ctrl.lever_value(name),
+                lg,
+                on_lever,
+                changed=name in ctrl.lever_overrides,
+                varies=variation.get(name),
+            )
+        with solara.Details(texts.t("assumptions", lg)):
+            for name, param in uncertainties().items():
+                LeverControl(
+                    param,
+                    ctrl.uncertainty_value(name),
+                    lg,
+                    on_uncertainty,
+                    changed=name in ctrl.uncertainty_overrides,
+                )
+        with solara.Details(texts.t("sample", lg) + " · " + texts.t("seed", lg)):
+            solara.Select(
+                texts.t("sample", lg),
+                values=scale_labels,
+                value=scale_labels[SCALES.index(ctrl.scale)] if ctrl.scale in SCALES else None,
+                on_value=on_scale,
+            )
+            solara.InputInt(texts.t("seed", lg), value=ctrl.seed, on_value=on_seed)
+
+
+@solara.component
+def Pictures(
+    ctrl: ClassroomController, version: int, lang: str, on_change: Callable[[], None]
+) -> None:
+    """The main area: key figures, the live charts, the map and follow-a-citizen."""
+    map_mode = solara.use_reactive("growth")
+    with solara.Column(gap="12px", style={"background": "#f5f5f5", "padding": "8px"}):
+        solara.Text(texts.t("app_intro", lang), classes=["wa-small"])
+        KeyFigures(ctrl, version, lang)
+        with solara.ColumnsResponsive(default=12, large=6, gutters_dense=True):
+            Chart(charts.net_cost(ctrl, lang), charts.HEIGHTS["net_cost"], "net-cost")
+            Chart(charts.cost_by_area(ctrl, lang), charts.HEIGHTS["cost_by_area"], "cost-by-area")
+            Chart(charts.mobilisation(ctrl, lang), charts.HEIGHTS["mobilisation"], "mobilisation")
+            Chart(charts.initiatives(ctrl, lang), charts.HEIGHTS["initiatives"], "initiatives")
+        with solara.ColumnsResponsive(default=12, large=6, gutters_dense=True):
+            with solara.Column(gap="4px"):
+                with solara.Row(gap="8px", style={"align-items": "center"}):
+                    solara.Text(texts.t("tile_mode", lang), classes=["wa-small"])
+                    with solara.ToggleButtonsSingle(value=map_mode, dense=True):
+                        solara.Button(texts.t("tile_growth", lang), value="growth")
+                        solara.Button(texts.t("tile_difference", lang), value="difference")
+                Chart(
+                    charts.municipality_map(ctrl, lang, map_mode.value),
+                    charts.HEIGHTS["map"],
+                    "map",
+                )
+            CitizenPanel(ctrl, version, lang, on_change)
+
+
+@solara.component
+def ClassroomApp(
+    ctrl: ClassroomController, lang: solara.Reactive[str], sidebar: bool = True
+) -> None:
+    """The whole app for one controller: the controls in the sidebar, the pictures beside.
+
+    Args:
+        ctrl: the controller (one per browser tab).
+        lang: the language, ``"en"`` or ``"da"``.
+        sidebar: put the controls in the app's sidebar (``False``: above the pictures, as in
+            tests that render without the app layout).
+    """
+    version, set_version = solara.use_state(ctrl.version)
+    playing = solara.use_reactive(False)
+
+    def changed() -> None:
+        set_version(ctrl.version)
+
+    def play(cancel: threading.Event) -> None:
+        while playing.value and not cancel.is_set():
+            if not ctrl.running:
+                playing.set(False)
+                break
+            ctrl.step()
+            set_version(ctrl.version)
+            time.sleep(PLAY_PAUSE_SECONDS)
+
+    solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+    solara.Style(_CSS)
+    solara.Title(texts.t("app_title", lang.value))
+    if sidebar:
+        with solara.Sidebar():
+            Controls(ctrl, version, lang, playing, changed)
+    else:
+        Controls(ctrl, version, lang, playing, changed)
+    Pictures(ctrl, version, lang.value, changed)
+
+
+@solara.component
+def Page() -> None:
+    """The page Solara serves: one controller per browser tab."""
+    ctrl = solara.use_memo(ClassroomController, dependencies=[])
+    lang = solara.use_reactive("en")
+    ClassroomApp(ctrl, lang)
