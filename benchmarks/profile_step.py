@@ -32,14 +32,11 @@ from typing import Any
 
 
 class LineTimer:
-    """Wall time per source line of selected functions (``sys.settrace``)."""
+    """Wall time per source line of every function defined under ``folder`` (``sys.settrace``)."""
 
-    def __init__(self, functions: list[Any]) -> None:
-        self.codes: set[CodeType] = set()
-        for fn in functions:
-            code = getattr(getattr(fn, "__func__", fn), "__code__", None)
-            if code is not None:
-                self.codes.add(code)
+    def __init__(self, folder: Path) -> None:
+        self.folder = str(folder.resolve())
+        self._traced: dict[CodeType, bool] = {}
         self.seconds: dict[tuple[str, int], float] = defaultdict(float)
         self.hits: dict[tuple[str, int], int] = defaultdict(int)
         self._last: dict[int, tuple[tuple[str, int], float]] = {}
@@ -58,9 +55,13 @@ class LineTimer:
         return self._local
 
     def _global(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event == "call" and frame.f_code in self.codes:
-            return self._local
-        return None
+        if event != "call":
+            return None
+        code = frame.f_code
+        traced = self._traced.get(code)
+        if traced is None:
+            traced = self._traced[code] = code.co_filename.startswith(self.folder)
+        return self._local if traced else None
 
     def __enter__(self) -> LineTimer:
         sys.settrace(self._global)
@@ -82,44 +83,6 @@ class LineTimer:
             hits = self.hits[(filename, lineno)] / steps
             out.append(f"| {sec / steps:.3f} | {hits:g} | {name}:{lineno} | `{src[:90]}` |")
         return "\n".join(out)
-
-
-def hot_functions(model: Any) -> list[Any]:
-    """The model's functions worth timing line by line (whatever of them exists)."""
-    found = []
-    candidates = [
-        (model, "step"),
-        (model, "_needs_step"),
-        (model, "_cost_step"),
-        (model, "_caseloads"),
-        (model, "_collect_stocks"),
-        (model, "_civil_society_step"),
-        (model, "_strategy_step"),
-        (getattr(model, "demography", None), "step"),
-        (getattr(model, "demography", None), "_choose_leavers"),
-        (getattr(model, "demography", None), "_immigrants"),
-        (getattr(model, "needs", None), "step"),
-        (getattr(model, "needs", None), "draw_initial"),
-        (getattr(model, "civil_society", None), "step"),
-        (getattr(model, "civil_society", None), "_assign_org"),
-        (getattr(model, "strategy", None), "step"),
-        (getattr(model, "citizens", None), "append"),
-        (getattr(model, "citizens", None), "keep"),
-    ]
-    for obj, name in candidates:
-        fn = getattr(obj, name, None) if obj is not None else None
-        if fn is not None:
-            fn = getattr(fn, "__wrapped__", fn)
-            found.append(fn)
-    if hasattr(model, "_user_step"):  # Mesa wraps Model.step
-        found.append(model._user_step)
-    try:
-        from simulation import costs, needs
-
-        found += [costs.caseloads, needs._level_from_cum]
-    except (ImportError, AttributeError):
-        pass
-    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     print(head + buf.getvalue()[:6000])
 
     if not args.no_lines:
-        timer = LineTimer(hot_functions(model))
+        timer = LineTimer(root / "simulation")
         t0 = time.perf_counter()
         with timer:
             for _ in range(args.steps):

@@ -7,8 +7,8 @@ Volunteering is a citizen role stored in columns: ``volunteer`` (0 no, 1 outside
 areas, 2 in the social/welfare area), ``vol_org`` (id of the association organising a social
 volunteer, -1 none) and ``ask_u`` (a persistent uniform: the citizen would volunteer if asked
 when ``ask_u < would_if_asked``). The propensity to volunteer by age reproduces the reported
-shares in a steady state: with drop-out ``d``, a non-volunteer of an age with share ``P`` starts
-with probability ``d P / (1 - P)``.
+shares in a steady state: with drop-out ``d``, a non-volunteer who turns ``a`` starts with
+probability ``(P(a) - P(a - 1)(1 - d)) / (1 - P(a - 1))``, as a cohort moves up the age profile.
 """
 
 from __future__ import annotations
@@ -157,8 +157,16 @@ class CivilSociety:
         n_mun = m.n_municipalities
         w = c.weight
         u = rng.random((4, n), dtype=np.float32)
-        new = c.ask_u < 0
+        new = np.flatnonzero(c.ask_u < 0)
         c.ask_u[new] = u[3][new]
+        if len(new):
+            # newcomers (newborns, immigrants) volunteer like residents of their age
+            v = rng.random((2, len(new)))
+            joins = v[0] < self.share[c.age[new]]
+            c.volunteer[new[joins]] = 1
+            social = new[joins & (v[1] < self.social_given_volunteer)]
+            c.volunteer[social] = 2
+            self._assign_org(social, rng)
 
         age = c.age
         mun = c.municipality
@@ -172,7 +180,7 @@ class CivilSociety:
         c.vol_org[stops] = -1
 
         share = np.minimum(self.share * trend, 0.95)
-        start_p = d * share / (1.0 - share)
+        start_p = self._start_probability(share, d)
         idle = (c.volunteer == 0) & ~stops
         starts = idle & (u[1] < start_p[age])
         social_start = starts & (u[2] < self.social_given_volunteer)
@@ -200,6 +208,18 @@ class CivilSociety:
             stopped_social=stopped_social,
             online_hours=online_hours,
         )
+
+    @staticmethod
+    def _start_probability(share: np.ndarray, dropout: float) -> np.ndarray:
+        """Yearly probability of starting to volunteer by age on 1 January of the next year.
+
+        Derived like need incidence: a cohort with share ``P(a - 1)`` last year that keeps a
+        fraction ``1 - d`` of its volunteers reaches ``P(a)`` this year if a share
+        ``(P(a) - P(a - 1)(1 - d)) / (1 - P(a - 1))`` of its non-volunteers starts.
+        """
+        before = np.concatenate([[0.0], share[:-1]])
+        p = (share - before * (1.0 - dropout)) / np.maximum(1.0 - before, 1e-9)
+        return np.clip(p, 0.0, 1.0)
 
     def _enterprise_year(self, rng: np.random.Generator) -> None:
         closure = self.ap["enterprise_closure"]

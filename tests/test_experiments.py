@@ -255,6 +255,19 @@ def test_failing_runs_are_recorded_and_morris_analyses_the_rest(tmp_path):
         analyse(out, outcomes=["y"], figures=False, drop_failed=False)
 
 
+def test_sobol_drops_base_samples_with_failed_runs(tmp_path):
+    text = 'sampler = "sobol"\nsamples = 64\nseed = 6\n' + RANGES
+    out = tmp_path / "out"
+    path = sweep_file(tmp_path, text)
+    result = run_sweep_file(ishigami_failing, path, out, registry=ishigami_registry, progress=False)
+    assert result.failed > 0
+    with pytest.warns(UserWarning, match="base samples hold failed"):
+        tables = analyse(out, outcomes=["y"], figures=False)
+    sobol = tables["sobol"]
+    assert (sobol["samples"] + sobol["dropped"] == 64).all() and (sobol["dropped"] > 0).all()
+    assert np.isfinite(sobol[["S1", "ST", "S1_conf", "ST_conf"]]).all().all()
+
+
 def test_failing_runs_on_a_grid_give_a_summary(tmp_path):
     text = """sampler = "grid"
 [parameters]

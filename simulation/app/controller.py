@@ -92,6 +92,8 @@ class ClassroomController:
         previous: the national net cost of the run before the last change (``years``,
             ``values``, ``label``), or ``None``.
         version: a counter that changes whenever anything shown changes (for the page).
+        settings_version: a counter that changes when the scenario, a lever, an uncertainty,
+            the sample or the seed changes (the run restarts).
         lock: held while the models change or are read; the page's play loop steps in a
             thread while the page draws.
     """
@@ -111,6 +113,7 @@ class ClassroomController:
         self.step_seconds: list[float] = []
         self.previous: dict[str, Any] | None = None
         self.version = 0
+        self.settings_version = 0
         self._model: WelfareModel | None = None
         self._baseline: WelfareModel | None = None
         self._baseline_key: tuple | None = None
@@ -320,6 +323,7 @@ class ClassroomController:
             self._followed_initiatives = {}
             self._reach_years = {}
             self.version += 1
+            self.settings_version += 1
 
     @property
     def year(self) -> int:
@@ -347,7 +351,6 @@ class ClassroomController:
             if not self.running:
                 return 0.0
             start = time.perf_counter()
-            cpu0 = time.thread_time()
             model = self.model
             year = model.year
             baseline = self.baseline
@@ -356,8 +359,6 @@ class ClassroomController:
             model.step()
             self._record(year)
             seconds = time.perf_counter() - start
-            import sys
-            print("STEP wall %.3f cpu %.3f" % (seconds, time.thread_time() - cpu0), file=sys.stderr, flush=True)
             self.step_seconds.append(seconds)
             self.version += 1
             return seconds

@@ -41,6 +41,7 @@ __all__ = [
     "KeyFigures",
     "CitizenPanel",
     "Controls",
+    "LeverPanel",
     "Pictures",
     "ClassroomApp",
     "DEFAULT_MUNICIPALITY",
@@ -156,12 +157,16 @@ def LeverControl(
 @solara.component
 def RunControls(
     ctrl: ClassroomController,
-    version: int,
+    version: solara.Reactive[int],
     lang: str,
     playing: solara.Reactive[bool],
     on_change: Callable[[], None],
 ) -> None:
-    """Play or pause, step one year, reset; and where the run stands."""
+    """Play or pause, step one year, reset; and where the run stands.
+
+    Re-rendered at every simulated year (it reads ``version``).
+    """
+    _ = version.value  # subscribe: re-render when the run changes
 
     def step() -> None:
         ctrl.step()
@@ -307,15 +312,19 @@ def CitizenPanel(
 
 
 @solara.component
-def Controls(
+def LeverPanel(
     ctrl: ClassroomController,
-    version: int,
-    lang: solara.Reactive[str],
-    playing: solara.Reactive[bool],
+    settings: solara.Reactive[int],
+    lang: str,
     on_change: Callable[[], None],
 ) -> None:
-    """The sidebar: language, run controls, scenario, every lever, assumptions, sample."""
-    lg = lang.value
+    """Scenario, every lever, the assumptions, sample and seed.
+
+    Re-rendered only when ``settings`` (the controller's
+    :attr:`~simulation.app.controller.ClassroomController.settings_version`) or the language
+    changes, not at every simulated year.
+    """
+    _ = settings.value  # subscribe: re-render when the settings change
 
     def on_lever(name: str, value: Any) -> None:
         ctrl.set_lever(name, value)
@@ -326,12 +335,12 @@ def Controls(
         on_change()
 
     def on_scenario(label: str) -> None:
-        by_label = {texts.scenario_label(s, lg): s for s in SCENARIOS}
+        by_label = {texts.scenario_label(s, lang): s for s in SCENARIOS}
         ctrl.choose_scenario(by_label.get(label, DEFAULT_SCENARIO))
         on_change()
 
     scale_labels = [
-        f"{labels.format_number(100 * s, 1, lg)} % ({labels.format_number(6.0e6 * s, 0, lg)})"
+        f"{labels.format_number(100 * s, 1, lang)} % ({labels.format_number(6.0e6 * s, 0, lang)})"
         for s in SCALES
     ]
 
@@ -347,24 +356,20 @@ def Controls(
         ctrl.restore()
         on_change()
 
-    with solara.Column(gap="8px", classes=["wa-sidebar"]):
-        with solara.ToggleButtonsSingle(value=lang, dense=True, classes=["wa-language"]):
-            solara.Button("English", value="en")
-            solara.Button("Dansk", value="da")
-        RunControls(ctrl, version, lg, playing, on_change)
+    with solara.Column(gap="8px"):
         solara.Select(
-            texts.t("scenario", lg),
-            values=[texts.scenario_label(s, lg) for s in SCENARIOS],
-            value=texts.scenario_label(ctrl.scenario_name, lg),
+            texts.t("scenario", lang),
+            values=[texts.scenario_label(s, lang) for s in SCENARIOS],
+            value=texts.scenario_label(ctrl.scenario_name, lang),
             on_value=on_scenario,
             classes=["wa-scenario"],
         )
-        solara.Text(texts.scenario_description(ctrl.scenario_name, lg), classes=["wa-small"])
-        solara.Text(texts.t("levers", lg), style={"font-size": "16px", "font-weight": "500"})
-        solara.Text(texts.t("levers_note", lg), classes=["wa-small"])
+        solara.Text(texts.scenario_description(ctrl.scenario_name, lang), classes=["wa-small"])
+        solara.Text(texts.t("levers", lang), style={"font-size": "16px", "font-weight": "500"})
+        solara.Text(texts.t("levers_note", lang), classes=["wa-small"])
         if ctrl.lever_overrides or ctrl.uncertainty_overrides:
             solara.Button(
-                texts.t("restore", lg),
+                texts.t("restore", lang),
                 icon_name="mdi-undo",
                 on_click=restore,
                 text=True,
@@ -375,39 +380,65 @@ def Controls(
             LeverControl(
                 param,
                 ctrl.lever_value(name),
-                lg,
+                lang,
                 on_lever,
                 changed=name in ctrl.lever_overrides,
                 varies=variation.get(name),
             )
-        with solara.Details(texts.t("assumptions", lg)):
+        with solara.Details(texts.t("assumptions", lang)):
             for name, param in uncertainties().items():
                 LeverControl(
                     param,
                     ctrl.uncertainty_value(name),
-                    lg,
+                    lang,
                     on_uncertainty,
                     changed=name in ctrl.uncertainty_overrides,
                 )
-        with solara.Details(texts.t("sample", lg) + " · " + texts.t("seed", lg)):
+        with solara.Details(texts.t("sample", lang) + " · " + texts.t("seed", lang)):
             solara.Select(
-                texts.t("sample", lg),
+                texts.t("sample", lang),
                 values=scale_labels,
                 value=scale_labels[SCALES.index(ctrl.scale)] if ctrl.scale in SCALES else None,
                 on_value=on_scale,
             )
-            solara.InputInt(texts.t("seed", lg), value=ctrl.seed, on_value=on_seed)
+            solara.InputInt(texts.t("seed", lang), value=ctrl.seed, on_value=on_seed)
+
+
+@solara.component
+def Controls(
+    ctrl: ClassroomController,
+    version: solara.Reactive[int],
+    settings: solara.Reactive[int],
+    lang: solara.Reactive[str],
+    playing: solara.Reactive[bool],
+    on_change: Callable[[], None],
+) -> None:
+    """The sidebar: language, run controls, then the scenario and the levers."""
+    with solara.Column(gap="8px", classes=["wa-sidebar"]):
+        with solara.ToggleButtonsSingle(value=lang, dense=True, classes=["wa-language"]):
+            solara.Button("English", value="en")
+            solara.Button("Dansk", value="da")
+        RunControls(ctrl, version, lang.value, playing, on_change)
+        LeverPanel(ctrl, settings, lang.value, on_change)
 
 
 @solara.component
 def Pictures(
-    ctrl: ClassroomController, version: int, lang: str, on_change: Callable[[], None]
+    ctrl: ClassroomController,
+    version: solara.Reactive[int],
+    lang: str,
+    on_change: Callable[[], None],
 ) -> None:
-    """The main area: key figures, the live charts, the map and follow-a-citizen."""
+    """The main area: key figures, the live charts, the map and follow-a-citizen.
+
+    Re-rendered at every simulated year (it reads ``version``); a chart whose option did not
+    change is not sent again.
+    """
+    v = version.value
     map_mode = solara.use_reactive("growth")
     with solara.Column(gap="12px", style={"background": "#f5f5f5", "padding": "8px"}):
         solara.Text(texts.t("app_intro", lang), classes=["wa-small"])
-        KeyFigures(ctrl, version, lang)
+        KeyFigures(ctrl, v, lang)
         with solara.ColumnsResponsive(default=12, large=6, gutters_dense=True):
             Chart(charts.net_cost(ctrl, lang), charts.HEIGHTS["net_cost"], "net-cost")
             Chart(charts.cost_by_area(ctrl, lang), charts.HEIGHTS["cost_by_area"], "cost-by-area")
@@ -425,7 +456,7 @@ def Pictures(
                     charts.HEIGHTS["map"],
                     "map",
                 )
-            CitizenPanel(ctrl, version, lang, on_change)
+            CitizenPanel(ctrl, v if ctrl.followed is not None else -1, lang, on_change)
 
 
 @solara.component
@@ -440,11 +471,21 @@ def ClassroomApp(
         sidebar: put the controls in the app's sidebar (``False``: above the pictures, as in
             tests that render without the app layout).
     """
-    version, set_version = solara.use_state(ctrl.version)
+    # Reactive objects made once: components that read them re-render when they change, so a
+    # simulated year re-renders the pictures and the run controls, not the lever panel.
+    version = solara.use_memo(lambda: solara.reactive(ctrl.version), [])
+    settings = solara.use_memo(lambda: solara.reactive(ctrl.settings_version), [])
     playing = solara.use_reactive(False)
 
-    def changed() -> None:
-        set_version(ctrl.version)
+    def make_update() -> Callable[[], None]:
+        def update() -> None:
+            if settings.peek() != ctrl.settings_version:
+                settings.set(ctrl.settings_version)
+            version.set(ctrl.version)
+
+        return update
+
+    changed = solara.use_memo(make_update, [])  # the same function at every render
 
     def play(cancel: threading.Event) -> None:
         while playing.value and not cancel.is_set():
@@ -452,7 +493,7 @@ def ClassroomApp(
                 playing.set(False)
                 break
             ctrl.step()
-            set_version(ctrl.version)
+            version.set(ctrl.version)
             time.sleep(PLAY_PAUSE_SECONDS)
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
@@ -460,9 +501,9 @@ def ClassroomApp(
     solara.Title(texts.t("app_title", lang.value))
     if sidebar:
         with solara.Sidebar():
-            Controls(ctrl, version, lang, playing, changed)
+            Controls(ctrl, version, settings, lang, playing, changed)
     else:
-        Controls(ctrl, version, lang, playing, changed)
+        Controls(ctrl, version, settings, lang, playing, changed)
     Pictures(ctrl, version, lang.value, changed)
 
 

@@ -27,6 +27,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -427,6 +428,13 @@ class _Loop:
 
     def _handle(self, batch: Batch, result: list[dict[str, Any]] | BaseException) -> None:
         if isinstance(result, BaseException):
+            if not _worker_died(result):
+                # Not the run's fault (e.g. the workers cannot import the model): stop, record
+                # nothing, so that the runs are done once the environment is fixed.
+                raise SweepError(
+                    f"the {self.engine.name} backend could not run a batch: "
+                    f"{type(result).__name__}: {result}"
+                ) from result
             if batch.isolated:
                 error = (
                     f"the worker process running this run died: {type(result).__name__}: {result}"
@@ -497,6 +505,11 @@ class _Loop:
         if self._bar is not None:
             self._bar.close()
         self.engine.close(kill=True)
+
+
+def _worker_died(exc: BaseException) -> bool:
+    """Tell a worker process that died (possibly killed by its run) from other batch failures."""
+    return isinstance(exc, BrokenProcessPool) or type(exc).__name__ == "KilledWorker"
 
 
 def _progress_bar(enabled: bool, total: int, done: int, failed: int) -> Any:
