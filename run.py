@@ -60,8 +60,7 @@ def _load(texts: list[str], args: argparse.Namespace):
                     municipalities=args.municipality or (), regions=args.region or ()
                 )
         except (ScenarioError, PlaceError) as exc:
-            message = getattr(exc, "message", None) or str(exc)
-            raise UserError(_command_line_message(message)) from None
+            raise UserError(_command_line_message(str(exc))) from None
         scenarios.append(scenario)
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
@@ -70,9 +69,12 @@ def _load(texts: list[str], args: argparse.Namespace):
 
 
 def _command_line_message(message: str) -> str:
-    for key in ("scale", "end_year", "municipalities", "regions"):
-        message = message.replace(f"(override): {key}:", f"--{key.replace('_', '-')}:")
-    return message.replace("(override): ", "command line: ")
+    """Say which command-line option was wrong (the scenario API speaks of overrides)."""
+    options = {"scale": "--scale", "end_year": "--end-year", "municipalities": "--municipality",
+               "regions": "--region"}
+    for key, option in options.items():
+        message = message.replace(f"(override): {key}:", f"(command line) {option}:")
+    return message.replace("(override): ", "(command line) ")
 
 
 class Progress:
@@ -114,7 +116,9 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
     from simulation.jobs import run_job
 
     scenarios = _load(texts, args)
-    replicates = args.replicates or max(s.replicates for s in scenarios)
+    replicates = (
+        args.replicates if args.replicates is not None else max(s.replicates for s in scenarios)
+    )
     seed = args.seed if args.seed is not None else scenarios[0].seed
     if replicates < 1:
         raise UserError(f"--replicates: must be 1 or more, got {replicates}")
@@ -198,7 +202,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         out=Path(args.out) if args.out else None,
         resume=not args.no_resume,
         quiet=args.quiet,
-        analyse=not args.no_analysis,
+        analyse_after=not args.no_analysis,
     )
 
 

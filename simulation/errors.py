@@ -13,11 +13,14 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from simulation.places import PlaceError
     from simulation.scenario import ScenarioError
 
-    errors: list[type[BaseException]] = [ScenarioError, PlaceError, FileExistsError]
-    try:
-        from simulation.experiments.errors import SweepFileError
+    from simulation.experiments.errors import SensitivityError, SweepError, SweepFileError
 
-        errors.append(SweepFileError)
-    except ImportError:  # pragma: no cover - the experiments package is part of the project
-        pass
-    return tuple(errors)
+    return (
+        ScenarioError,
+        PlaceError,
+        SweepFileError,
+        SweepError,
+        SensitivityError,
+        FileExistsError,
+        FileNotFoundError,
+    )

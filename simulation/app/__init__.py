@@ -15,13 +15,22 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
-__all__ = ["APP_MODULE", "AppUnavailable", "missing_dependencies", "server_command", "start", "serve"]
+__all__ = [
+    "APP_MODULE",
+    "AppUnavailable",
+    "missing_dependencies",
+    "server_command",
+    "start",
+    "serve",
+]
 
 #: The module Solara serves.
 APP_MODULE = "simulation.app.page"
@@ -65,6 +74,8 @@ def server_command(port: int = 8765, host: str = "127.0.0.1") -> list[str]:
         str(int(port)),
         "--production",
         "--no-open",
+        "--theme-loader",
+        "plain",
         "--log-level",
         "warning",
     ]
@@ -75,6 +86,12 @@ def _environment() -> dict[str, str]:
     path = env.get("PYTHONPATH", "")
     env["PYTHONPATH"] = str(_PROJECT_ROOT) + (os.pathsep + path if path else "")
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no calls home from a classroom
+    # Solara warns at every page load that its session cookie falls back from samesite=none
+    # over plain http on 127.0.0.1; harmless here, and it would flood the teacher's terminal.
+    quiet = "ignore:Cookies with samesite"
+    env["PYTHONWARNINGS"] = quiet + (
+        "," + env["PYTHONWARNINGS"] if env.get("PYTHONWARNINGS") else ""
+    )
     env.setdefault("MPLBACKEND", "Agg")
     return env
 
@@ -117,9 +134,7 @@ def start(
             " pip install -e '.[app]'"
         )
     if _port_open(host, port):
-        raise AppUnavailable(
-            f"port {port} on {host} is already in use; choose another with --port"
-        )
+        raise AppUnavailable(f"port {port} on {host} is already in use; choose another with --port")
     process = subprocess.Popen(
         server_command(port, host),
         cwd=str(_PROJECT_ROOT),
@@ -130,7 +145,9 @@ def start(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AppUnavailable(f"the app's server stopped at start (exit status {process.returncode})")
+            raise AppUnavailable(
+                f"the app's server stopped at start (exit status {process.returncode})"
+            )
         if _port_open(host, port):
             return process
         time.sleep(0.2)
@@ -155,6 +172,13 @@ def serve(port: int = 8765, host: str = "127.0.0.1") -> int:
     process = start(port, host)
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     print(f"Classroom app: http://{shown}:{port}/  (stop with Ctrl+C)", flush=True)
+
+    def stop_on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, stop_on_term)  # take the server down with us
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -164,3 +188,6 @@ def serve(port: int = 8765, host: str = "127.0.0.1") -> int:
         except subprocess.TimeoutExpired:
             process.kill()
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -193,7 +193,10 @@ def net_cost(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
                 "yAxisIndex": 1,
                 "barCategoryGap": "25%",
                 "data": [
-                    {"value": round(float(d) / _MN), "itemStyle": {"color": _SAVING if d < 0 else _EXTRA}}
+                    {
+                        "value": round(float(d) / _MN),
+                        "itemStyle": {"color": _SAVING if d < 0 else _EXTRA},
+                    }
                     for d in diff
                 ]
                 + [None] * (n_all - len(diff)),
@@ -215,10 +218,16 @@ def net_cost(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
     option = _option(texts.t("fig_net_cost", lang), subtitle)
     option.update(
         {
-            "legend": {"top": 48, "left": 8, "itemWidth": 18, "textStyle": {"fontSize": 11}},
+            "legend": {
+                "top": 48,
+                "left": 8,
+                "itemWidth": 18,
+                "textStyle": {"fontSize": 11},
+                "data": [texts.t("baseline", lang), name, texts.t("previous_run", lang)],
+            },
             "grid": [
-                {"left": 56, "right": 16, "top": 90, "height": "40%"},
-                {"left": 56, "right": 16, "top": "72%", "bottom": 28},
+                {"left": 8, "right": 16, "top": 90, "height": "40%", "containLabel": True},
+                {"left": 8, "right": 16, "top": "72%", "bottom": 8, "containLabel": True},
             ],
             "xAxis": [
                 _category_axis(ctrl, 0, axisLabel={"show": False}),
@@ -276,10 +285,10 @@ def cost_by_area(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
                     {"value": round(float(d)), "itemStyle": {"color": AREA_COLORS[k]}}
                     for d, k in zip(diff, keys, strict=True)
                 ],
-                "label": {"show": True, "position": "right", "fontSize": 10},
+                "label": {"show": True, "position": "inside", "fontSize": 9, "color": "#000"},
             }
         )
-        diff_title += f" {BASE_YEAR}–{int(years[-1])}"
+        diff_title += f"\n{BASE_YEAR}–{int(years[-1])} ({texts.t('dkk_m', lang)})"
     option = _option(texts.t("fig_cost_by_area", lang))
     option.update(
         {
@@ -290,13 +299,12 @@ def cost_by_area(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
                 "textStyle": {"fontSize": 10},
             },
             "grid": [
-                {"left": 56, "width": "46%", "top": 56, "bottom": 64},
-                {"left": "72%", "right": 56, "top": 56, "bottom": 64},
+                {"left": 8, "width": "58%", "top": 56, "bottom": 56, "containLabel": True},
+                {"left": "71%", "right": 12, "top": 64, "bottom": 64},
             ],
             "xAxis": [
                 _category_axis(ctrl, 0),
-                _value_axis(texts.t("dkk_m", lang), 1, splitNumber=2, nameLocation="middle",
-                            nameGap=24),
+                _value_axis("", 1, axisLabel={"show": False}),
             ],
             "yAxis": [
                 _value_axis(labels.text("dkk_bn_short", lang), 0),
@@ -305,7 +313,8 @@ def cost_by_area(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
                     "gridIndex": 1,
                     "data": names,
                     "inverse": True,
-                    "axisLabel": {"fontSize": 9, "width": 110, "overflow": "truncate"},
+                    "axisLabel": {"show": False},
+                    "axisTick": {"show": False},
                 },
             ],
             "series": series,
@@ -313,7 +322,7 @@ def cost_by_area(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
     )
     option["title"] = [
         option["title"],
-        {"text": diff_title, "left": "60%", "top": 30, "textStyle": {"fontSize": 11}},
+        {"text": diff_title, "left": "70%", "top": 24, "textStyle": {"fontSize": 11}},
     ]
     return option if len(years) else _waiting(option, lang)
 
@@ -333,11 +342,11 @@ def mobilisation(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
             lambda w: sum(ctrl.national("volunteer_hours", a, which=w) for a in AREAS) / 1e6,
         ),
     )
-    lefts = ("6%", "39%", "72%")
+    lefts = ("1%", "34.5%", "68%")
     option = _option(texts.t("fig_mobilisation", lang))
     grids, x_axes, y_axes, series, titles = [], [], [], [], [option["title"]]
     for i, ((title, unit, values), left) in enumerate(zip(panels, lefts, strict=True)):
-        grids.append({"left": left, "width": "24%", "top": 78, "bottom": 56})
+        grids.append({"left": left, "width": "30%", "top": 78, "bottom": 40, "containLabel": True})
         x_axes.append(_category_axis(ctrl, i))
         y_axes.append(_value_axis(texts.t(unit, lang), i, min=0))
         titles.append(
@@ -404,7 +413,7 @@ def initiatives(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
     option.update(
         {
             "legend": {"top": 30, "left": 8},
-            "grid": {"left": 56, "right": 16, "top": 76, "bottom": 28},
+            "grid": {"left": 8, "right": 16, "top": 76, "bottom": 8, "containLabel": True},
             "xAxis": _category_axis(ctrl),
             "yAxis": _value_axis(texts.t("count", lang)),
             "series": series,
@@ -439,12 +448,12 @@ def municipality_map(
         if mode == "growth":
             with np.errstate(divide="ignore", invalid="ignore"):
                 values = 100.0 * (scen[-1] / scen[0] - 1.0)
-            title = texts.t("map_growth", lang, scenario=name, start=BASE_YEAR, end=int(years[-1]))
+            title = texts.t("map_growth", lang, start=BASE_YEAR, end=int(years[-1]))
         else:
             base = ctrl.municipal("net_cost_dkk", which=BASELINE)
             with np.errstate(divide="ignore", invalid="ignore"):
                 values = 100.0 * (scen[-1] / base[-1] - 1.0)
-            title = texts.t("map_difference", lang, scenario=name, end=int(years[-1]))
+            title = texts.t("map_difference", lang, end=int(years[-1]))
     else:
         values = np.full(len(ctrl.codes), np.nan)
         title = texts.t("fig_tile_wait", lang)
@@ -463,20 +472,27 @@ def municipality_map(
                 "label": {"show": True, "formatter": str(tile.label), "fontSize": 9},
             }
         )
+    # The colour scale spans the middle 90% of the municipalities: a few small ones, with few
+    # simulated citizens, would otherwise take the whole scale (their tiles keep the end colour).
     if mode == "growth":
-        lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+        lo, hi = (
+            (float(np.percentile(finite, 5)), float(np.percentile(finite, 95)))
+            if finite
+            else (0.0, 1.0)
+        )
         if hi - lo < 1e-6:
             lo, hi = lo - 1.0, hi + 1.0
         colors = _GROWTH_COLORS
     else:
-        limit = max((abs(v) for v in finite), default=1.0) or 1.0
+        limit = float(np.percentile(np.abs(finite), 95)) if finite else 1.0
+        limit = limit if limit > 1e-6 else 1.0
         lo, hi = -limit, limit
         colors = _DIVERGING
-    option = _option(title)
+    option = _option(title, name if len(years) else "")
     option.update(
         {
             "tooltip": {"trigger": "item", "formatter": "{b}"},
-            "grid": {"left": 8, "right": 96, "top": 40, "bottom": 8},
+            "grid": {"left": 8, "right": 80, "top": 56, "bottom": 8},
             "xAxis": {
                 "type": "category",
                 "data": list(range(n_cols)),
@@ -490,6 +506,7 @@ def municipality_map(
                 "show": False,
             },
             "visualMap": {
+                "show": bool(len(years)),
                 "type": "continuous",
                 "min": round(lo, 2),
                 "max": round(hi, 2),
@@ -550,7 +567,10 @@ def citizen(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any] | Non
         n_levels = max(len(levels[area]), 1)
         for level in range(1, n_levels + 1):
             pieces.append(
-                {"value": j * 10 + level, "color": _shade(AREA_COLORS[area], 0.45 + 0.55 * level / n_levels)}
+                {
+                    "value": j * 10 + level,
+                    "color": _shade(AREA_COLORS[area], 0.45 + 0.55 * level / n_levels),
+                }
             )
     cells, dots = [], []
     for record in life:
@@ -558,8 +578,8 @@ def citizen(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any] | Non
         if not 0 <= x < n_all:
             continue
         if "status" in record:
-            for j, area_name in enumerate(area_names):
-                cells.append({"name": f"{record['year']}", "value": [x, j, -2]})
+            gone = texts.t("citizen_gone", lang, year=record["year"])
+            cells += [{"name": gone, "value": [x, j, -2]} for j in range(len(AREAS))]
             continue
         x_labels[x] = f"{record['year']}\n{record['age']}"
         reached = ctrl.reached_areas(int(record["year"]))
@@ -589,11 +609,11 @@ def citizen(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any] | Non
         {
             "tooltip": {"trigger": "item", "formatter": "{b}"},
             "legend": {"top": 4, "right": 8, "data": [texts.t("fig_citizen_reached", lang)]},
-            "grid": {"left": 150, "right": 12, "top": 40, "bottom": 44},
+            "grid": {"left": 150, "right": 12, "top": 40, "bottom": 40},
             "xAxis": {
                 "type": "category",
                 "data": x_labels,
-                "axisLabel": {"fontSize": 9, "interval": 1},
+                "axisLabel": {"fontSize": 9, "interval": 3},
                 "splitArea": {"show": False},
             },
             "yAxis": {
@@ -666,10 +686,14 @@ def citizen_summary(ctrl: ClassroomController, lang: str = "en") -> dict[str, An
         text = "; ".join(needs) if needs else texts.t("citizen_no_need", lang)
         if record.get("volunteer"):
             text += " · " + texts.t("citizen_volunteer", lang)
-        if before is None or list(record["need"]) != list(before["need"]) or bool(
-            record.get("volunteer")
-        ) != bool(before.get("volunteer")):
-            events.append(texts.t("citizen_year", lang, year=record["year"], age=record["age"], needs=text))
+        if (
+            before is None
+            or list(record["need"]) != list(before["need"])
+            or bool(record.get("volunteer")) != bool(before.get("volunteer"))
+        ):
+            events.append(
+                texts.t("citizen_year", lang, year=record["year"], age=record["age"], needs=text)
+            )
         if before is not None and record["municipality"] != before["municipality"]:
             events.append(
                 texts.t(
@@ -686,8 +710,9 @@ def citizen_summary(ctrl: ClassroomController, lang: str = "en") -> dict[str, An
         measured = (
             texts.t("not_measured", lang)
             if ini.measured_effect is None
-            else f"{_signed(100 * ini.measured_effect, lang)} %"
+            else texts.t("measured_benefit", lang, value=_signed(100 * ini.measured_effect, lang))
         )
+        effect_key = "effect_incidence" if ini.acts_on == "incidence" else "effect_remission"
         lines.append(
             texts.t(
                 "initiative_row",
@@ -697,7 +722,7 @@ def citizen_summary(ctrl: ClassroomController, lang: str = "en") -> dict[str, An
                 lead=texts.lead_label(ini.lead_type, lang),
                 started=ini.started,
                 stage=texts.stage_label(ini.stage, lang),
-                effect=f"{_signed(100 * ini.true_effect, lang)} %",
+                effect=texts.t(effect_key, lang, value=_signed(100 * ini.true_effect, lang)),
                 measured=measured,
                 years=", ".join(str(y) for y in followed.years),
             )

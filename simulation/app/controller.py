@@ -396,6 +396,11 @@ class ClassroomController:
         self._reach_years[year] = areas
 
     @property
+    def n_citizens(self) -> int | None:
+        """Simulated citizens alive in the scenario's run now (``None`` before it is built)."""
+        return len(self._model.citizens) if self._model is not None else None
+
+    @property
     def seconds_per_year(self) -> float | None:
         """Mean wall time of a simulated year in this run (``None`` before the first)."""
         return float(np.mean(self.step_seconds)) if self.step_seconds else None
@@ -415,7 +420,7 @@ class ClassroomController:
             return np.zeros((n, len(self.codes)))
         results = model.results
         if area == "all":
-            keys = [k for k in results.keys() if k[0] == metric]
+            keys = [k for k in results.keys() if k[0] == metric]  # noqa: SIM118 (not a dict)
             total = np.zeros((n, len(self.codes)))
             for key in keys:
                 total += results.get(*key)[:n]

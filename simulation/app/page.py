@@ -19,8 +19,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
+import reacton.core
 import solara
 
 from simulation.app import charts, texts
@@ -62,6 +64,7 @@ _CSS = """
 .wa-lever .wa-description { font-size: 12px; color: #555; line-height: 1.3; }
 .wa-lever .wa-varies { font-size: 12px; color: #b35806; }
 .wa-lever-name { font-size: 14px; font-weight: 500; }
+.wa-lever-value { font-size: 13px; color: #1565c0; margin-left: 4px; }
 .wa-changed { font-size: 11px; color: #fff; background: #d95f02; border-radius: 8px;
   padding: 0 6px; margin-left: 6px; }
 .wa-figure { background: #fff; border-radius: 6px; box-shadow: 0 1px 3px rgba(0,0,0,.15);
@@ -72,7 +75,14 @@ _CSS = """
 .wa-kf-label { font-size: 12px; color: #555; }
 .wa-status { font-size: 14px; font-weight: 500; }
 .wa-small { font-size: 12px; color: #555; }
+.wa-list { font-size: 13px; margin: 0; padding-left: 20px; }
 """
+
+
+def _html_list(lines: list[str]) -> str:
+    """A bulleted list (plain HTML: Solara's Markdown would fetch KaTeX from the internet)."""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return f'<ul class="wa-list">{items}</ul>'
 
 
 def _step_of(param: Parameter) -> float:
@@ -117,12 +127,25 @@ def LeverControl(
         varies: the scenario's unit-to-unit variation of it (patchwork), if any.
     """
     name = param.name
-    label = texts.lever_label(name, lang)
-    with solara.Column(gap="2px", classes=["wa-lever", f"wa-lever-{name}"]):
-        with solara.Row(gap="4px", style={"align-items": "center"}):
-            solara.Text(label, classes=["wa-lever-name"])
-            if changed:
-                solara.Text(texts.t("changed", lang), classes=["wa-changed"])
+    title = f'<span class="wa-lever-name">{escape(texts.lever_label(name, lang))}</span>'
+    if param.type in ("float", "int"):
+        title += f' <span class="wa-lever-value">{escape(_fmt_value(param, value))}</span>'
+    if changed:
+        title += f' <span class="wa-changed">{escape(texts.t("changed", lang))}</span>'
+    notes = []
+    if param.kind == "lever":
+        notes.append(f'<div class="wa-question">{escape(texts.lever_question(param, lang))}</div>')
+    notes.append(
+        f'<div class="wa-description">{escape(texts.lever_description(param, lang))}</div>'
+    )
+    if varies and not changed:
+        if varies.get("dist") in ("uniform", "triangular"):
+            note = texts.t("varies", lang, low=f"{varies['low']:g}", high=f"{varies['high']:g}")
+        else:
+            note = texts.t("varies_choice", lang)
+        notes.append(f'<div class="wa-varies">{escape(note)}</div>')
+    with solara.Column(gap="0px", classes=["wa-lever", f"wa-lever-{name}"]):
+        solara.HTML(tag="div", unsafe_innerHTML=title)
         if param.type in ("float", "int"):
             solara.SliderFloat(
                 "",
@@ -135,7 +158,9 @@ def LeverControl(
             )
         elif param.type == "bool":
             solara.Switch(
-                label=_fmt_value(param, value), value=bool(value), on_value=lambda v: on_value(name, v)
+                label=texts.t("yes" if value else "no", lang),
+                value=bool(value),
+                on_value=lambda v: on_value(name, v),
             )
         else:
             with solara.ToggleButtonsSingle(
@@ -143,15 +168,7 @@ def LeverControl(
             ):
                 for choice in param.choices:
                     solara.Button(texts.choice_label(choice, lang), value=choice)
-        if param.kind == "lever":
-            solara.Text(texts.lever_question(param, lang), classes=["wa-question"])
-        solara.Text(texts.lever_description(param, lang), classes=["wa-description"])
-        if varies and not changed:
-            if varies.get("dist") in ("uniform", "triangular"):
-                note = texts.t("varies", lang, low=f"{varies['low']:g}", high=f"{varies['high']:g}")
-            else:
-                note = texts.t("varies_choice", lang)
-            solara.Text(note, classes=["wa-varies"])
+        solara.HTML(tag="div", unsafe_innerHTML="".join(notes))
 
 
 @solara.component
@@ -214,8 +231,22 @@ def RunControls(
     solara.Text(status, classes=["wa-status"])
     if ctrl.seconds_per_year is not None:
         solara.Text(
-            texts.t("seconds_per_year", lang, seconds=ctrl.seconds_per_year),
+            texts.t(
+                "seconds_per_year",
+                lang,
+                seconds=labels.format_number(ctrl.seconds_per_year, 2, lang),
+            ),
             classes=["wa-small", "wa-seconds"],
+        )
+    if ctrl.n_citizens is not None:
+        solara.Text(
+            texts.t(
+                "citizens_in_sample",
+                lang,
+                n=labels.format_number(ctrl.n_citizens, 0, lang),
+                w=labels.format_number(1.0 / ctrl.scale, 0, lang),
+            ),
+            classes=["wa-small"],
         )
 
 
@@ -247,7 +278,10 @@ def KeyFigures(ctrl: ClassroomController, version: int, lang: str) -> None:
             + texts.t("saving" if diff < 0 else "extra_cost", lang),
             "#1a9850" if diff < 0 else "#d73027",
         )
-        card(labels.format_number(kf["volunteers"], 0, lang), texts.t("kf_volunteers", lang, year=year))
+        card(
+            labels.format_number(kf["volunteers"], 0, lang),
+            texts.t("kf_volunteers", lang, year=year),
+        )
         card(labels.format_number(kf["jobs"], 0, lang), texts.t("kf_jobs", lang, year=year))
         card(
             labels.format_number(kf["initiatives"], 0, lang),
@@ -262,7 +296,9 @@ def CitizenPanel(
     """Follow a citizen: pick a municipality and an age, see their needs and initiatives."""
     names = ctrl.names
     codes = [int(c) for c in ctrl.codes]
-    default = names[codes.index(DEFAULT_MUNICIPALITY)] if DEFAULT_MUNICIPALITY in codes else names[0]
+    default = (
+        names[codes.index(DEFAULT_MUNICIPALITY)] if DEFAULT_MUNICIPALITY in codes else names[0]
+    )
     municipality = solara.use_reactive(default)
     age = solara.use_reactive(DEFAULT_AGE)
     message = solara.use_reactive("")
@@ -278,7 +314,9 @@ def CitizenPanel(
         on_change()
 
     with solara.Column(gap="6px", classes=["wa-figure", "wa-citizen"]):
-        solara.Text(texts.t("follow_title", lang), style={"font-size": "16px", "font-weight": "500"})
+        solara.Text(
+            texts.t("follow_title", lang), style={"font-size": "16px", "font-weight": "500"}
+        )
         solara.Text(texts.t("follow_intro", lang), classes=["wa-small"])
         with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
             with solara.Div(style={"min-width": "220px"}):
@@ -303,10 +341,14 @@ def CitizenPanel(
         solara.Text(summary["header"], style={"font-weight": "500"}, classes=["wa-citizen-header"])
         Chart(option, charts.HEIGHTS["citizen"], "citizen")
         if summary["events"]:
-            solara.Markdown("\n".join(f"- {line}" for line in summary["events"]))
+            solara.HTML(tag="div", unsafe_innerHTML=_html_list(summary["events"]))
         solara.Text(texts.t("initiatives_reached", lang), style={"font-weight": "500"})
         if summary["initiatives"]:
-            solara.Markdown("\n".join(f"- {line}" for line in summary["initiatives"]))
+            solara.HTML(
+                tag="div",
+                unsafe_innerHTML=_html_list(summary["initiatives"]),
+                classes=["wa-citizen-initiatives"],
+            )
         else:
             solara.Text(texts.t("no_initiatives", lang), classes=["wa-small"])
 
@@ -325,6 +367,7 @@ def LeverPanel(
     changes, not at every simulated year.
     """
     _ = settings.value  # subscribe: re-render when the settings change
+    show_assumptions = solara.use_reactive(False)
 
     def on_lever(name: str, value: Any) -> None:
         ctrl.set_lever(name, value)
@@ -340,7 +383,8 @@ def LeverPanel(
         on_change()
 
     scale_labels = [
-        f"{labels.format_number(100 * s, 1, lang)} % ({labels.format_number(6.0e6 * s, 0, lang)})"
+        f"{labels.format_number(100 * s, 1, lang)} % "
+        f"({texts.t('n_citizens', lang, n=labels.format_number(6.0e6 * s, 0, lang))})"
         for s in SCALES
     ]
 
@@ -349,7 +393,7 @@ def LeverPanel(
         on_change()
 
     def on_seed(seed: int) -> None:
-        ctrl.set_sample(seed=seed)
+        ctrl.set_sample(seed=max(int(seed), 0))
         on_change()
 
     def restore() -> None:
@@ -385,7 +429,13 @@ def LeverPanel(
                 changed=name in ctrl.lever_overrides,
                 varies=variation.get(name),
             )
-        with solara.Details(texts.t("assumptions", lang)):
+        solara.Button(
+            ("▾ " if show_assumptions.value else "▸ ") + texts.t("assumptions", lang),
+            on_click=lambda: show_assumptions.set(not show_assumptions.value),
+            text=True,
+            classes=["wa-assumptions"],
+        )
+        if show_assumptions.value:  # rendered only when open: fewer widgets to keep in sync
             for name, param in uncertainties().items():
                 LeverControl(
                     param,
@@ -447,7 +497,11 @@ def Pictures(
         with solara.ColumnsResponsive(default=12, large=6, gutters_dense=True):
             with solara.Column(gap="4px"):
                 with solara.Row(gap="8px", style={"align-items": "center"}):
-                    solara.Text(texts.t("tile_mode", lang), classes=["wa-small"])
+                    solara.Text(
+                        texts.t("tile_mode", lang),
+                        classes=["wa-small"],
+                        style={"white-space": "nowrap"},
+                    )
                     with solara.ToggleButtonsSingle(value=map_mode, dense=True):
                         solara.Button(texts.t("tile_growth", lang), value="growth")
                         solara.Button(texts.t("tile_difference", lang), value="difference")
@@ -476,12 +530,15 @@ def ClassroomApp(
     version = solara.use_memo(lambda: solara.reactive(ctrl.version), [])
     settings = solara.use_memo(lambda: solara.reactive(ctrl.settings_version), [])
     playing = solara.use_reactive(False)
+    render_context = reacton.core.get_render_context()
 
     def make_update() -> Callable[[], None]:
         def update() -> None:
-            if settings.peek() != ctrl.settings_version:
-                settings.set(ctrl.settings_version)
-            version.set(ctrl.version)
+            # one render for every component that follows the run (not one each)
+            with render_context:
+                if settings.peek() != ctrl.settings_version:
+                    settings.set(ctrl.settings_version)
+                version.set(ctrl.version)
 
         return update
 
@@ -493,7 +550,7 @@ def ClassroomApp(
                 playing.set(False)
                 break
             ctrl.step()
-            version.set(ctrl.version)
+            changed()
             time.sleep(PLAY_PAUSE_SECONDS)
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)

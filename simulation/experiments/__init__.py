@@ -1,6 +1,7 @@
 """Experiments: sweep files, designs, a resumable sweep runner (processes or Dask), sensitivity.
 
-The engine is generic over any module-level function
+The model's entry point is :func:`run_welfare` (levers and uncertainties as keyword arguments,
+scalar outcomes, never raises). The engine is generic over any module-level function
 ``fn(**params, seed=int, scale=float) -> dict[str, float]``:
 
 >>> from simulation.experiments import load_sweep, build_design, run_sweep, analyse
@@ -27,10 +28,7 @@ from simulation.experiments.sensitivity import analyse, morris_indices, sobol_in
 from simulation.experiments.store import collect, completed_keys, read_manifest
 from simulation.experiments.sweepfile import ParameterSpec, SweepFile, load_sweep
 
-# --- model entry point: the model's author adds here ---------------------------------------------
-# from simulation.experiments.welfare import run_welfare
-# (and "run_welfare" to __all__ below)
-# --------------------------------------------------------------------------------------------------
+from simulation.experiments.welfare import run_welfare, run_welfare_recorded
 
 __all__ = [
     "Design",
@@ -48,6 +46,8 @@ __all__ = [
     "morris_indices",
     "plan_runs",
     "read_manifest",
+    "run_welfare",
+    "run_welfare_recorded",
     "run_sweep",
     "run_sweep_file",
     "sobol_indices",
