@@ -150,3 +150,25 @@ def test_play_runs_in_a_thread_and_stops_at_the_end():
         assert not math.isnan(ctrl.key_figures()["difference"])
     finally:
         rc.close()
+
+
+def test_assumptions_and_sample(rendered):
+    ctrl, _, rc, v = rendered
+    assert not rc.find(v.Sheet, class_="d-flex ma-0 wa-lever wa-lever-effect_scale").widgets
+    rc.find(v.Btn, class_="wa-assumptions").widget.click()  # open the assumptions
+    effect = rc.find(v.Sheet, class_="d-flex ma-0 wa-lever wa-lever-effect_scale").find(v.Slider)
+    effect.widget.v_model = 0.0
+    assert ctrl.uncertainty_overrides == {"effect_scale": 0.0}
+    samples = [w for w in rc.find(v.Select).widgets if "%" in str(w.v_model)]
+    assert len(samples) == 1
+    samples[0].v_model = samples[0].items[0]  # the smallest sample
+    assert ctrl.scale == 0.002
+
+
+def test_baseline_scenario_shows_no_difference(rendered):
+    ctrl, _, rc, v = rendered
+    rc.find(v.Select, class_="wa-scenario").widget.v_model = texts.scenario_label("baseline", "en")
+    rc.find(v.Btn, class_="wa-step").widget.click()
+    assert ctrl.key_figures()["difference"] == 0.0
+    labels = [w.children[0] for w in rc.find(v.Html, class_="wa-kf-label").widgets]
+    assert not any("saving" in x or "extra cost" in x for x in labels)

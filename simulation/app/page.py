@@ -265,6 +265,11 @@ def KeyFigures(ctrl: ClassroomController, version: int, lang: str) -> None:
 
     diff = kf["difference"] / 1e9
     sign = "" if diff < 0 else "+"
+    if abs(kf["difference"]) < 1.0:  # the same as the baseline (e.g. the baseline scenario)
+        verdict, color = "", "#555555"
+    else:
+        verdict = " · " + texts.t("saving" if diff < 0 else "extra_cost", lang)
+        color = "#1a9850" if diff < 0 else "#d73027"
     with solara.Row(gap="10px", style={"flex-wrap": "wrap"}, classes=["wa-key-figures"]):
         card(
             f"{labels.format_number(kf['net_cost'] / 1e9, 1, lang)} {texts.t('dkk_bn', lang)}",
@@ -273,10 +278,8 @@ def KeyFigures(ctrl: ClassroomController, version: int, lang: str) -> None:
         card(
             f"{sign}{labels.format_number(diff, 2, lang)} {texts.t('dkk_bn', lang)}"
             f" ({sign}{labels.format_number(kf['difference_pct'], 2, lang)} %)",
-            texts.t("kf_difference", lang, start=2026, year=year)
-            + " · "
-            + texts.t("saving" if diff < 0 else "extra_cost", lang),
-            "#1a9850" if diff < 0 else "#d73027",
+            texts.t("kf_difference", lang, start=2026, year=year) + verdict,
+            color,
         )
         card(
             labels.format_number(kf["volunteers"], 0, lang),
