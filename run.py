@@ -70,8 +70,12 @@ def _load(texts: list[str], args: argparse.Namespace):
 
 def _command_line_message(message: str) -> str:
     """Say which command-line option was wrong (the scenario API speaks of overrides)."""
-    options = {"scale": "--scale", "end_year": "--end-year", "municipalities": "--municipality",
-               "regions": "--region"}
+    options = {
+        "scale": "--scale",
+        "end_year": "--end-year",
+        "municipalities": "--municipality",
+        "regions": "--region",
+    }
     for key, option in options.items():
         message = message.replace(f"(override): {key}:", f"(command line) {option}:")
     return message.replace("(override): ", "(command line) ")
@@ -215,14 +219,12 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     """Serve the classroom app."""
+    from simulation.app import AppUnavailable, serve
+
     try:
-        from simulation.app import serve
-    except ImportError as exc:
-        raise UserError(
-            f"the app needs its optional dependencies ({exc.name} is missing); "
-            "install them with: pip install -e '.[app]'"
-        ) from None
-    serve(port=args.port, host=args.host)
+        serve(port=args.port, host=args.host)
+    except AppUnavailable as exc:
+        raise UserError(str(exc)) from None
     return 0
 
 

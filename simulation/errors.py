@@ -10,10 +10,9 @@ def user_errors() -> tuple[type[BaseException], ...]:
 
     Scenario, sweep and place errors, and results folders that exist already.
     """
+    from simulation.experiments.errors import SensitivityError, SweepError, SweepFileError
     from simulation.places import PlaceError
     from simulation.scenario import ScenarioError
-
-    from simulation.experiments.errors import SensitivityError, SweepError, SweepFileError
 
     return (
         ScenarioError,

@@ -58,9 +58,9 @@ _ACTOR_THRESHOLD = {
 def actor_weights(actor_mix: float) -> dict[str, float]:
     """Weight of each actor type at a given ``actor_mix`` (each phased in over 0.25)."""
     if actor_mix <= 0:
-        return {a: 0.0 for a in ACTOR_ORDER}
+        return dict.fromkeys(ACTOR_ORDER, 0.0)
     return {
-        a: float(np.clip((actor_mix - t) / 0.25, 0.0, 1.0)) if t > 0 else 1.0
+        a: (min(max((actor_mix - t) / 0.25, 0.0), 1.0) if t > 0 else 1.0)
         for a, t in _ACTOR_THRESHOLD.items()
     }
 
@@ -144,6 +144,8 @@ class Strategy:
         self.history: list[StrategyStats] = []
         self.created: list[Initiative] = []  # every initiative ever started, for analysis
         self.reach: dict[str, _ReachRecord] = {}
+        self._association_pools: dict[tuple[int, str], list] = {}
+        self._enterprise_pools: dict[tuple[int, str], list] = {}
         self._active_by_area = {
             area: [i for (i, a), lv in unit_levers.items() if a == area and lv.active]
             for area in AREAS
@@ -172,6 +174,7 @@ class Strategy:
         """
         stats = StrategyStats()
         costs = self.model.lever_costs
+        self._enterprise_pools = {}  # enterprises open and close from year to year
         self._lifecycle(year, rng, stats, costs)
         self._propose(year, rng, stats)
         self._book_fixed_costs(year, costs)
@@ -242,23 +245,33 @@ class Strategy:
         free = ini.lead.jobs_free() + ini.jobs
         return float(min(wanted, free))
 
-    def _lead_candidates(self, i: int, area: str, lv: UnitLevers) -> list[tuple[str, Any]]:
+    def _lead_candidates(self, i: int, area: str, lv: UnitLevers) -> list[tuple[str, float, list]]:
+        """Actor types that may lead in this unit, their weights and their pools of actors."""
         cs = self.model.civil_society
-        weights = actor_weights(lv["actor_mix"])
         out = []
-        for actor, wgt in weights.items():
+        for actor, wgt in actor_weights(lv["actor_mix"]).items():
             if wgt <= 0:
                 continue
             if lv.public_role == "enabler" and actor not in ("social_enterprise", "firm"):
                 continue
             if actor == "association":
-                pool = [a for a in cs.associations_by_mun.get(i, []) if area in a.areas]
+                key = (i, area)
+                if key not in self._association_pools:
+                    self._association_pools[key] = [
+                        a for a in cs.associations_by_mun.get(i, []) if area in a.areas
+                    ]
+                pool = self._association_pools[key]
             elif actor == "volunteer":
                 pool = ["municipal volunteer centre"]
             elif actor == "online":
                 pool = [o for o in cs.online if area in o.areas] or list(cs.online)
             else:
-                pool = [e for e in cs.enterprises_by_mun.get(i, []) if e.kind == actor and e.open]
+                pool = self._enterprise_pools.get((i, actor))
+                if pool is None:
+                    pool = [
+                        e for e in cs.enterprises_by_mun.get(i, []) if e.kind == actor and e.open
+                    ]
+                    self._enterprise_pools[(i, actor)] = pool
             if pool:
                 out.append((actor, wgt, pool))
         return out
@@ -442,12 +455,15 @@ class Strategy:
         employed = np.zeros(n_mun)
         hours_used = {a: np.zeros(n_mun) for a in AREAS}
         self.reach = {}
+        by_kind: dict[tuple[str, str], list[Initiative]] = {}
+        for ini in active:
+            by_kind.setdefault((ini.area, ini.kind), []).append(ini)
         for j, area in enumerate(AREAS):
             state = c.need[:, j]
             taken = np.zeros(len(c), dtype=bool)
             parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
             for kind in self.kinds[area]:
-                group = [ini for ini in active if ini.area == area and ini.kind == kind.kind]
+                group = by_kind.get((area, kind.kind))
                 if not group:
                     continue
                 caps = np.array(

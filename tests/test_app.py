@@ -268,6 +268,20 @@ def test_server_command_and_dependencies():
     assert isinstance(missing_dependencies(), list)
 
 
+def test_start_names_missing_dependencies(monkeypatch):
+    import importlib.util
+
+    import simulation.app as app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        app.importlib.util, "find_spec", lambda name: None if name == "solara" else real(name)
+    )
+    assert "solara" in app.missing_dependencies()
+    with pytest.raises(AppUnavailable, match=r"solara.*pip install -e '\.\[app\]'"):
+        start(8765)
+
+
 def test_start_refuses_a_port_in_use():
     if missing_dependencies():
         pytest.skip("the app extra is not installed: " + ", ".join(missing_dependencies()))

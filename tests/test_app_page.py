@@ -161,8 +161,8 @@ def test_assumptions_and_sample(rendered):
     assert ctrl.uncertainty_overrides == {"effect_scale": 0.0}
     samples = [w for w in rc.find(v.Select).widgets if "%" in str(w.v_model)]
     assert len(samples) == 1
-    samples[0].v_model = samples[0].items[0]  # the smallest sample
-    assert ctrl.scale == 0.002
+    samples[0].v_model = samples[0].items[-1]  # the largest sample: 1%
+    assert ctrl.scale == 0.01 and ctrl.n_years == 0
 
 
 def test_baseline_scenario_shows_no_difference(rendered):

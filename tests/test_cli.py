@@ -21,7 +21,11 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.Comp
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, str(ROOT / "run.py"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
     )
 
 
@@ -50,12 +54,28 @@ def test_run_one_municipality_by_ascii_name(tmp_path):
 
 def test_compare_three_scenarios_produces_every_figure_and_the_key_table(tmp_path):
     out = tmp_path / "cmp"
-    result = run_cli("compare", "baseline", "patchwork", "strategic", "--region", "Nordjylland",
-                     "--out", str(out), *FAST)
+    result = run_cli(
+        "compare",
+        "baseline",
+        "patchwork",
+        "strategic",
+        "--region",
+        "Nordjylland",
+        "--out",
+        str(out),
+        *FAST,
+    )
     assert result.returncode == 0, result.stderr
     figures = {p.stem for p in (out / "figures").glob("*.png")}
-    expected = {"net_cost_by_scenario", "cost_by_area", "difference_by_area", "mobilisation",
-                "population_pyramid", "tile_map_strategic", "tile_map_patchwork"}
+    expected = {
+        "net_cost_by_scenario",
+        "cost_by_area",
+        "difference_by_area",
+        "mobilisation",
+        "population_pyramid",
+        "tile_map_strategic",
+        "tile_map_patchwork",
+    }
     assert expected <= figures
     assert {p.stem for p in (out / "figures").glob("*.svg")} == figures
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -69,8 +89,9 @@ def test_compare_three_scenarios_produces_every_figure_and_the_key_table(tmp_pat
 
 def test_danish_report(tmp_path):
     out = tmp_path / "da"
-    result = run_cli("run", "baseline", "--municipality", "Læsø", "--lang", "da",
-                     "--out", str(out), *FAST)
+    result = run_cli(
+        "run", "baseline", "--municipality", "Læsø", "--lang", "da", "--out", str(out), *FAST
+    )
     assert result.returncode == 0, result.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'lang="da"' in html
@@ -97,25 +118,27 @@ def test_help_everywhere():
 
 # ---------------------------------------------------------------------------- bad input
 BAD_SCENARIOS = {
-    "unknown_lever": ('[levers]\nfacilitaton = 1.0\n', ["levers.facilitaton", "facilitation"]),
-    "out_of_range": ('[levers]\nfacilitation = 9.0\n', ["levers.facilitation", "0 to 3"]),
+    "unknown_lever": ("[levers]\nfacilitaton = 1.0\n", ["levers.facilitaton", "facilitation"]),
+    "out_of_range": ("[levers]\nfacilitation = 9.0\n", ["levers.facilitation", "0 to 3"]),
     "wrong_type": ('[levers]\nfacilitation = "lots"\n', ["levers.facilitation"]),
-    "bool_for_number": ('[levers]\ncompetence = true\n', ["levers.competence"]),
+    "bool_for_number": ("[levers]\ncompetence = true\n", ["levers.competence"]),
     "bad_choice": ('[levers]\npublic_role = "boss"\n', ["levers.public_role", "driver"]),
-    "unknown_uncertainty": ('[uncertainties]\neffect_scal = 1.0\n', ["effect_scale"]),
-    "unknown_top_key": ('replicate = 3\n', ["replicate"]),
-    "unknown_area": ('[areas.eldercare]\nfacilitation = 1.0\n', ["eldercare", "elderly_care"]),
+    "unknown_uncertainty": ("[uncertainties]\neffect_scal = 1.0\n", ["effect_scale"]),
+    "unknown_top_key": ("replicate = 3\n", ["replicate"]),
+    "unknown_area": ("[areas.eldercare]\nfacilitation = 1.0\n", ["eldercare", "elderly_care"]),
     "unknown_municipality": ('municipalities = ["Koebenhaven"]\n', ["Koebenhaven", "København"]),
     "unknown_region": ('regions = ["Hovedstad"]\n', ["Hovedstad"]),
-    "toml_syntax": ('[levers]\nfacilitation = = 1\n', ["line 2"]),
-    "negative_scale": ('scale = -0.1\n', ["scale"]),
-    "empty_file": ('', ["empty"]),
+    "toml_syntax": ("[levers]\nfacilitation = = 1\n", ["line 2"]),
+    "negative_scale": ("scale = -0.1\n", ["scale"]),
+    "empty_file": ("", ["empty"]),
     "missing_parent": ('extends = "nonexistent.toml"\n', ["nonexistent.toml"]),
-    "variation_bad_dist": ('[variation]\nfacilitation = { dist = "normal", low = 0, high = 1 }\n',
-                           ["variation.facilitation"]),
-    "per_unit_non_unit_lever": ('[areas.health]\nadoption = 0.5\n', ["adoption"]),
-    "lever_at_top_level": ('facilitation = 1.0\n', ["facilitation"]),
-    "end_year_out_of_range": ('end_year = 2070\n', ["end_year"]),
+    "variation_bad_dist": (
+        '[variation]\nfacilitation = { dist = "normal", low = 0, high = 1 }\n',
+        ["variation.facilitation"],
+    ),
+    "per_unit_non_unit_lever": ("[areas.health]\nadoption = 0.5\n", ["adoption"]),
+    "lever_at_top_level": ("facilitation = 1.0\n", ["facilitation"]),
+    "end_year_out_of_range": ("end_year = 2070\n", ["end_year"]),
 }
 
 
@@ -177,7 +200,9 @@ def test_existing_output_folder_is_not_overwritten(tmp_path):
 
 def test_bad_sweep_file(tmp_path):
     path = tmp_path / "sweep.toml"
-    path.write_text('sampler = "sobol"\nsamples = 8\n[parameters]\nfacilitaton = { low = 0, high = 1 }\n')
+    path.write_text(
+        'sampler = "sobol"\nsamples = 8\n[parameters]\nfacilitaton = { low = 0, high = 1 }\n'
+    )
     assert_user_error(run_cli("sweep", str(path), "--out", str(tmp_path / "s")), "facilitaton")
 
 
@@ -187,9 +212,26 @@ def test_interrupted_run_leaves_no_folder_that_looks_complete(tmp_path, sig):
     out = tmp_path / "interrupted"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "compare", "baseline", "strategic", "--scale",
-         "0.01", "--replicates", "3", "--workers", "1", "--out", str(out)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            str(ROOT / "run.py"),
+            "compare",
+            "baseline",
+            "strategic",
+            "--scale",
+            "0.01",
+            "--replicates",
+            "3",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     time.sleep(6)
     proc.send_signal(sig)
@@ -204,15 +246,18 @@ def test_interrupted_run_leaves_no_folder_that_looks_complete(tmp_path, sig):
 # ---------------------------------------------------------------------------- a new user
 def test_new_user_copies_strategic_changes_one_lever_for_one_municipality(tmp_path):
     text = (ROOT / "scenarios" / "strategic.toml").read_text(encoding="utf-8")
-    text = text.replace('extends = "baseline.toml"', f'extends = "{ROOT / "scenarios" / "baseline.toml"}"')
+    text = text.replace(
+        'extends = "baseline.toml"', f'extends = "{ROOT / "scenarios" / "baseline.toml"}"'
+    )
     text = text.replace('name = "strategic"', 'name = "my-strategy"')
     text += '\n[municipality."Aabenraa"]\nquality_assurance = 1.0\n'
     mine = tmp_path / "my-strategy.toml"
     mine.write_text(text, encoding="utf-8")
     assert run_cli("validate", str(mine)).returncode == 0
     out = tmp_path / "mine"
-    result = run_cli("compare", "baseline", str(mine), "--municipality", "Aabenraa",
-                     "--out", str(out), *FAST)
+    result = run_cli(
+        "compare", "baseline", str(mine), "--municipality", "Aabenraa", "--out", str(out), *FAST
+    )
     assert result.returncode == 0, result.stderr
     resolved = (out / "scenarios" / "my-strategy.toml").read_text(encoding="utf-8")
     assert "quality_assurance = 1.0" in resolved

@@ -22,9 +22,20 @@ def test_every_data_file_names_its_source(name):
 
 @pytest.mark.parametrize(
     "name",
-    ["areas.csv", "need_levels.csv", "need_prevalence.csv", "initiative_types.csv",
-     "demography.csv", "volunteering.csv", "actors.csv", "strategy.csv", "offending.csv",
-     "emigration_profile.csv", "internal_moves.csv", "parameters.csv"],
+    [
+        "areas.csv",
+        "need_levels.csv",
+        "need_prevalence.csv",
+        "initiative_types.csv",
+        "demography.csv",
+        "volunteering.csv",
+        "actors.csv",
+        "strategy.csv",
+        "offending.csv",
+        "emigration_profile.csv",
+        "internal_moves.csv",
+        "parameters.csv",
+    ],
 )
 def test_every_row_has_a_source_and_confidence(name):
     table = read_table(name)

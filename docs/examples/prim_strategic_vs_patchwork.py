@@ -28,6 +28,7 @@ UNCERTAINTIES = [
 
 
 def main() -> None:
+    """Run the experiments, then PRIM; print and write the box."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", type=int, default=64)
     parser.add_argument("--scale", type=float, default=0.005)
@@ -52,8 +53,9 @@ def main() -> None:
     else:
         evaluator = ema.SequentialEvaluator(model)
     with evaluator:
-        experiments, outcomes = ema.perform_experiments(model, scenarios=args.scenarios,
-                                                        evaluator=evaluator)
+        experiments, outcomes = ema.perform_experiments(
+            model, scenarios=args.scenarios, evaluator=evaluator
+        )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     frame = experiments[UNCERTAINTIES].copy()

@@ -27,6 +27,7 @@ class Initiative(mesa.Agent):
         measured_effect: the latest evaluated effect, or ``None`` if never evaluated.
         quality: how good the solution is, from 0 to 1 (rank of its true effect in its kind).
         stage: the lifecycle stage.
+        is_active: whether it is in pilot, running or scaled stage.
         capacity: participants it can reach a year (real persons), before resource limits.
         jobs: jobs it holds at its enterprise (job-based kinds).
         hours_per_participant: volunteer hours per participant (hour-based kinds).
@@ -59,20 +60,17 @@ class Initiative(mesa.Agent):
         self.started: int = 0
         self.stopped_year: int | None = None
         self.stop_reason: str = ""
+        self.is_active: bool = True  # in pilot, running or scaled stage (False once stopped)
         self.age_low: int = 0
         self.age_high: int = 110
         self.resource: str = "money"
         for key, value in attributes.items():
             setattr(self, key, value)
 
-    @property
-    def is_active(self) -> bool:
-        """Whether it is in pilot, running or scaled stage."""
-        return self.stage in ("pilot", "running", "scaled")
-
     def stop(self, year: int, reason: str) -> None:
         """Stop the initiative (its lead and participants are released)."""
         self.stage = "stopped"
+        self.is_active = False
         self.stopped_year = year
         self.stop_reason = reason
         self.jobs = 0.0

@@ -288,7 +288,7 @@ def cost_by_area(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
                 "label": {"show": True, "position": "inside", "fontSize": 9, "color": "#000"},
             }
         )
-        diff_title += f"\n{BASE_YEAR}–{int(years[-1])} ({texts.t('dkk_m', lang)})"
+        diff_title += f"\n{BASE_YEAR}–{int(years[-1])}, {texts.t('dkk_m', lang)}"
     option = _option(texts.t("fig_cost_by_area", lang))
     option.update(
         {
@@ -322,7 +322,12 @@ def cost_by_area(ctrl: ClassroomController, lang: str = "en") -> dict[str, Any]:
     )
     option["title"] = [
         option["title"],
-        {"text": diff_title, "left": "70%", "top": 24, "textStyle": {"fontSize": 11}},
+        {
+            "text": diff_title,
+            "left": "71%",
+            "top": 18,
+            "textStyle": {"fontSize": 11, "lineHeight": 15},
+        },
     ]
     return option if len(years) else _waiting(option, lang)
 

@@ -76,6 +76,7 @@ _CSS = """
 .wa-status { font-size: 14px; font-weight: 500; }
 .wa-small { font-size: 12px; color: #555; }
 .wa-list { font-size: 13px; margin: 0; padding-left: 20px; }
+.wa-map-mode .v-btn { font-size: 11px !important; letter-spacing: 0 !important; }
 """
 
 
@@ -336,8 +337,9 @@ def CitizenPanel(
             )
         if message.value:
             solara.Warning(message.value)
-        summary = charts.citizen_summary(ctrl, lang)
-        option = charts.citizen(ctrl, lang)
+        with ctrl.lock:
+            summary = charts.citizen_summary(ctrl, lang)
+            option = charts.citizen(ctrl, lang)
         if summary is None or option is None:
             solara.Text(texts.t("follow_start_hint", lang), classes=["wa-small"])
             return
@@ -489,17 +491,23 @@ def Pictures(
     """
     v = version.value
     map_mode = solara.use_reactive("growth")
+    with ctrl.lock:  # one consistent state, even if the play thread is stepping meanwhile
+        options = charts.all_charts(ctrl, lang, map_mode.value)
     with solara.Column(gap="12px", style={"background": "#f5f5f5", "padding": "8px"}):
         solara.Text(texts.t("app_intro", lang), classes=["wa-small"])
         KeyFigures(ctrl, v, lang)
         with solara.ColumnsResponsive(default=12, large=6, gutters_dense=True):
-            Chart(charts.net_cost(ctrl, lang), charts.HEIGHTS["net_cost"], "net-cost")
-            Chart(charts.cost_by_area(ctrl, lang), charts.HEIGHTS["cost_by_area"], "cost-by-area")
-            Chart(charts.mobilisation(ctrl, lang), charts.HEIGHTS["mobilisation"], "mobilisation")
-            Chart(charts.initiatives(ctrl, lang), charts.HEIGHTS["initiatives"], "initiatives")
+            Chart(options["net_cost"], charts.HEIGHTS["net_cost"], "net-cost")
+            Chart(options["cost_by_area"], charts.HEIGHTS["cost_by_area"], "cost-by-area")
+            Chart(options["mobilisation"], charts.HEIGHTS["mobilisation"], "mobilisation")
+            Chart(options["initiatives"], charts.HEIGHTS["initiatives"], "initiatives")
         with solara.ColumnsResponsive(default=12, large=6, gutters_dense=True):
             with solara.Column(gap="4px"):
-                with solara.Row(gap="8px", style={"align-items": "center"}):
+                with solara.Row(
+                    gap="8px",
+                    style={"align-items": "center", "flex-wrap": "wrap"},
+                    classes=["wa-map-mode"],
+                ):
                     solara.Text(
                         texts.t("tile_mode", lang),
                         classes=["wa-small"],
@@ -508,11 +516,7 @@ def Pictures(
                     with solara.ToggleButtonsSingle(value=map_mode, dense=True):
                         solara.Button(texts.t("tile_growth", lang), value="growth")
                         solara.Button(texts.t("tile_difference", lang), value="difference")
-                Chart(
-                    charts.municipality_map(ctrl, lang, map_mode.value),
-                    charts.HEIGHTS["map"],
-                    "map",
-                )
+                Chart(options["map"], charts.HEIGHTS["map"], "map")
             CitizenPanel(ctrl, v if ctrl.followed is not None else -1, lang, on_change)
 
 

@@ -27,7 +27,6 @@ from simulation.experiments.samplers import Design, build_design
 from simulation.experiments.sensitivity import analyse, morris_indices, sobol_indices
 from simulation.experiments.store import collect, completed_keys, read_manifest
 from simulation.experiments.sweepfile import ParameterSpec, SweepFile, load_sweep
-
 from simulation.experiments.welfare import run_welfare, run_welfare_recorded
 
 __all__ = [

@@ -20,6 +20,7 @@ for work forever.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import math
 import multiprocessing
 import os
@@ -352,7 +353,9 @@ class ProcessPoolBackend(Backend):
         """Submit a batch to the pool (a new pool if the last one broke)."""
         try:
             future = self._pool().submit(run_batch, self.fn, batch.specs, self.scale, self.fixed)
-        except BrokenProcessPool:
+        except (BrokenProcessPool, OSError):
+            # a pool whose worker died can refuse work either way, depending on how far its
+            # management thread got in closing it
             self._discard_pool()
             future = self._pool().submit(run_batch, self.fn, batch.specs, self.scale, self.fixed)
         self._futures[future] = batch
@@ -394,7 +397,8 @@ class ProcessPoolBackend(Backend):
             # ProcessPoolExecutor has no public way to stop running work before Python 3.14
             # (terminate_workers); terminating the processes is what that method does.
             processes = list((getattr(self._executor, "_processes", None) or {}).values())
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            with contextlib.suppress(OSError):
+                self._executor.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.terminate()
             for process in processes:

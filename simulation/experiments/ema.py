@@ -9,7 +9,8 @@ optional dependency ``ema-workbench`` (``pip install -e '.[ema]'``)::
     from simulation.experiments.ema import build_model
 
     model = build_model(compare_to="patchwork", uncertainties=["effect_scale", "unit_cost_growth"])
-    experiments, outcomes = perform_experiments(model, scenarios=32, evaluator=SequentialEvaluator(model))
+    evaluator = SequentialEvaluator(model)
+    experiments, outcomes = perform_experiments(model, scenarios=32, evaluator=evaluator)
 
 See ``docs/exploratory-analysis.md`` for a worked example with PRIM.
 """
