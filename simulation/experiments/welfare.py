@@ -105,10 +105,8 @@ def _outcomes(scenario: Scenario, seed: int, municipalities) -> dict[str, float]
     res = model.results
     last = model.end_year
 
-    def total(
-        metric: str, area: str | None = None, year: int | None = None, all_areas: bool = True
-    ) -> float:
-        keys = [k for k in res.keys() if k[0] == metric and (not all_areas or True)]
+    def total(metric: str, area: str | None = None, year: int | None = None) -> float:
+        keys = [k for k in res.keys() if k[0] == metric]  # noqa: SIM118 - keys() is a method
         if area is not None:
             keys = [k for k in keys if k[1] == area]
         values = sum(res.get(*k) for k in keys)
