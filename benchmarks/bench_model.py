@@ -324,6 +324,19 @@ def _best(results: list[dict[str, Any]]) -> dict[str, Any]:
     return best
 
 
+def _merge(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Old measurements with those repeated in ``new`` replaced (``--merge``)."""
+
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(r.get(k) for k in keys)
+
+    fresh = {key(r): r for r in new if "error" not in r}
+    merged = [fresh.pop(key(r), r) for r in old]
+    return merged + list(fresh.values())
+
+
 def machine() -> dict[str, Any]:
     """The machine the numbers were measured on."""
     cpu = "unknown"
@@ -590,6 +603,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=590.0, help="seconds per measurement")
     parser.add_argument("--out", default="benchmarks/results/bench")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="replace only the measurements made now in an existing <out>.json",
+    )
     parser.add_argument("--worker", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -632,6 +650,15 @@ def main(argv: list[str] | None = None) -> int:
         runs_per_second.append(r)
         print(r.get("error") or f"{r['runs_per_second']:.2f} runs/s", flush=True)
 
+    command = "PYTHONPATH=. python benchmarks/bench_model.py " + " ".join(sys.argv[1:])
+    out = Path(args.out)
+    if args.merge and out.with_name(out.name + ".json").exists():
+        old = json.loads(out.with_name(out.name + ".json").read_text())
+        vectorised = _merge(old["vectorised"], vectorised, ("scenario", "scale"))
+        plain = _merge(old["plain_mesa"], plain, ("scale",))
+        runs_per_second = _merge(old.get("throughput", []), runs_per_second, ("scale", "workers"))
+        command = f"{old['command']}; then {command}"
+
     checks = []
     for r in plain:
         if "error" in r:
@@ -647,7 +674,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "command": "PYTHONPATH=. python benchmarks/bench_model.py " + " ".join(sys.argv[1:]),
+        "command": command,
         "machine": machine(),
         "vectorised": vectorised,
         "plain_mesa": plain,
@@ -655,7 +682,6 @@ def main(argv: list[str] | None = None) -> int:
         "first_year_check": checks,
         "throughput": runs_per_second,
     }
-    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     for suffix, text in ((".json", json.dumps(report, indent=1)), (".md", markdown(report))):
         tmp = out.with_name(out.name + suffix + ".tmp")

@@ -1,8 +1,10 @@
 """Micro-benchmarks of the column operations that dominate the full-scale step, and alternatives.
 
-Each case times the operation as the model writes it today and one or more cheaper equivalents,
-on the real 1 January 2026 population at ``--scale`` (default 1.0: about 6 million rows). The
-results back the suggestions in ``benchmarks/README.md``; nothing here changes the model.
+Each case times the operation as ``simulation/`` writes it (at the time of writing; the code is
+being optimised, so re-read it) against a cheaper equivalent that gives the same result or the
+same distribution, on the real population at ``--scale`` (default 1.0: about 6 million rows)
+after ``--years`` simulated years. The results back the suggestions in ``benchmarks/README.md``;
+nothing here changes the model.
 
 Usage (from the repository root)::
 
@@ -12,6 +14,7 @@ Usage (from the repository root)::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -53,48 +56,25 @@ def main(argv: list[str] | None = None) -> int:
     mun = c.municipality.copy()
     age = np.minimum(c.age, MAX_AGE)
     sex = c.sex.copy()
+    sex_age = sex.astype(np.intp) * N_AGES + age
     groups = age_groups()
     n_groups = len(groups.names)
     n_mun = 98
     n_cells = n_mun * n_groups
     cell = mun.astype(np.int64) * n_groups + groups.of_age[age]
     survive = rng.random(n) > 0.02
+    # alignment: about 1.5% of residents arrive and 0.5% leave on top of the modelled flows
+    add_k = rng.poisson(0.015 * n / n_cells * 2, n_cells) * (rng.random(n_cells) < 0.5)
+    remove_k = rng.poisson(0.005 * n / n_cells * 2, n_cells) * (add_k == 0)
     rows: list[tuple[str, str, float]] = []
 
     def case(title: str, variants: dict[str, Callable[[], Any]]) -> None:
         for name, fn in variants.items():
             sec = best_of(fn)
             rows.append((title, name, sec))
-            print(f"{title:45s} {name:60s} {sec * 1000:9.1f} ms", flush=True)
+            print(f"{title[:40]:40s} {name[:70]:70s} {sec * 1000:8.1f} ms", flush=True)
 
-    # 1. immigrants: survivors sorted by cell to pick donors
-    idx = np.flatnonzero(survive)
-    cell_s = cell[idx]
-    add_k = rng.poisson(3.0, n_cells) * (rng.random(n_cells) < 0.5)
-    needed = add_k[cell] > 0
-
-    def subset_order() -> np.ndarray:
-        sub = idx[needed[idx]]
-        return sub[np.argsort(cell[sub].astype(np.int32), kind="stable")]
-
-    shuffled = rng.permutation(cell_s)
-    case(
-        "immigrant donors: order survivors by cell",
-        {
-            "(reference: argsort int32 stable on shuffled cells)": lambda: np.argsort(
-                shuffled.astype(np.int32), kind="stable"
-            ),
-            "now: argsort(cell.astype(int32), stable) on all survivors": lambda: idx[
-                np.argsort(cell_s.astype(np.int32), kind="stable")
-            ],
-            "argsort(cell.astype(int16), stable) (radix sort)": lambda: idx[
-                np.argsort(cell_s.astype(np.int16), kind="stable")
-            ],
-            "only survivors in cells that receive immigrants (int32 stable)": subset_order,
-        },
-    )
-
-    # 2. removing the dead and emigrated: compress every column
+    # 1. removing the dead and emigrated: compress every column
     cols = {k: v.copy() for k, v in c.columns.items()}
     bytes_per_row = sum(v.itemsize * (v.size // max(len(v), 1)) for v in cols.values())
 
@@ -105,131 +85,170 @@ def main(argv: list[str] | None = None) -> int:
     def keep_take() -> None:
         sel = np.flatnonzero(survive)
         for v in cols.values():
-            np.take(v, sel, axis=0)
-
-    def keep_compress() -> None:
-        sel = np.flatnonzero(survive)
-        for v in cols.values():
             v.take(sel, axis=0)
 
     case(
-        f"keep(): compress {len(cols)} columns, {bytes_per_row} bytes/row",
+        f"keep(): {len(cols)} columns, {bytes_per_row} B/row",
         {
-            "now: col[mask] per column": keep_mask,
-            "idx = flatnonzero(mask) once, np.take per column": keep_take,
-            "idx once, ndarray.take per column": keep_compress,
+            "col[mask] per column (CitizenSet.keep)": keep_mask,
+            "sel = flatnonzero(mask) once, col.take(sel, axis=0)": keep_take,
         },
     )
 
-    # 3. uniforms for the need transitions
-    needs = need_model()
-    n_u = sum(1 + needs.n_levels(a) for a in AREAS)
+    # 2. immigrants take the age and sex of a random resident of their cell
+    def donors_sort() -> None:
+        idx = np.flatnonzero(survive)
+        cell_s = cell[idx]
+        order = idx[np.argsort(cell_s.astype(np.int16), kind="stable")]
+        have = np.bincount(cell_s, minlength=n_cells)
+        start = np.concatenate([[0], np.cumsum(have)[:-1]])
+        cells = np.repeat(np.arange(n_cells), add_k)
+        pick = (rng.random(len(cells)) * np.maximum(have[cells], 1)).astype(np.int64)
+        donor = order[np.minimum(start[cells] + pick, len(order) - 1)]
+        return age[donor], sex[donor]
+
+    def donors_histogram() -> None:
+        # residents by (cell, sex, age): one bincount, no sort; then inverse-CDF draws
+        key = cell[survive] * (2 * N_AGES) + sex_age[survive]
+        hist = np.bincount(key, minlength=n_cells * 2 * N_AGES).reshape(n_cells, -1)
+        cum = np.cumsum(hist, axis=1)
+        cells = np.repeat(np.arange(n_cells), add_k)
+        target = rng.random(len(cells)) * cum[cells, -1]
+        flat = (cum + (np.arange(n_cells) * (cum[:, -1].max() + 1))[:, None]).ravel()
+        off = cells * (cum[:, -1].max() + 1)
+        pos = np.searchsorted(flat, off + target, side="right") - cells * 2 * N_AGES
+        return pos % N_AGES, pos // N_AGES
+
     case(
-        "needs: uniforms per year",
+        f"immigrant donors ({add_k.sum():,} immigrants)",
         {
-            f"now: rng.random((1 + levels, n), float32) per area ({n_u} x n)": lambda: [
-                model.rng.random((1 + needs.n_levels(a), n), dtype=np.float32) for a in AREAS
-            ],
-            f"one uniform per citizen and area ({len(AREAS)} x n)": lambda: model.rng.random(
-                (len(AREAS), n), dtype=np.float32
-            ),
+            "stable int16 argsort of survivors by cell (_immigrants)": donors_sort,
+            "bincount of (cell, sex, age) + inverse-CDF draw per immigrant": donors_histogram,
         },
     )
 
-    # 4. incidence lookups
-    inc, _ = needs.transitions("health")
-    flat = inc.reshape(inc.shape[0], -1)
-    sa = sex.astype(np.intp) * N_AGES + age
+    # 3. extra emigration: remove_k random survivors per cell
+    def leavers_sort() -> None:
+        sub = np.flatnonzero(survive & (remove_k[cell] > 0))
+        key = (cell[sub] << 32) | rng.integers(0, 2**32, size=len(sub), dtype=np.int64)
+        order = sub[np.argsort(key)]
+        sorted_cell = cell[order]
+        first = np.searchsorted(sorted_cell, sorted_cell, side="left")
+        rank = np.arange(len(order)) - first
+        return order[rank < remove_k[sorted_cell]]
+
+    def leavers_thinning() -> None:
+        # keep each survivor of a cell as a candidate with a probability a little above
+        # remove_k / have, then sort only the candidates (exact: a random subset of a random
+        # superset is a random subset; cells with too few candidates fall back to all rows)
+        have = np.bincount(cell[survive], minlength=n_cells)
+        p = np.minimum(1.0, (1.2 * remove_k + 10) / np.maximum(have, 1)) * (remove_k > 0)
+        cand = np.flatnonzero(survive & (rng.random(n, dtype=np.float32) < p[cell]))
+        key = (cell[cand] << 32) | rng.integers(0, 2**32, size=len(cand), dtype=np.int64)
+        order = cand[np.argsort(key)]
+        sorted_cell = cell[order]
+        first = np.searchsorted(sorted_cell, sorted_cell, side="left")
+        rank = np.arange(len(order)) - first
+        return order[rank < remove_k[sorted_cell]]
+
     case(
-        "needs: incidence lookup inc[i, sex, age]",
+        f"extra emigration ({remove_k.sum():,} leavers)",
         {
-            "now: inc[i, sex, a] (3-D fancy index) per level": lambda: [
-                inc[i, sex, age] for i in range(inc.shape[0])
-            ],
-            "flat.take(sex * N_AGES + age) per level (index once per year)": lambda: [
-                flat[i].take(sa) for i in range(inc.shape[0])
-            ],
-            "float32 table, take": lambda: [
-                flat[i].astype(np.float32).take(sa) for i in range(inc.shape[0])
-            ],
+            "argsort of (cell << 32 | random), cells' survivors (_choose_leavers)": leavers_sort,
+            "random thinning to ~1.2 x remove_k candidates, then the same sort": leavers_thinning,
         },
     )
 
-    # 5. caseloads: one bincount per area, start and end of the year
+    # 4. caseloads: bincount over every row, or over the rows in need only
     state = c.need[:, 0].copy()
     addr = c.addressable[:, 0].copy()
-    width = 4
-    mun2_64 = mun.astype(np.int64) * 2
-    mun2_32 = mun.astype(np.int32) * 2
+    needs = need_model()
 
-    def caseload_now() -> None:
-        for _ in AREAS:
-            key = (mun.astype(np.int64) * 2 + addr) * width + state
+    def caseload_all() -> None:
+        for j, area in enumerate(AREAS):
+            width = needs.n_levels(area) + 1
+            st, ad = c.need[:, j], c.addressable[:, j]
+            key = (mun.astype(np.int32) * 2 + ad) * width + st
             np.bincount(key, minlength=n_mun * 2 * width)
 
-    def caseload_shared32() -> None:
-        for _ in AREAS:
-            key = (mun2_32 + addr) * width + state
+    def caseload_in_need() -> None:
+        for j, area in enumerate(AREAS):
+            width = needs.n_levels(area) + 1
+            st, ad = c.need[:, j], c.addressable[:, j]
+            idx = np.flatnonzero(st)
+            key = (mun[idx].astype(np.intp) * 2 + ad[idx]) * width + st[idx]
             np.bincount(key, minlength=n_mun * 2 * width)
 
-    def caseload_shared64() -> None:
-        for _ in AREAS:
-            key = (mun2_64 + addr) * width + state
-            np.bincount(key, minlength=n_mun * 2 * width)
-
+    del state, addr
     case(
-        "caseloads (6 areas, one of the two calls a year)",
+        "caseloads, 6 areas (costs.caseloads)",
         {
-            "now: (mun.astype(int64) * 2 + addressable) * width + state": caseload_now,
-            "mun * 2 computed once per call (int64)": caseload_shared64,
-            "mun * 2 computed once per call (int32 keys)": caseload_shared32,
+            "key over all rows, bincount": caseload_all,
+            "only rows with a need (flatnonzero(state) first)": caseload_in_need,
         },
     )
 
-    # 6. population by municipality and age band (collect_stocks)
-    masks = [None, age <= 17, (age >= 20) & (age <= 64), age >= 65, age >= 80]
-    band = np.zeros(N_AGES, np.int64)
-    band[18:20] = 1
-    band[20:65] = 2
-    band[65:80] = 3
-    band[80:] = 4
-    band[:18] = 0
+    # 5. set-up: initial need levels from the prevalence
+    u = rng.random(n)
 
-    def stocks_now() -> None:
-        for m in [None, age <= 17, (age >= 20) & (age <= 64), age >= 65, age >= 80]:
-            np.bincount(mun if m is None else mun[m], minlength=n_mun)
+    def draw_now() -> None:
+        for area in AREAS:
+            needs.draw_initial(area, sex, age, u)
 
-    def stocks_once() -> None:
-        t = np.bincount(mun.astype(np.int64) * 5 + band[age], minlength=n_mun * 5).reshape(-1, 5)
-        _ = t.sum(axis=1), t[:, 0], t[:, 2], t[:, 3:].sum(axis=1), t[:, 4]
+    tables = {}
+    for area in AREAS:
+        prev = needs.prevalence(area)
+        tables[area] = np.cumsum(prev, axis=0).reshape(prev.shape[0], -1)
 
-    del masks
+    def draw_flat() -> None:
+        for area in AREAS:
+            cum = tables[area]
+            k = np.zeros(n, np.int8)
+            for i in range(cum.shape[0]):
+                k += u >= cum[i].take(sex_age)
+            np.where(k < cum.shape[0], k + 1, 0).astype(np.int8)
+
     case(
-        "collect_stocks: population, 0-17, 20-64, 65+, 80+",
+        "set-up: initial needs, 6 areas",
         {
-            "now: mask + bincount per metric": stocks_now,
-            "one bincount of mun * 5 + band[age]": stocks_once,
+            "NeedModel.draw_initial (prevalence gathered to (L, n), cumsum)": draw_now,
+            "cumulative table per (sex, age), take + compare per level": draw_flat,
         },
     )
 
-    # 7. civil society: municipality of each social volunteer's association
-    keys = np.sort(rng.choice(10**6, 6000, replace=False))
-    vol_org = np.where(rng.random(n) < 0.1, rng.choice(keys, n), -1).astype(np.int32)
+    # 6. civil society: final counts by municipality
+    vol = c.volunteer.copy() if "volunteer" in c.columns else rng.integers(0, 3, n).astype(np.int8)
 
-    def lookup_all() -> None:
-        pos = np.clip(np.searchsorted(keys, vol_org), 0, len(keys) - 1)
-        np.where(keys[pos] == vol_org, pos, -1)
+    def stats_now() -> None:
+        social = vol == 2
+        np.bincount(mun[vol > 0], minlength=n_mun)
+        np.bincount(mun[social], minlength=n_mun)
+        np.bincount(mun[social], minlength=n_mun)
 
-    def lookup_subset() -> None:
-        rows = np.flatnonzero(vol_org >= 0)
-        pos = np.clip(np.searchsorted(keys, vol_org[rows]), 0, len(keys) - 1)
-        np.where(keys[pos] == vol_org[rows], pos, -1)
+    def stats_once() -> None:
+        t = np.bincount(mun.astype(np.intp) * 3 + vol, minlength=n_mun * 3).reshape(n_mun, 3)
+        _ = t[:, 1] + t[:, 2], t[:, 2]
 
     case(
-        "civil society: association of every citizen",
+        "civil society: volunteers by municipality",
         {
-            "now: searchsorted over all citizens' vol_org": lookup_all,
-            "only the rows with an association (about 10%)": lookup_subset,
+            "three masked bincounts (CivilSociety.step)": stats_now,
+            "one bincount of municipality * 3 + volunteer": stats_once,
+        },
+    )
+
+    # 7. uniforms
+    case(
+        "uniforms drawn per year",
+        {
+            "demography (5, n) + civil society (4, n) float32": lambda: (
+                model.rng.random((5, n), dtype=np.float32),
+                model.rng.random((4, n), dtype=np.float32),
+            ),
+            "(3, n) + (3, n) float32; movers / mothers / newcomers drawn apart": lambda: (
+                model.rng.random((3, n), dtype=np.float32),
+                model.rng.random((3, n), dtype=np.float32),
+            ),
         },
     )
 
@@ -238,12 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         f"# Micro-benchmarks of column operations ({n:,} rows, scale {args.scale})",
         "",
-        "Best of 3, milliseconds per call. Produced by `benchmarks/micro_ops.py`.",
+        f"Best of 3, milliseconds per call, load average {os.getloadavg()[0]:.1f}. "
+        "Produced by `PYTHONPATH=. python benchmarks/micro_ops.py`. The first variant of each "
+        "operation is the model's code (re-implemented here), the second a suggested equivalent.",
         "",
         "| operation | variant | ms |",
         "|---|---|---:|",
     ]
-    lines += [f"| {t} | {v} | {s * 1000:,.1f} |" for t, v, s in rows]
+    lines += [f"| {t} | {v.replace('|', chr(92) + '|')} | {s * 1000:,.1f} |" for t, v, s in rows]
     out.write_text("\n".join(lines) + "\n")
     return 0
 

@@ -156,9 +156,9 @@ class CivilSociety:
         n = len(c)
         n_mun = m.n_municipalities
         w = c.weight
-        u = rng.random((4, n), dtype=np.float32)
+        u = rng.random((3, n), dtype=np.float32)
         new = np.flatnonzero(c.ask_u < 0)
-        c.ask_u[new] = u[3][new]
+        c.ask_u[new] = rng.random(len(new), dtype=np.float32)
         if len(new):
             # newcomers (newborns, immigrants) volunteer like residents of their age
             v = rng.random((2, len(new)))
@@ -173,14 +173,15 @@ class CivilSociety:
         trend = (1.0 + float(m.parameters["volunteering_trend"])) ** (year - BASE_YEAR)
         d = self.vp["dropout"]
         retention = np.minimum(self.vp["facilitation_retention"] * facilitation, 0.5)
-        drop = np.where(c.volunteer == 2, d * (1.0 - retention[mun]), d)
+        drop_social = (d * (1.0 - retention)).astype(np.float32)
+        drop = np.where(c.volunteer == 2, drop_social[mun], np.float32(d))
         stops = (c.volunteer > 0) & (u[0] < drop)
         stopped_social = np.bincount(mun[stops & (c.volunteer == 2)], minlength=n_mun) * w
         c.volunteer[stops] = 0
         c.vol_org[stops] = -1
 
         share = np.minimum(self.share * trend, 0.95)
-        start_p = self._start_probability(share, d)
+        start_p = self._start_probability(share, d).astype(np.float32)
         idle = (c.volunteer == 0) & ~stops
         starts = idle & (u[1] < start_p[age])
         social_start = starts & (u[2] < self.social_given_volunteer)
@@ -189,7 +190,8 @@ class CivilSociety:
 
         pool = idle & ~starts & (age >= 16) & (c.ask_u < self.vp["would_if_asked"])
         # u[2] decided the social role of starters; for the others it is still unused
-        asked = pool & (u[2] < self.vp["ask_rate"] * mapping[mun])
+        ask = (self.vp["ask_rate"] * mapping).astype(np.float32)
+        asked = pool & (u[2] < ask[mun]) if ask.any() else np.zeros(n, dtype=bool)
         c.volunteer[asked] = 2
         recruited = np.bincount(mun[asked], minlength=n_mun) * w
 
@@ -199,11 +201,12 @@ class CivilSociety:
 
         self._enterprise_year(rng)
         online_hours = float(sum(o.hours for o in self.online))
-        social = c.volunteer == 2
+        key = mun.astype(np.int32) * 3 + c.volunteer
+        by_role = np.bincount(key, minlength=n_mun * 3).reshape(n_mun, 3) * w
         return VolunteerStats(
-            volunteers=np.bincount(mun[c.volunteer > 0], minlength=n_mun) * w,
-            social_volunteers=np.bincount(mun[social], minlength=n_mun) * w,
-            social_hours=np.bincount(mun[social], minlength=n_mun) * w * self.hours,
+            volunteers=by_role[:, 1] + by_role[:, 2],
+            social_volunteers=by_role[:, 2],
+            social_hours=by_role[:, 2] * self.hours,
             recruited=recruited,
             stopped_social=stopped_social,
             online_hours=online_hours,

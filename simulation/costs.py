@@ -29,7 +29,7 @@ def caseloads(
     One pass over the citizens. Returns two arrays of shape (n_mun, n_levels), weights applied.
     """
     width = n_levels + 1
-    key = (municipality.astype(np.int32) * 2 + addressable) * width + state
+    key = (municipality * np.int16(2) + addressable) * np.int16(width) + state  # int16: small
     counts = np.bincount(key, minlength=n_mun * 2 * width).reshape(n_mun, 2, width) * weight
     total = counts[:, 0, 1:] + counts[:, 1, 1:]
     return total, counts[:, 0, 1:]

@@ -162,12 +162,26 @@ class DemographyStep:
     def _choose_leavers(
         self, cell: np.ndarray, survive: np.ndarray, remove_k: np.ndarray, rng: np.random.Generator
     ) -> np.ndarray:
-        """Pick ``remove_k[cell]`` random survivors in each cell (extra emigration)."""
+        """Pick exactly ``remove_k[cell]`` random survivors in each cell (extra emigration).
+
+        Candidates are drawn with a little more than the needed probability in each cell, and
+        only they are sorted (by cell, then at random); the first ``remove_k`` of each cell
+        leave. A cell that drew too few candidates offers all its residents.
+        """
         leave = np.zeros(len(cell), dtype=bool)
         if not remove_k.any():
             return leave
-        sub = np.flatnonzero(survive & (remove_k[cell] > 0))
-        key = (cell[sub] << 32) | rng.integers(0, 2**32, size=len(sub), dtype=np.int64)
+        have = np.bincount(cell[survive], minlength=len(remove_k))
+        p = np.divide(1.5 * remove_k + 3.0, have, out=np.zeros(len(remove_k)), where=have > 0)
+        p[remove_k == 0] = 0.0
+        u = rng.random(len(cell), dtype=np.float32)
+        candidate = survive & (u < p[cell])
+        drawn = np.bincount(cell[candidate], minlength=len(remove_k))
+        short = drawn < remove_k
+        if short.any():
+            candidate |= survive & short[cell]
+        sub = np.flatnonzero(candidate)
+        key = (cell[sub].astype(np.int64) << 32) | (u[sub] * 2**32).astype(np.int64)
         order = sub[np.argsort(key)]
         sorted_cell = cell[order]
         first = np.searchsorted(sorted_cell, sorted_cell, side="left")
@@ -185,6 +199,16 @@ class DemographyStep:
             empty = np.empty(0, np.int16)
             return empty, empty, np.empty(0, np.int8)
         idx = np.flatnonzero(survive)
+        # Donors come from a random subsample of the survivors (sorted by cell), large enough
+        # that every cell of any size is represented; sorting everyone would cost far more.
+        want = max(200_000, 20 * int(add_k.sum()))
+        if len(idx) > 2 * want:
+            full = np.bincount(cell[idx], minlength=len(add_k))
+            sample = rng.random(len(idx), dtype=np.float32) < want / len(idx)
+            # cells that need immigrants but drew nobody keep all their residents as donors
+            drawn = np.bincount(cell[idx[sample]], minlength=len(add_k))
+            short = (add_k > 0) & (drawn == 0) & (full > 0)
+            idx = idx[sample | short[cell[idx]]]
         cell_s = cell[idx]
         order = idx[np.argsort(cell_s.astype(np.int16), kind="stable")]  # radix sort
         have = np.bincount(cell_s, minlength=len(add_k))
