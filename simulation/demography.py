@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.population import CitizenSet
-from simulation.projection import Projection, age_groups, move_destinations
+from simulation.projection import Projection, age_groups, base_population, move_destinations
 from simulation.rates import MAX_AGE, base_rates, demography_parameters
 
 __all__ = ["Flows", "DemographyStep"]
@@ -62,12 +62,12 @@ class DemographyStep:
         self._cum_flat = (cum + np.arange(n_mun)[:, None]).ravel()
         self.n_mun = n_mun
         n_groups = len(self.groups.names)
-        self._group_low = np.array(
-            [np.flatnonzero(self.groups.of_age == i)[0] for i in range(n_groups)], np.int16
-        )
-        self._group_high = np.array(
-            [np.flatnonzero(self.groups.of_age == i)[-1] for i in range(n_groups)], np.int16
-        )
+        shape = base_population().sum(axis=0)  # (sex, age), 1 January 2026
+        self._group_shape = []
+        for i in range(n_groups):
+            ages = np.flatnonzero(self.groups.of_age == i).astype(np.int16)
+            p = shape[:, ages].ravel()
+            self._group_shape.append((ages, p / p.sum()))
 
     def _count(self, municipality: np.ndarray) -> np.ndarray:
         return np.bincount(municipality, minlength=self.n_mun).astype(float)
@@ -190,46 +190,26 @@ class DemographyStep:
         return leave
 
     def _immigrants(self, cell, survive, next_age, sex, add_k, rng):
-        """Immigrants per cell: the age and sex of a random resident of the same cell.
+        """Immigrants per cell, with ages and sexes drawn from the 2026 distribution of the group.
 
-        Where the cell is empty: uniform ages within the group, either sex.
+        The national distribution of single ages and sexes within each FRKM126 age group (the
+        one the base population is drawn from) is used for every municipality and year: copying
+        residents instead would carry any imbalance of a cell forward and make it grow.
         """
         n_groups = len(self.groups.names)
+        empty16 = np.empty(0, np.int16)
         if not add_k.any():
-            empty = np.empty(0, np.int16)
-            return empty, empty, np.empty(0, np.int8)
-        idx = np.flatnonzero(survive)
-        # Donors come from a random subsample of the survivors (sorted by cell), large enough
-        # that every cell of any size is represented; sorting everyone would cost far more.
-        want = max(200_000, 20 * int(add_k.sum()))
-        if len(idx) > 2 * want:
-            full = np.bincount(cell[idx], minlength=len(add_k))
-            sample = rng.random(len(idx), dtype=np.float32) < want / len(idx)
-            # cells that need immigrants but drew nobody keep all their residents as donors
-            drawn = np.bincount(cell[idx[sample]], minlength=len(add_k))
-            short = (add_k > 0) & (drawn == 0) & (full > 0)
-            idx = idx[sample | short[cell[idx]]]
-        cell_s = cell[idx]
-        order = idx[np.argsort(cell_s.astype(np.int16), kind="stable")]  # radix sort
-        have = np.bincount(cell_s, minlength=len(add_k))
-        start = np.concatenate([[0], np.cumsum(have)[:-1]])
+            return empty16, empty16, np.empty(0, np.int8)
         cells = np.repeat(np.arange(len(add_k)), add_k)
-        h = have[cells]
-        pick = (rng.random(len(cells)) * np.maximum(h, 1)).astype(np.int64)
-        donor = (
-            order[np.minimum(start[cells] + pick, max(len(order) - 1, 0))] if len(order) else None
-        )
         g = cells % n_groups
-        m = (cells // n_groups).astype(np.int16)
-        empty = h == 0
         age = np.zeros(len(cells), np.int16)
         sx = np.zeros(len(cells), np.int8)
-        if donor is not None:
-            age[~empty] = next_age[donor[~empty]]
-            sx[~empty] = sex[donor[~empty]]
-        if empty.any():
-            k = int(empty.sum())
-            lo, hi = self._group_low[g[empty]], self._group_high[g[empty]]
-            age[empty] = lo + (rng.random(k) * (hi - lo + 1)).astype(np.int16)
-            sx[empty] = (rng.random(k) < 0.5).astype(np.int8)
-        return m, age, sx
+        for k in range(n_groups):
+            rows = np.flatnonzero(g == k)
+            if not len(rows):
+                continue
+            ages, p = self._group_shape[k]
+            pick = rng.choice(len(p), size=len(rows), p=p)
+            sx[rows] = pick // len(ages)
+            age[rows] = ages[pick % len(ages)]
+        return (cells // n_groups).astype(np.int16), age, sx

@@ -6,10 +6,9 @@ society, strategy, data collection (DESIGN 3.3). The mechanisms live in their ow
 
 from __future__ import annotations
 
-from typing import Any
-
 import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import mesa
 import numpy as np
