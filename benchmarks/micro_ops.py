@@ -44,7 +44,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from simulation.model import WelfareModel
     from simulation.needs import AREAS, need_model
-    from simulation.projection import age_groups
     from simulation.rates import MAX_AGE, N_AGES
 
     model = WelfareModel(scale=args.scale, seed=1, end_year=2030)
@@ -57,15 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     age = np.minimum(c.age, MAX_AGE)
     sex = c.sex.copy()
     sex_age = sex.astype(np.intp) * N_AGES + age
-    groups = age_groups()
-    n_groups = len(groups.names)
     n_mun = 98
-    n_cells = n_mun * n_groups
-    cell = mun.astype(np.int64) * n_groups + groups.of_age[age]
     survive = rng.random(n) > 0.02
-    # alignment: about 1.5% of residents arrive and 0.5% leave on top of the modelled flows
-    add_k = rng.poisson(0.015 * n / n_cells * 2, n_cells) * (rng.random(n_cells) < 0.5)
-    remove_k = rng.poisson(0.005 * n / n_cells * 2, n_cells) * (add_k == 0)
     rows: list[tuple[str, str, float]] = []
 
     def case(title: str, variants: dict[str, Callable[[], Any]]) -> None:
@@ -95,71 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
 
-    # 2. immigrants take the age and sex of a random resident of their cell
-    def donors_sort() -> None:
-        idx = np.flatnonzero(survive)
-        cell_s = cell[idx]
-        order = idx[np.argsort(cell_s.astype(np.int16), kind="stable")]
-        have = np.bincount(cell_s, minlength=n_cells)
-        start = np.concatenate([[0], np.cumsum(have)[:-1]])
-        cells = np.repeat(np.arange(n_cells), add_k)
-        pick = (rng.random(len(cells)) * np.maximum(have[cells], 1)).astype(np.int64)
-        donor = order[np.minimum(start[cells] + pick, len(order) - 1)]
-        return age[donor], sex[donor]
-
-    def donors_histogram() -> None:
-        # residents by (cell, sex, age): one bincount, no sort; then inverse-CDF draws
-        key = cell[survive] * (2 * N_AGES) + sex_age[survive]
-        hist = np.bincount(key, minlength=n_cells * 2 * N_AGES).reshape(n_cells, -1)
-        cum = np.cumsum(hist, axis=1)
-        cells = np.repeat(np.arange(n_cells), add_k)
-        target = rng.random(len(cells)) * cum[cells, -1]
-        flat = (cum + (np.arange(n_cells) * (cum[:, -1].max() + 1))[:, None]).ravel()
-        off = cells * (cum[:, -1].max() + 1)
-        pos = np.searchsorted(flat, off + target, side="right") - cells * 2 * N_AGES
-        return pos % N_AGES, pos // N_AGES
-
-    case(
-        f"immigrant donors ({add_k.sum():,} immigrants)",
-        {
-            "stable int16 argsort of survivors by cell (_immigrants)": donors_sort,
-            "bincount of (cell, sex, age) + inverse-CDF draw per immigrant": donors_histogram,
-        },
-    )
-
-    # 3. extra emigration: remove_k random survivors per cell
-    def leavers_sort() -> None:
-        sub = np.flatnonzero(survive & (remove_k[cell] > 0))
-        key = (cell[sub] << 32) | rng.integers(0, 2**32, size=len(sub), dtype=np.int64)
-        order = sub[np.argsort(key)]
-        sorted_cell = cell[order]
-        first = np.searchsorted(sorted_cell, sorted_cell, side="left")
-        rank = np.arange(len(order)) - first
-        return order[rank < remove_k[sorted_cell]]
-
-    def leavers_thinning() -> None:
-        # keep each survivor of a cell as a candidate with a probability a little above
-        # remove_k / have, then sort only the candidates (exact: a random subset of a random
-        # superset is a random subset; cells with too few candidates fall back to all rows)
-        have = np.bincount(cell[survive], minlength=n_cells)
-        p = np.minimum(1.0, (1.2 * remove_k + 10) / np.maximum(have, 1)) * (remove_k > 0)
-        cand = np.flatnonzero(survive & (rng.random(n, dtype=np.float32) < p[cell]))
-        key = (cell[cand] << 32) | rng.integers(0, 2**32, size=len(cand), dtype=np.int64)
-        order = cand[np.argsort(key)]
-        sorted_cell = cell[order]
-        first = np.searchsorted(sorted_cell, sorted_cell, side="left")
-        rank = np.arange(len(order)) - first
-        return order[rank < remove_k[sorted_cell]]
-
-    case(
-        f"extra emigration ({remove_k.sum():,} leavers)",
-        {
-            "argsort of (cell << 32 | random), cells' survivors (_choose_leavers)": leavers_sort,
-            "random thinning to ~1.2 x remove_k candidates, then the same sort": leavers_thinning,
-        },
-    )
-
-    # 4. caseloads: bincount over every row, or over the rows in need only
+    # 2. caseloads: bincount over every row, or over the rows in need only
     state = c.need[:, 0].copy()
     addr = c.addressable[:, 0].copy()
     needs = need_model()
@@ -168,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         for j, area in enumerate(AREAS):
             width = needs.n_levels(area) + 1
             st, ad = c.need[:, j], c.addressable[:, j]
-            key = (mun.astype(np.int32) * 2 + ad) * width + st
+            key = (mun * np.int16(2) + ad) * np.int16(width) + st
             np.bincount(key, minlength=n_mun * 2 * width)
 
     def caseload_in_need() -> None:
@@ -181,14 +109,14 @@ def main(argv: list[str] | None = None) -> int:
 
     del state, addr
     case(
-        "caseloads, 6 areas (costs.caseloads)",
+        "caseloads, 6 areas",
         {
-            "key over all rows, bincount": caseload_all,
+            "int16 key over all rows, bincount (costs.caseloads)": caseload_all,
             "only rows with a need (flatnonzero(state) first)": caseload_in_need,
         },
     )
 
-    # 5. set-up: initial need levels from the prevalence
+    # 3. set-up: initial need levels from the prevalence
     u = rng.random(n)
 
     def draw_now() -> None:
@@ -216,41 +144,35 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
 
-    # 6. civil society: final counts by municipality
-    vol = c.volunteer.copy() if "volunteer" in c.columns else rng.integers(0, 3, n).astype(np.int8)
+    # 4. uniforms
+    from concurrent.futures import ThreadPoolExecutor
 
-    def stats_now() -> None:
-        social = vol == 2
-        np.bincount(mun[vol > 0], minlength=n_mun)
-        np.bincount(mun[social], minlength=n_mun)
-        np.bincount(mun[social], minlength=n_mun)
+    streams = model.rng.spawn(len(AREAS))
+    pool = ThreadPoolExecutor(max_workers=2)
 
-    def stats_once() -> None:
-        t = np.bincount(mun.astype(np.intp) * 3 + vol, minlength=n_mun * 3).reshape(n_mun, 3)
-        _ = t[:, 1] + t[:, 2], t[:, 2]
+    def needs_uniforms_threads() -> None:
+        list(pool.map(lambda g: g.random(n, dtype=np.float32), streams))
 
-    case(
-        "civil society: volunteers by municipality",
-        {
-            "three masked bincounts (CivilSociety.step)": stats_now,
-            "one bincount of municipality * 3 + volunteer": stats_once,
-        },
-    )
-
-    # 7. uniforms
     case(
         "uniforms drawn per year",
         {
-            "demography (5, n) + civil society (4, n) float32": lambda: (
-                model.rng.random((5, n), dtype=np.float32),
-                model.rng.random((4, n), dtype=np.float32),
+            "demography rng.random((5, n), float32)": lambda: model.rng.random(
+                (5, n), dtype=np.float32
             ),
-            "(3, n) + (3, n) float32; movers / mothers / newcomers drawn apart": lambda: (
+            "demography (3, n) + movers' and women 15-49's draws apart": lambda: (
                 model.rng.random((3, n), dtype=np.float32),
-                model.rng.random((3, n), dtype=np.float32),
+                model.rng.random(n // 25, dtype=np.float32),
+                model.rng.random(n // 5, dtype=np.float32),
+            ),
+            "needs: 6 x rng.random(n, float32) in the main thread (_needs_step)": lambda: [
+                model.rng.random(n, dtype=np.float32) for _ in AREAS
+            ],
+            "needs: one spawned stream per area, drawn inside the 2 worker threads": (
+                needs_uniforms_threads
             ),
         },
     )
+    pool.shutdown()
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
