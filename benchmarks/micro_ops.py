@@ -144,7 +144,23 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
 
-    # 4. uniforms
+    # 4. strategy: eligible citizens in random order within each municipality (reach)
+    eligible = np.flatnonzero(rng.random(n) < 0.5)
+    mun_e = mun[eligible].astype(np.int64)
+
+    case(
+        f"reach: random order by municipality ({len(eligible):,} eligible)",
+        {
+            "np.lexsort((rng.random(k), municipality)) (reach.assign_doses)": lambda: np.lexsort(
+                (rng.random(len(eligible)), mun_e)
+            ),
+            "np.argsort(municipality << 32 | random uint32), one int64 key": lambda: np.argsort(
+                (mun_e << 32) | rng.integers(0, 2**32, len(eligible), dtype=np.int64)
+            ),
+        },
+    )
+
+    # 5. uniforms
     from concurrent.futures import ThreadPoolExecutor
 
     streams = model.rng.spawn(len(AREAS))

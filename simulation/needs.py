@@ -192,9 +192,16 @@ class NeedModel:
         Returns:
             int8 array of levels (0 = no need).
         """
-        prev = self.prevalence(area, shift)[:, sex, np.minimum(age, MAX_AGE)]  # (L, n)
-        cum = np.cumsum(prev, axis=0)
-        return _level_from_cum(u, cum)
+        n_lv = self.n_levels(area)
+        cum = np.cumsum(self.prevalence(area, shift), axis=0).reshape(n_lv, -1)  # (L, 2 x ages)
+        sex_age = sex.astype(np.int64) * N_AGES + np.minimum(age, MAX_AGE)
+        level = np.zeros(len(u), dtype=np.int8)
+        lower = np.zeros(len(u), dtype=np.float64)
+        for i in range(n_lv):
+            upper = cum[i][sex_age]
+            level[(u >= lower) & (u < upper)] = i + 1
+            lower = upper
+        return level
 
     def step(
         self,
@@ -257,15 +264,6 @@ class NeedModel:
                 stay = below & ~enter
                 u[stay] = (u[stay] - p[stay]) / (1 - p[stay])
         return state
-
-
-def _level_from_cum(u: np.ndarray, cum: np.ndarray) -> np.ndarray:
-    """Level index for uniforms ``u`` given cumulative level probabilities (L, n)."""
-    level = np.zeros(len(u), dtype=np.int8)
-    for i in range(cum.shape[0] - 1, -1, -1):
-        lower = cum[i - 1] if i > 0 else 0.0
-        level[(u >= lower) & (u < cum[i])] = i + 1
-    return level
 
 
 def _expected_caseload(curve: np.ndarray, population: np.ndarray) -> float:

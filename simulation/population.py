@@ -112,8 +112,9 @@ class CitizenSet:
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the rows where ``mask`` is true (removes the dead and the emigrated)."""
+        rows = np.flatnonzero(mask)  # once, not once per column
         for name, col in self.columns.items():
-            self.columns[name] = col[mask]
+            self.columns[name] = col.take(rows, axis=0)
 
     # --- agent-set queries ----------------------------------------------------------------
     def select(self, mask: np.ndarray | Callable[[CitizenSet], np.ndarray]) -> np.ndarray:
