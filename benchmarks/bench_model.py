@@ -11,13 +11,16 @@ measurement only):
 * the plain-Mesa reference (``benchmarks/plain_mesa.py``, one ``mesa.Agent`` per citizen) at
   each of ``--mesa-scales``, for as many years as ``--mesa-budget`` citizen-years allow;
 * the ratio of seconds per citizen-year, plain-Mesa over vectorised, against the whole
-  vectorised year and against its demography and needs mechanisms alone (the rules both share).
+  vectorised year and against its demography and needs mechanisms alone (the rules both share);
+* runs per second at ``--throughput-scale`` with 1 and 2 worker processes (back-to-back runs).
 
 Usage (from the repository root)::
 
-    PYTHONPATH=. python benchmarks/bench_model.py                        # everything, ~6 min
+    PYTHONPATH=. python benchmarks/bench_model.py                        # everything, ~6-8 min
     PYTHONPATH=. python benchmarks/bench_model.py --scales 0.001 0.01 --scenarios baseline \
-        --mesa-scales 0.001 --out benchmarks/results/quick
+        --mesa-scales 0.001 --throughput-workers --out /tmp/quick
+    PYTHONPATH=. python benchmarks/bench_model.py --scales 1.0 --scenarios baseline \
+        --mesa-scales --throughput-workers --merge       # redo one measurement only
 
 Results go to ``<out>.json`` and ``<out>.md``.
 """
