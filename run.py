@@ -268,19 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "list", help="list levers, uncertainties, scenarios, municipalities, metrics"
     )
-    p.add_argument(
-        "what",
-        choices=(
-            "levers",
-            "uncertainties",
-            "settings",
-            "scenarios",
-            "municipalities",
-            "regions",
-            "metrics",
-            "areas",
-        ),
-    )
+    from simulation.catalogue import WHAT
+
+    p.add_argument("what", choices=WHAT)
     p.add_argument("--lang", choices=("en", "da"), default="en")
     p = sub.add_parser("sweep", help="run a sweep file (grid, lhs, sobol, morris)")
     p.add_argument("file")

@@ -22,6 +22,7 @@ from simulation.app import texts
 from simulation.app.controller import BASELINE, STAGES, ClassroomController
 from simulation.needs import AREAS, need_model
 from simulation.projection import BASE_YEAR
+from simulation.report import figures as report_figures
 from simulation.report import labels
 from simulation.report.figures import scenario_colors
 from simulation.report.tilemap import read_tile_grid
@@ -42,13 +43,8 @@ __all__ = [
 
 #: Colours of the welfare areas (the report's palette) and of costs booked to no area.
 AREA_COLORS: dict[str | None, str] = {
-    "elderly_care": "#4e79a7",
-    "health": "#f28e2b",
-    "mental_health": "#b07aa1",
-    "employment": "#59a14f",
-    "integration": "#edc948",
-    "rehabilitation": "#e15759",
-    None: "#9d9d9d",
+    **report_figures.AREA_COLORS,
+    None: report_figures.NO_AREA_COLOR,
 }
 #: Height of each chart in the page, in pixels.
 HEIGHTS = {

@@ -30,7 +30,9 @@ from simulation.report import labels, tables
 from simulation.report.tilemap import BORNHOLM_CODE, read_tile_grid
 
 __all__ = [
+    "AREA_COLORS",
     "MOBILISATION_METRICS",
+    "NO_AREA_COLOR",
     "scenario_colors",
     "save_figure",
     "net_cost_by_scenario",
@@ -54,7 +56,8 @@ MOBILISATION_METRICS = (
 _DPI = 150
 _BAND_ALPHA = 0.2
 _KNOWN_COLORS = {"baseline": "#5f5f5f", "patchwork": "#d95f02", "strategic": "#1b7bb8"}
-_AREA_COLORS = {
+#: Colours of the welfare areas, shared with the classroom app.
+AREA_COLORS = {
     "elderly_care": "#4e79a7",
     "health": "#f28e2b",
     "mental_health": "#b07aa1",
@@ -62,7 +65,9 @@ _AREA_COLORS = {
     "integration": "#edc948",
     "rehabilitation": "#e15759",
 }
-_NO_AREA_COLOR = "#9d9d9d"
+NO_AREA_COLOR = "#9d9d9d"
+_AREA_COLORS = AREA_COLORS
+_NO_AREA_COLOR = NO_AREA_COLOR
 _MISSING_TILE = "#e6e6e6"
 _THOUSANDS_FROM = 20_000  # plot persons in thousands above this
 

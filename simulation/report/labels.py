@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from simulation.data import read_table
+from simulation.needs import AREAS as NEED_AREAS
 
 __all__ = [
     "LANGUAGES",
@@ -29,14 +30,7 @@ __all__ = [
 
 LANGUAGES = ("en", "da")
 
-AREAS = (
-    "elderly_care",
-    "health",
-    "mental_health",
-    "employment",
-    "integration",
-    "rehabilitation",
-)
+AREAS = NEED_AREAS  # the welfare areas, in the model's order
 
 _AREA_LABELS = {
     "en": {
