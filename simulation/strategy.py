@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -357,8 +358,10 @@ class Strategy:
         else:
             jobs = 0.0
             capacity = sp["participants_per_initiative"]
+        z = (kind.benefit(true_effect) - kind.benefit(kind.effect_mean)) / kind.effect_sd
         ini = Initiative(
             self.model,
+            quality=0.5 * (1.0 + math.erf(z / math.sqrt(2.0))),
             municipality=i,
             area=area,
             kind=kind.kind,

@@ -37,35 +37,38 @@ class Initiative(mesa.Agent):
         started: year started; stopped_year: year stopped or ``None``.
     """
 
+    _DEFAULTS: dict[str, Any] = {  # noqa: RUF012 - read-only template
+        "municipality": -1,
+        "area": "",
+        "kind": "",
+        "lead": None,
+        "lead_type": "",
+        "target_level": 0,
+        "acts_on": "incidence",
+        "true_effect": 0.0,
+        "expected_effect": 0.0,
+        "measured_effect": None,
+        "quality": 0.5,
+        "stage": "proposed",
+        "capacity": 0.0,
+        "jobs": 0.0,
+        "hours_per_participant": 0.0,
+        "cost_per_participant": 0.0,
+        "funded": "grant",
+        "reached": 0.0,
+        "started": 0,
+        "stopped_year": None,
+        "stop_reason": "",
+        "is_active": True,  # in pilot, running or scaled stage (False once stopped)
+        "age_low": 0,
+        "age_high": 110,
+        "resource": "money",
+    }
+
     def __init__(self, model: Any, **attributes: Any) -> None:
         super().__init__(model)
-        self.municipality: int = -1
-        self.area: str = ""
-        self.kind: str = ""
-        self.lead: Any = None
-        self.lead_type: str = ""
-        self.target_level: int = 0
-        self.acts_on: str = "incidence"
-        self.true_effect: float = 0.0
-        self.expected_effect: float = 0.0
-        self.measured_effect: float | None = None
-        self.quality: float = 0.5
-        self.stage: str = "proposed"
-        self.capacity: float = 0.0
-        self.jobs: float = 0.0
-        self.hours_per_participant: float = 0.0
-        self.cost_per_participant: float = 0.0
-        self.funded: str = "grant"
-        self.reached: float = 0.0
-        self.started: int = 0
-        self.stopped_year: int | None = None
-        self.stop_reason: str = ""
-        self.is_active: bool = True  # in pilot, running or scaled stage (False once stopped)
-        self.age_low: int = 0
-        self.age_high: int = 110
-        self.resource: str = "money"
-        for key, value in attributes.items():
-            setattr(self, key, value)
+        self.__dict__.update(self._DEFAULTS)
+        self.__dict__.update(attributes)
 
     def stop(self, year: int, reason: str) -> None:
         """Stop the initiative (its lead and participants are released)."""
