@@ -45,8 +45,6 @@ class VolunteerStats:
     volunteers: np.ndarray
     social_volunteers: np.ndarray
     social_hours: np.ndarray
-    recruited: np.ndarray
-    stopped_social: np.ndarray
     online_hours: float
 
 
@@ -176,7 +174,6 @@ class CivilSociety:
         drop_social = (d * (1.0 - retention)).astype(np.float32)
         drop = np.where(c.volunteer == 2, drop_social[mun], np.float32(d))
         stops = (c.volunteer > 0) & (u[0] < drop)
-        stopped_social = np.bincount(mun[stops & (c.volunteer == 2)], minlength=n_mun) * w
         c.volunteer[stops] = 0
         c.vol_org[stops] = -1
 
@@ -193,7 +190,6 @@ class CivilSociety:
         ask = (self.vp["ask_rate"] * mapping).astype(np.float32)
         asked = pool & (u[2] < ask[mun]) if ask.any() else np.zeros(n, dtype=bool)
         c.volunteer[asked] = 2
-        recruited = np.bincount(mun[asked], minlength=n_mun) * w
 
         # Volunteers who move keep their association until they stop: hours are pooled by the
         # municipality of residence, so the association only names who organises them.
@@ -207,8 +203,6 @@ class CivilSociety:
             volunteers=by_role[:, 1] + by_role[:, 2],
             social_volunteers=by_role[:, 2],
             social_hours=by_role[:, 2] * self.hours,
-            recruited=recruited,
-            stopped_social=stopped_social,
             online_hours=online_hours,
         )
 

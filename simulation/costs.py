@@ -13,7 +13,7 @@ import numpy as np
 from simulation.needs import AREAS, NeedModel
 from simulation.projection import BASE_YEAR
 
-__all__ = ["CostModel", "LeverCosts", "caseload_by_municipality", "caseloads"]
+__all__ = ["CostModel", "LeverCosts", "caseloads"]
 
 
 def caseloads(
@@ -33,23 +33,6 @@ def caseloads(
     counts = np.bincount(key, minlength=n_mun * 2 * width).reshape(n_mun, 2, width) * weight
     total = counts[:, 0, 1:] + counts[:, 1, 1:]
     return total, counts[:, 0, 1:]
-
-
-def caseload_by_municipality(
-    municipality: np.ndarray, state: np.ndarray, n_levels: int, n_mun: int, weight: float
-) -> np.ndarray:
-    """Residents (weights applied) per municipality and need level, shape (n_mun, n_levels).
-
-    Args:
-        municipality: municipality index column.
-        state: need-level column of one area.
-        n_levels: number of levels of the area (level 0 is not counted).
-        n_mun: number of municipalities.
-        weight: residents per simulated citizen.
-    """
-    key = municipality.astype(np.int64) * (n_levels + 1) + state
-    counts = np.bincount(key, minlength=n_mun * (n_levels + 1)).reshape(n_mun, n_levels + 1)
-    return counts[:, 1:] * weight
 
 
 class CostModel:
@@ -101,7 +84,6 @@ class LeverCosts:
     def __init__(self, results, n_municipalities: int) -> None:
         self.results = results
         self.n = n_municipalities
-        self.total = 0.0
         self._areas = (*AREAS, None)
         self._index = {a: k for k, a in enumerate(self._areas)}
         self._year: int | None = None
@@ -125,6 +107,5 @@ class LeverCosts:
             if row.any():
                 self.results.add("lever_cost_dkk", self._year, row, area)
                 self.results.add("net_cost_dkk", self._year, row, area)
-                self.total += float(row.sum())
         self._buffer[:] = 0.0
         self._year = None

@@ -14,14 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from simulation.output import (
-    atomic_folder,
-    command_line,
-    default_folder,
-    git_commit,
-    versions,
-    write_json,
-)
+from simulation.experiments.provenance import git_commit, versions
+from simulation.output import atomic_folder, command_line, default_folder, write_json
 from simulation.report.html import write_report
 from simulation.report.tables import format_key_figures, key_figures
 from simulation.scenario import Scenario

@@ -498,9 +498,6 @@ class WelfareModel(mesa.Model):
         return self.results.ages_frame(self.scenario, self.replicate, self.seed)
 
 
-assert N_AGES > 100
-
-
 def _take(modifiers: Modifiers | None, rows: np.ndarray) -> Modifiers | None:
     """The modifiers of a subset of rows."""
     if modifiers is None:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import platform
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,46 +19,11 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "versions",
-    "git_commit",
     "atomic_folder",
     "write_json",
     "default_folder",
     "command_line",
 ]
-
-
-def versions() -> dict[str, str]:
-    """Versions of Python and of the packages a run depends on."""
-    out = {"python": platform.python_version()}
-    for name in ("mesa", "numpy", "pandas", "scipy", "matplotlib", "pyarrow"):
-        try:
-            module = __import__(name)
-            out[name] = str(getattr(module, "__version__", "?"))
-        except ImportError:  # pragma: no cover - all are dependencies
-            out[name] = "missing"
-    return out
-
-
-def git_commit() -> str | None:
-    """The git commit of the project checkout, if it is one (with ``-dirty`` when modified)."""
-    root = Path(__file__).resolve().parent.parent
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
-        )
-        if commit.returncode != 0:
-            return None
-        status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-        return commit.stdout.strip() + ("-dirty" if status.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return None
 
 
 def default_folder(results_dir: Path, label: str) -> Path:

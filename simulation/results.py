@@ -50,25 +50,24 @@ class ResultCollector:
 
         Values for the same key and year are added up (so contributions can be booked apart).
         """
-        key = (metric, area)
-        if key not in self._data:
-            self._data[key] = np.zeros((len(self.years), len(self.codes)))
-        self._data[key][year - int(self.years[0])] += values
+        self.register(metric, area)[year - int(self.years[0])] += values
 
     def add_at(
         self, metric: str, year: int, municipality: int, value: float, area: str | None = None
     ) -> None:
         """Add one value to one municipality's metric in one year."""
-        key = (metric, area)
-        if key not in self._data:
-            self._data[key] = np.zeros((len(self.years), len(self.codes)))
-        self._data[key][year - int(self.years[0]), municipality] += value
+        self.register(metric, area)[year - int(self.years[0]), municipality] += value
 
-    def register(self, metric: str, area: str | None = None) -> None:
-        """Make sure a metric appears in the table (as zeros if nothing is ever recorded)."""
+    def register(self, metric: str, area: str | None = None) -> np.ndarray:
+        """Make sure a metric appears in the table (as zeros if nothing is ever recorded).
+
+        Returns:
+            The metric's (years, municipalities) array.
+        """
         key = (metric, area)
         if key not in self._data:
             self._data[key] = np.zeros((len(self.years), len(self.codes)))
+        return self._data[key]
 
     def add_ages(self, year: int, sex: np.ndarray, age: np.ndarray, weight: float) -> None:
         """Record the national population by sex and 5-year age band on 1 January ``year``."""

@@ -1,4 +1,4 @@
-"""Provenance of a sweep: package versions, the git commit of the code, timestamps.
+"""Provenance of a run or sweep: package versions, the git commit of the code, timestamps.
 
 Versions are read from the installed packages' metadata, so nothing is imported (importing
 ``mesa`` would switch multiprocessing to the spawn start method for the whole program).
@@ -14,7 +14,18 @@ from pathlib import Path
 
 __all__ = ["versions", "git_commit", "now_iso"]
 
-_PACKAGES = ("numpy", "pandas", "scipy", "pyarrow", "mesa", "SALib", "dask", "distributed", "tqdm")
+_PACKAGES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "pyarrow",
+    "matplotlib",
+    "mesa",
+    "SALib",
+    "dask",
+    "distributed",
+    "tqdm",
+)
 
 
 def versions() -> dict[str, str | None]:
