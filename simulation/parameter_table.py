@@ -18,12 +18,19 @@ __all__ = ["render", "write", "DOC_PATH"]
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "parameters.md"
 
-_SCALAR_FILES = (
+_TABLES = (  # every table the model reads, in the order of the documentation
+    ("areas.csv", "Welfare areas and their calibration targets"),
+    ("need_levels.csv", "Need levels"),
+    ("need_prevalence.csv", "Need prevalence by age"),
+    ("initiative_types.csv", "Kinds of initiative and their evidence"),
     ("demography.csv", "Demography"),
     ("volunteering.csv", "Volunteering"),
     ("actors.csv", "Non-public actors"),
     ("strategy.csv", "Strategy mechanisms and lever costs"),
     ("offending.csv", "Reoffending"),
+    ("emigration_profile.csv", "Emigration by age"),
+    ("internal_moves.csv", "Moves between municipalities by age"),
+    ("age_groups.csv", "FRKM126 age groups"),
 )
 
 
@@ -76,37 +83,7 @@ def render() -> str:
         ]
     ]
     parts += [_markdown(reg), ""]
-    parts += [
-        "## Welfare areas and their calibration targets (`areas.csv`)",
-        "",
-        _provenance("areas.csv"),
-        "",
-    ]
-    parts += [_markdown(read_table("areas.csv")), ""]
-    parts += ["## Need levels (`need_levels.csv`)", "", _provenance("need_levels.csv"), ""]
-    parts += [_markdown(read_table("need_levels.csv")), ""]
-    parts += [
-        "## Need prevalence by age (`need_prevalence.csv`)",
-        "",
-        _provenance("need_prevalence.csv"),
-        "",
-    ]
-    parts += [_markdown(read_table("need_prevalence.csv")), ""]
-    parts += [
-        "## Kinds of initiative and their evidence (`initiative_types.csv`)",
-        "",
-        _provenance("initiative_types.csv"),
-        "",
-    ]
-    parts += [_markdown(read_table("initiative_types.csv")), ""]
-    for name, title in _SCALAR_FILES:
-        parts += [f"## {title} (`{name}`)", "", _provenance(name), ""]
-        parts += [_markdown(read_table(name)), ""]
-    for name, title in (
-        ("emigration_profile.csv", "Emigration by age"),
-        ("internal_moves.csv", "Moves between municipalities by age"),
-        ("age_groups.csv", "FRKM126 age groups"),
-    ):
+    for name, title in _TABLES:
         parts += [f"## {title} (`{name}`)", "", _provenance(name), ""]
         parts += [_markdown(read_table(name)), ""]
     parts += ["## Tables used as they are", ""]
