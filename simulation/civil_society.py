@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from simulation.agents.civil_society import Association, Enterprise, OnlineCommunity
+from simulation.enterprises import ENTERPRISE_KINDS, EnterpriseTable
 from simulation.needs import AREAS
 from simulation.projection import BASE_YEAR
 from simulation.rates import N_AGES
@@ -81,31 +82,70 @@ class CivilSociety:
         n_se = np.floor(se_expected).astype(int)
         rest = int(round(se_total - n_se.sum()))
         n_se[np.argsort(-(se_expected - n_se), kind="stable")[:rest]] += 1
-        se_jobs = self.ap["social_enterprise_fte"] * self.ap["marginalised_share_of_jobs"]
-        self.associations_by_mun: dict[int, list[Association]] = {}
-        self.enterprises_by_mun: dict[int, list[Enterprise]] = {}
-        for i in np.flatnonzero(m.simulated):
-            assoc = []
-            for _ in range(n_assoc[i]):
-                k = 1 + int(rng.random() < 0.5)
-                areas = tuple(sorted(rng.choice(len(AREAS), size=k, replace=False)))
-                assoc.append(Association(m, int(i), tuple(AREAS[a] for a in areas)))
-            self.associations_by_mun[int(i)] = assoc
-            ents = [Enterprise(m, "social_enterprise", int(i), se_jobs) for _ in range(n_se[i])]
-            ents += [
-                Enterprise(m, "firm", int(i), self.ap["ordinary_firm_jobs"])
-                for _ in range(n_firms[i])
+        simulated = m.simulated.astype(bool)
+        n_assoc = np.where(simulated, n_assoc, 0)
+
+        # associations, in municipality order: one or two welfare areas each
+        mun = np.repeat(np.arange(len(n_assoc)), n_assoc)
+        two = rng.random(len(mun)) < 0.5
+        order = np.argsort(rng.random((len(mun), len(AREAS))), axis=1)
+        areas = np.zeros((len(mun), len(AREAS)), dtype=bool)
+        areas[np.arange(len(mun)), order[:, 0]] = True
+        areas[np.flatnonzero(two), order[two, 1]] = True
+        self.associations = [
+            Association(m, int(i), tuple(a for a, on in zip(AREAS, row, strict=True) if on), k)
+            for k, (i, row) in enumerate(zip(mun.tolist(), areas.tolist(), strict=True))
+        ]
+        self.association_municipality = mun
+        self.association_areas = areas
+        self.association_ids = np.array([a.unique_id for a in self.associations], dtype=np.int32)
+        self.association_count = np.bincount(mun, minlength=m.n_municipalities)
+        self.association_start = np.concatenate([[0], np.cumsum(self.association_count)[:-1]])
+
+        self.new_jobs = np.array(
+            [
+                self.ap["social_enterprise_fte"] * self.ap["marginalised_share_of_jobs"],
+                self.ap["ordinary_firm_jobs"],
             ]
-            self.enterprises_by_mun[int(i)] = ents
+        )
+        n_se = np.where(simulated, n_se, 0)
+        n_firms = np.where(simulated, n_firms, 0)
+        per_mun = np.stack([n_se, n_firms], axis=1).ravel()  # municipality-major, then kind
+        key = np.repeat(np.arange(len(per_mun)), per_mun)
+        kind = key % 2
+        self.enterprises = EnterpriseTable(kind, key // 2, self.new_jobs[kind])
+        self._enterprise_views: dict[int, Enterprise] = {}
+        self.closed = np.empty(0, dtype=np.int64)
+
         adults = m.base_population_by_municipality.sum() * 0.8
         members = adults * self.ap["online_members_share"] / max(self.ap["online_communities"], 1)
         online_areas = ("health", "mental_health", "elderly_care")
         self.online = [
             OnlineCommunity(
-                m, members, members * self.ap["online_hours_per_year"], (online_areas[k % 3],)
+                m, members, members * self.ap["online_hours_per_year"], (online_areas[k % 3],), k
             )
             for k in range(int(self.ap["online_communities"]))
         ]
+        self.online_areas = np.array(
+            [[a in o.areas for a in AREAS] for o in self.online], dtype=bool
+        ).reshape(len(self.online), len(AREAS))
+
+    def actor(self, lead_type: str, row: int) -> Any:
+        """The agent of one actor by its type and row (enterprise agents are made on demand)."""
+        if lead_type == "association":
+            return self.associations[row]
+        if lead_type == "online":
+            return self.online[row]
+        if lead_type in ENTERPRISE_KINDS:
+            view = self._enterprise_views.get(row)
+            if view is None:
+                view = self._enterprise_views[row] = Enterprise(self.model, self.enterprises, row)
+            return view
+        return "municipal volunteer centre"
+
+    def enterprise_agents(self) -> list[Enterprise]:
+        """Agents of every enterprise, open or closed (views made on demand)."""
+        return [self.actor("firm", row) for row in range(len(self.enterprises))]
 
     def _init_citizens(self, rng: np.random.Generator) -> None:
         c = self.model.citizens
@@ -128,26 +168,33 @@ class CivilSociety:
             return
         mun = c.municipality[rows]
         u = rng.random(len(rows))
+        count = self.association_count[mun]
+        pick = self.association_start[mun] + (u * count).astype(np.int64)
+        has = count > 0
         org = np.full(len(rows), -1, dtype=np.int32)
-        for i in np.unique(mun):
-            assoc = self.associations_by_mun.get(int(i), [])
-            if assoc:
-                sel = mun == i
-                ids = np.array([a.unique_id for a in assoc], dtype=np.int32)
-                org[sel] = ids[(u[sel] * len(ids)).astype(int)]
+        org[has] = self.association_ids[pick[has]]
         c.vol_org[rows] = org
 
     # --- the year -------------------------------------------------------------------------
     def step(
-        self, year: int, mapping: np.ndarray, facilitation: np.ndarray, rng: np.random.Generator
+        self,
+        year: int,
+        mapping: np.ndarray,
+        facilitation: np.ndarray,
+        rng: np.random.Generator,
+        contracts: np.ndarray | None = None,
     ) -> VolunteerStats:
         """Volunteering and enterprise life for one year.
+
+        The rows of the enterprises that closed are left in :attr:`closed` (their initiatives
+        must stop).
 
         Args:
             year: calendar year.
             mapping: potential_mapping by municipality (the units' highest value).
             facilitation: coordinators per 10,000 inhabitants by municipality (mean over units).
             rng: the civil-society random stream.
+            contracts: running initiatives led by each enterprise (by row; none if omitted).
         """
         m = self.model
         c = m.citizens
@@ -195,7 +242,7 @@ class CivilSociety:
         # municipality of residence, so the association only names who organises them.
         self._assign_org(np.flatnonzero(social_start | asked), rng)
 
-        self._enterprise_year(rng)
+        self._enterprise_year(contracts, rng)
         online_hours = float(sum(o.hours for o in self.online))
         key = mun.astype(np.int32) * 3 + c.volunteer
         by_role = np.bincount(key, minlength=n_mun * 3).reshape(n_mun, 3) * w
@@ -218,26 +265,15 @@ class CivilSociety:
         p = (share - before * (1.0 - dropout)) / np.maximum(1.0 - before, 1e-9)
         return np.clip(p, 0.0, 1.0)
 
-    def _enterprise_year(self, rng: np.random.Generator) -> None:
-        closure = self.ap["enterprise_closure"]
-        growth = self.ap["enterprise_growth"]
-        for i, ents in self.enterprises_by_mun.items():
-            u = rng.random(len(ents))
-            replacements = []
-            for e, ui in zip(ents, u, strict=True):
-                if e.live(closure, growth, float(ui)):
-                    # a new enterprise of the same kind is founded (stable numbers; assumption)
-                    jobs = (
-                        self.ap["social_enterprise_fte"] * self.ap["marginalised_share_of_jobs"]
-                        if e.kind == "social_enterprise"
-                        else self.ap["ordinary_firm_jobs"]
-                    )
-                    replacements.append(Enterprise(self.model, e.kind, i, jobs))
-            self.enterprises_by_mun[i] = [e for e in ents if e.open] + replacements
-            for e in ents:
-                if not e.open:
-                    e.remove()
+    def _enterprise_year(self, contracts: np.ndarray | None, rng: np.random.Generator) -> None:
+        if contracts is None:
+            contracts = np.zeros(len(self.enterprises), dtype=np.int64)
+        ap = self.ap
+        self.closed = self.enterprises.live(
+            contracts, ap["enterprise_closure"], ap["enterprise_growth"], self.new_jobs, rng
+        )
 
     def jobs_capacity(self) -> float:
         """Jobs for marginalised citizens that open enterprises can offer (persons)."""
-        return float(sum(e.jobs for ents in self.enterprises_by_mun.values() for e in ents))
+        table = self.enterprises
+        return float(table.jobs[table.open].sum())

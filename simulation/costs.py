@@ -98,6 +98,27 @@ class LeverCosts:
             self._year = year
         self._buffer[self._index[area], municipality] += amount
 
+    def add_many(
+        self,
+        year: int,
+        municipality: np.ndarray,
+        area: np.ndarray | None,
+        amount: np.ndarray,
+    ) -> None:
+        """Book many amounts at once.
+
+        Args:
+            year: calendar year.
+            municipality: municipality index of each amount.
+            area: area index (into ``AREAS``) of each amount, or ``None`` for no single area.
+            amount: DKK.
+        """
+        if self._year != year:
+            self.flush()
+            self._year = year
+        row = np.full(len(municipality), len(AREAS)) if area is None else area
+        np.add.at(self._buffer, (row, municipality), amount)
+
     def flush(self) -> None:
         """Write the booked amounts into the results (the model calls this once a year)."""
         if self._year is None:

@@ -10,14 +10,50 @@ so that, exactly, population(next year) = population + births - deaths + moves i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from simulation.population import CitizenSet
 from simulation.projection import Projection, age_groups, base_population, move_destinations
-from simulation.rates import MAX_AGE, base_rates, demography_parameters
+from simulation.rates import MAX_AGE, N_AGES, base_rates, demography_parameters
 
-__all__ = ["Flows", "DemographyStep"]
+__all__ = ["Flows", "DemographyStep", "group_shapes", "draw_from_cdf"]
+
+
+@cache
+def group_shapes() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """Single ages and sexes within each FRKM126 age group, as drawn for new citizens.
+
+    Returns:
+        One ``(ages, cdf)`` per age group: the group's single ages (int16) and the cumulative
+        distribution over ``sex * len(ages) + position of the age`` (HMD 2021 population aged
+        to 2026, see :func:`simulation.projection.base_population`), normalised exactly as
+        ``numpy.random.Generator.choice`` normalises ``p``.
+    """
+    groups = age_groups()
+    shape = base_population().sum(axis=0)  # (sex, age), 1 January 2026
+    out = []
+    for i in range(len(groups.names)):
+        ages = np.flatnonzero(groups.of_age == i).astype(np.int16)
+        p = shape[:, ages].ravel()
+        p = p / p.sum()
+        cdf = p.cumsum()
+        cdf /= cdf[-1]
+        cdf.flags.writeable = False
+        ages.flags.writeable = False
+        out.append((ages, cdf))
+    return tuple(out)
+
+
+def draw_from_cdf(cdf: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``rng.choice(len(cdf), size, p=p)`` for the ``cdf`` of ``p``: the same numbers, faster.
+
+    ``Generator.choice`` with probabilities draws ``size`` uniforms and looks them up in the
+    normalised cumulative distribution; doing it directly skips the checks of ``p`` on every
+    call.
+    """
+    return cdf.searchsorted(rng.random(size), side="right")
 
 
 @dataclass
@@ -61,13 +97,8 @@ class DemographyStep:
         cum[:, -1] = 1.0
         self._cum_flat = (cum + np.arange(n_mun)[:, None]).ravel()
         self.n_mun = n_mun
-        n_groups = len(self.groups.names)
-        shape = base_population().sum(axis=0)  # (sex, age), 1 January 2026
-        self._group_shape = []
-        for i in range(n_groups):
-            ages = np.flatnonzero(self.groups.of_age == i).astype(np.int16)
-            p = shape[:, ages].ravel()
-            self._group_shape.append((ages, p / p.sum()))
+        self._group_shape = group_shapes()
+        self._q_cache: dict[int, np.ndarray] = {}
 
     def _count(self, municipality: np.ndarray) -> np.ndarray:
         return np.bincount(municipality, minlength=self.n_mun).astype(float)
@@ -89,78 +120,93 @@ class DemographyStep:
         c = citizens
         n = len(c)
         n_groups = len(self.groups.names)
-        age = np.minimum(c.age, MAX_AGE)
+        n_mun = self.n_mun
+        age = np.minimum(c.age, MAX_AGE).astype(np.intp)  # intp: fast table look-ups
         sex = c.sex
+        sex_age = sex * np.intp(N_AGES) + age
         mun = c.municipality
         u = rng.random((5, n), dtype=np.float32)
 
-        dies = u[0] < self.rates.q(year, self.mortality_improvement)[sex, age]
-        emigrates = ~dies & (u[1] < self.projection.emigration[age])
-        stays = ~dies & ~emigrates
-        moving = stays & (u[2] < self.rates.internal_move[age])
+        dies = u[0] < self._q(year).take(sex_age)
+        emigrates = u[1] < self.projection.emigration.take(age)
+        emigrates &= ~dies
+        stays = ~(dies | emigrates)
+        moving = u[2] < self.rates.internal_move.take(age)
+        moving &= stays
 
         deaths = self._count(mun[dies])
         moves_out = self._count(mun[emigrates])
         movers = np.flatnonzero(moving)
         origin = mun[movers].astype(np.int64)
-        dest = (
-            np.searchsorted(self._cum_flat, origin + u[3][movers], side="right")
-            - origin * self.n_mun
-        )
-        dest = np.clip(dest, 0, self.n_mun - 1)
+        dest = np.searchsorted(self._cum_flat, origin + u[3][movers], side="right") - origin * n_mun
+        dest = np.clip(dest, 0, n_mun - 1)
         moves_out += self._count(origin)
         inside = self.simulated[dest]
         moves_in = self._count(dest[inside])
         new_mun = mun.copy()
         new_mun[movers[inside]] = dest[inside]
-        survive = stays.copy()
+        survive = stays
         survive[movers[~inside]] = False
 
-        asfr = self.rates.asfr(year, self.fertility)
-        mothers = survive & (sex == 1) & (u[4] < asfr[age])
+        mothers = u[4] < self.rates.asfr(year, self.fertility).take(age)
+        mothers &= sex == 1
+        mothers &= survive
         birth_mun = new_mun[mothers]
         n_births = len(birth_mun)
         births = self._count(birth_mun)
 
         # alignment to 1 January of next year, on the survivors (aged) plus the newborns
         next_age = np.minimum(age + 1, MAX_AGE)
-        cell = new_mun.astype(np.int64) * n_groups + self.groups.of_age[next_age]
-        n_cells = self.n_mun * n_groups
-        count = np.bincount(cell[survive], minlength=n_cells)
-        count += np.bincount(birth_mun.astype(np.int64) * n_groups, minlength=n_cells)
+        cell = new_mun * np.int64(n_groups) + self.groups.of_age.take(next_age)
+        n_cells = n_mun * n_groups
+        have = np.bincount(cell[survive], minlength=n_cells)
+        count = have + np.bincount(birth_mun * np.int64(n_groups), minlength=n_cells)
         target = np.rint(self.projection.target(year + 1) / c.weight)
         target[~self.simulated] = 0
         diff = target.ravel().astype(np.int64) - count
 
-        leave = self._choose_leavers(cell, survive, np.maximum(-diff, 0), rng)
+        leave = self._choose_leavers(cell, survive, have, np.maximum(-diff, 0), rng)
         extra_out = self._count(new_mun[leave])
         survive &= ~leave
         add_k = np.maximum(diff, 0)
-        imm_mun, imm_age, imm_sex = self._immigrants(cell, survive, next_age, sex, add_k, rng)
+        imm_mun, imm_age, imm_sex = self._immigrants(add_k, rng)
         immigrants = self._count(imm_mun)
 
         c.columns["municipality"] = new_mun
         c.columns["age"] = next_age.astype(np.int16)
-        c.keep(survive)
+        new: dict[str, np.ndarray] = {}
         k = n_births + len(imm_mun)
         if k:
-            c.append(
-                municipality=np.concatenate([birth_mun, imm_mun]),
-                age=np.concatenate([np.zeros(n_births, np.int16), imm_age]),
-                sex=np.concatenate(
+            new = {
+                "municipality": np.concatenate([birth_mun, imm_mun]),
+                "age": np.concatenate([np.zeros(n_births, np.int16), imm_age]),
+                "sex": np.concatenate(
                     [(rng.random(n_births) >= self.male_share).astype(np.int8), imm_sex]
                 ),
-                born=np.concatenate(
+                "born": np.concatenate(
                     [np.full(n_births, year, np.int16), (year - imm_age).astype(np.int16)]
                 ),
-                arrived=np.concatenate(
+                "arrived": np.concatenate(
                     [np.full(n_births, -1, np.int16), np.full(len(imm_mun), year, np.int16)]
                 ),
-            )
+            }
+        c.renew(survive, **new)
         return Flows(births, deaths, moves_in + immigrants, moves_out + extra_out, immigrants)
 
+    def _q(self, year: int) -> np.ndarray:
+        """Death probabilities of ``year``, flat over ``sex * N_AGES + age`` (cached per year)."""
+        q = self._q_cache.get(year)
+        if q is None:
+            q = self._q_cache[year] = self.rates.q(year, self.mortality_improvement).ravel()
+        return q
+
     def _choose_leavers(
-        self, cell: np.ndarray, survive: np.ndarray, remove_k: np.ndarray, rng: np.random.Generator
+        self,
+        cell: np.ndarray,
+        survive: np.ndarray,
+        have: np.ndarray,
+        remove_k: np.ndarray,
+        rng: np.random.Generator,
     ) -> np.ndarray:
         """Pick exactly ``remove_k[cell]`` random survivors in each cell (extra emigration).
 
@@ -171,7 +217,6 @@ class DemographyStep:
         leave = np.zeros(len(cell), dtype=bool)
         if not remove_k.any():
             return leave
-        have = np.bincount(cell[survive], minlength=len(remove_k))
         p = np.divide(1.5 * remove_k + 3.0, have, out=np.zeros(len(remove_k)), where=have > 0)
         p[remove_k == 0] = 0.0
         u = rng.random(len(cell), dtype=np.float32)
@@ -189,7 +234,9 @@ class DemographyStep:
         leave[order[rank < remove_k[sorted_cell]]] = True
         return leave
 
-    def _immigrants(self, cell, survive, next_age, sex, add_k, rng):
+    def _immigrants(
+        self, add_k: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Immigrants per cell, with ages and sexes drawn from the 2026 distribution of the group.
 
         The national distribution of single ages and sexes within each FRKM126 age group (the
@@ -208,8 +255,8 @@ class DemographyStep:
             rows = np.flatnonzero(g == k)
             if not len(rows):
                 continue
-            ages, p = self._group_shape[k]
-            pick = rng.choice(len(p), size=len(rows), p=p)
+            ages, cdf = self._group_shape[k]
+            pick = draw_from_cdf(cdf, len(rows), rng)
             sx[rows] = pick // len(ages)
             age[rows] = ages[pick % len(ages)]
         return (cells // n_groups).astype(np.int16), age, sx

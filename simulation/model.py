@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 import mesa
@@ -17,14 +18,14 @@ from simulation.agents import MunicipalUnit, RegionalUnit
 from simulation.civil_society import CivilSociety
 from simulation.costs import CostModel, LeverCosts, caseloads
 from simulation.data import read_table
-from simulation.demography import DemographyStep
+from simulation.demography import DemographyStep, draw_from_cdf, group_shapes
 from simulation.geography import municipalities as municipality_table
 from simulation.levers import resolve_unit_levers
 from simulation.needs import AREAS, Modifiers, need_model
 from simulation.parameters import defaults
 from simulation.population import CitizenSet
-from simulation.projection import BASE_YEAR, age_groups, base_population, frkm126_counts, project
-from simulation.rates import N_AGES
+from simulation.projection import BASE_YEAR, frkm126_counts, project
+from simulation.rates import MAX_AGE, N_AGES
 from simulation.results import ResultCollector
 from simulation.strategy import Strategy
 
@@ -32,6 +33,10 @@ __all__ = ["WelfareModel"]
 
 _STREAMS = ("init", "demography", "needs", "civil_society", "strategy", "spare")
 _THREADS_FROM = 500_000  # citizens; below this, threads cost more than they save
+_STOCK_BANDS = np.array([0, 18, 20, 65, 80])  # first ages of the reported population bands
+
+# public units by area with their municipality rows, and regional units by (region, area)
+_BookingPlan = tuple[dict[str, list[tuple[Any, int]]], dict[tuple[int, str], Any]]
 
 
 class WelfareModel(mesa.Model):
@@ -83,15 +88,15 @@ class WelfareModel(mesa.Model):
         self._threads = min(2, os.cpu_count() or 1)
         self._pool: ThreadPoolExecutor | None = None
 
-        geo = municipality_table()
-        self.codes = geo["code"].to_numpy()
-        self.region_of = geo["region_code"].to_numpy()
-        chosen = set(self.codes) if municipalities is None else set(municipalities)
-        unknown = chosen - set(self.codes)
+        codes, region_of, names = _geography()
+        self.codes = codes.copy()
+        self.region_of = region_of.copy()
+        chosen = set(self.codes.tolist()) if municipalities is None else set(municipalities)
+        unknown = chosen - set(self.codes.tolist())
         if unknown:
             raise ValueError(f"unknown municipality codes: {sorted(unknown)}")
         self.simulated = np.isin(self.codes, sorted(chosen))
-        self.municipality_names = geo["name"].to_numpy()
+        self.municipality_names = names.copy()
 
         p = self.parameters
         self.projection = project(
@@ -112,21 +117,21 @@ class WelfareModel(mesa.Model):
         self.results = ResultCollector(
             np.arange(BASE_YEAR, self.end_year + 1), self.codes, self.region_of, self.simulated
         )
-        areas = read_table("areas.csv").set_index("area")
-        self.addressable_share = np.array([float(areas.loc[a, "addressable_share"]) for a in AREAS])
-        offending = read_table("offending.csv").set_index("name")["value"].astype(float)
-        self.reoffend_rate = 1.0 - (1.0 - offending["reoffend_within_two_years"]) ** (
-            1.0 / offending["risk_window_years"]
-        )
-        self.risk_window = int(offending["risk_window_years"])
-        self.first_offence_factor = float(offending["first_offence_factor"])
+        self.addressable_share = _addressable_share().copy()
+        self.reoffend_rate, self.risk_window, self.first_offence_factor = _offending()
         self._init_citizen_roles()
         self.base_population_by_municipality = (
             frkm126_counts()[BASE_YEAR].sum(axis=1) * self.simulated
         )
+        self._stocks: tuple[tuple[np.ndarray, ...], np.ndarray] | None = None
         self.population_by_municipality = self._by_municipality()
         self._register_metrics()
         self._next_start_cases: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+        self._region_rows = {
+            int(r): np.flatnonzero((self.region_of == r) & self.simulated)
+            for r in sorted(set(self.region_of[self.simulated]))
+        }
+        self._plan: _BookingPlan | None = None
 
         for i, code in enumerate(self.codes):
             if self.simulated[i]:
@@ -135,10 +140,6 @@ class WelfareModel(mesa.Model):
         for region in sorted(set(self.region_of[self.simulated])):
             for area in ("health", "mental_health"):
                 RegionalUnit(self, int(region), area)
-        self._units_by_area = {
-            area: [u for u in self.agents_by_type[MunicipalUnit] if u.area == area]
-            for area in AREAS
-        }
 
         self.lever_costs = LeverCosts(self.results, self.n_municipalities)
         source = (
@@ -163,16 +164,12 @@ class WelfareModel(mesa.Model):
         2021 population aged to 2026, see :func:`simulation.projection.base_population`).
         """
         rng = self.streams["init"]
-        groups = age_groups()
         counts = np.rint(frkm126_counts()[BASE_YEAR] * self.scale).astype(np.int64)
         counts[~self.simulated] = 0
-        shape = base_population().sum(axis=0)  # (2, ages)
         mun_parts, sex_parts, age_parts = [], [], []
-        for g in range(len(groups.names)):
-            ages = np.flatnonzero(groups.of_age == g)
-            p = shape[:, ages].ravel() / shape[:, ages].sum()
+        for g, (ages, cdf) in enumerate(group_shapes()):
             k = int(counts[:, g].sum())
-            pick = rng.choice(p.size, size=k, p=p)
+            pick = draw_from_cdf(cdf, k, rng)
             mun_parts.append(np.repeat(np.arange(self.n_municipalities), counts[:, g]))
             sex_parts.append(pick // len(ages))
             age_parts.append(ages[pick % len(ages)])
@@ -261,7 +258,8 @@ class WelfareModel(mesa.Model):
         first_new_pid = c._next_pid
 
         flows = self.demography.step(c, year, self.streams["demography"])
-        self.population_by_municipality = self._by_municipality()
+        by_cell = self._stock_counts()  # kept for next year's stocks
+        self.population_by_municipality = by_cell.sum(axis=(1, 2)) * c.weight
         self._needs_step(year, first_new_pid)
         self._cost_step(year, start_cases)
         self._civil_society_step(year)
@@ -287,7 +285,8 @@ class WelfareModel(mesa.Model):
         n_old = int(np.searchsorted(c.pid, first_new_pid))
         old = slice(0, n_old)
         new = slice(n_old, n)
-        sex_age = c.sex[old].astype(np.int64) * N_AGES + np.maximum(c.age[old] - 1, 0)
+        age_start = np.maximum(c.age[old] - 1, 0)
+        sex_age = c.sex[old] * np.int64(N_AGES) + age_start
         shift = self.healthy_ageing_shift(year)
         trend = (1.0 + float(self.parameters["mental_illness_trend"])) ** (year - BASE_YEAR)
         if n > n_old:
@@ -297,24 +296,30 @@ class WelfareModel(mesa.Model):
         at_risk = (year - c.released[old]) <= self.risk_window
         override = np.where(at_risk, self.reoffend_rate, np.nan)
         before_rehab = c.need[old, rehab].copy()
-        immigrant = (c.arrived[new] == year) & (c.age[new] >= 18) & (c.age[new] <= 64)
-        age_start = np.maximum(c.age[old] - 1, 0)
-        uniforms = [rng.random(n, dtype=np.float32) for _ in AREAS]  # fixed order: reproducible
+        age_new = c.age[new]
+        immigrant = (c.arrived[new] == year) & (age_new >= 18) & (age_new <= 64)
+        sex_age_new = c.sex[new] * np.int64(N_AGES) + np.minimum(age_new, MAX_AGE)
+        # one draw for all areas: the same numbers, in the same order, as one draw per area
+        uniforms = rng.random((len(AREAS), n), dtype=np.float32)
+        # fill the caches (and the age masks) before any threads use them
+        ranges: dict[str, tuple[int, int]] = {}
+        in_range: dict[tuple[int, int], np.ndarray] = {}
         for area in AREAS:
-            self.needs.transitions(area, shift)  # fill the cache before any threads use it
+            low, high = self.needs.active_ages(area, shift)
+            if area == "rehabilitation":
+                low = 0  # the released can reoffend at any age
+            ranges[area] = (low, high)
+            if (low > 0 or high < N_AGES - 1) and (low, high) not in in_range:
+                in_range[(low, high)] = (age_start >= low) & (age_start <= high)
 
         def one_area(j: int) -> np.ndarray:
             area = AREAS[j]
             u = uniforms[j]
             state = c.need[:, j].copy()
             # only citizens who are in a level or of an age at which one can be entered change
-            low, high = self.needs.active_ages(area, shift)
-            if area == "rehabilitation":
-                low = 0  # the released can reoffend at any age
-            if low > 0 or high < N_AGES - 1:
-                rows = np.flatnonzero(((age_start >= low) & (age_start <= high)) | (state[old] > 0))
-            else:
-                rows = None
+            rows = None
+            if ranges[area] in in_range:
+                rows = np.flatnonzero(in_range[ranges[area]] | (state[old] > 0))
             modifiers = self._modifiers(area, n_old)
             sub = state[old] if rows is None else state[rows]
             self.needs.step(
@@ -342,7 +347,9 @@ class WelfareModel(mesa.Model):
             if rows is not None:
                 state[rows] = sub
             if n > n_old:
-                fresh = self.needs.draw_initial(area, c.sex[new], c.age[new], u[new], shift)
+                fresh = self.needs.draw_initial(
+                    area, c.sex[new], age_new, u[new], shift, sex_age=sex_age_new
+                )
                 for lv in self.needs.levels[area]:
                     if lv.entry == "immigration":
                         entered = u[new] < lv.entry_probability
@@ -356,11 +363,11 @@ class WelfareModel(mesa.Model):
         released = (before_rehab > 0) & (after == 0)
         reoffended = at_risk & (before_rehab == 0) & (after > 0)
         c.released[old][released] = year
-        mun_old = c.municipality[old]
         self.results.add(
             "reoffending",
             year,
-            np.bincount(mun_old[reoffended], minlength=self.n_municipalities) * c.weight,
+            np.bincount(c.municipality[old][reoffended], minlength=self.n_municipalities)
+            * c.weight,
         )
 
     def _modifiers(self, area: str, n_old: int) -> Modifiers | None:
@@ -413,31 +420,53 @@ class WelfareModel(mesa.Model):
         return list(self._pool.map(fn, items))
 
     def _cost_step(self, year: int, start_cases: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
-        regional: dict[tuple[int, str], float] = {}
+        """Cost of the year's average caseload, booked to the results and the public units."""
         end_cases = self._caseloads()
         self._next_start_cases = end_cases  # nothing changes need states until next year
+        add = self.results.add
+        units, regional_units = self._booking_plan()
+        regional: dict[tuple[int, str], float] = {}
         for area in AREAS:
             cases = 0.5 * (start_cases[area][0] + end_cases[area][0])
             floor_cases = 0.5 * (start_cases[area][1] + end_cases[area][1])
             total, reg = self.costs.cost(area, cases, year)
             floor_cost, _ = self.costs.cost(area, floor_cases, year)
-            self.results.add("need_cases", year, cases.sum(axis=1), area)
-            self.results.add("unmet_need_cases", year, floor_cases.sum(axis=1), area)
-            self.results.add("unaddressable_cost_dkk", year, floor_cost, area)
-            self.results.add("public_cost_dkk", year, total, area)
-            self.results.add("net_cost_dkk", year, total, area)
-            for unit in self._units_by_area[area]:
-                unit.book(year, cases[unit.index].sum(), total[unit.index])
-            for r in set(self.region_of[self.simulated]):
-                regional[(int(r), area)] = float(reg[(self.region_of == r) & self.simulated].sum())
-        if RegionalUnit in self.agents_by_type:
-            for unit in self.agents_by_type[RegionalUnit]:
-                unit.book(year, regional.get((unit.region, unit.area), 0.0))
+            case_sum = cases.sum(axis=1)
+            add("need_cases", year, case_sum, area)
+            add("unmet_need_cases", year, floor_cases.sum(axis=1), area)
+            add("unaddressable_cost_dkk", year, floor_cost, area)
+            add("public_cost_dkk", year, total, area)
+            add("net_cost_dkk", year, total, area)
+            case_list = case_sum.tolist()
+            total_list = total.tolist()
+            for unit, i in units[area]:
+                unit.book(year, case_list[i], total_list[i])
+            for region, rows in self._region_rows.items():
+                if (region, area) in regional_units:
+                    regional[(region, area)] = float(reg[rows].sum())
+        for unit in regional_units.values():
+            unit.book(year, regional.get((unit.region, unit.area), 0.0))
+
+    def _booking_plan(self) -> _BookingPlan:
+        """The public units by area (with their municipality rows) and by region and area.
+
+        Built on first use, once all units exist.
+        """
+        if self._plan is None:
+            units = {area: [] for area in AREAS}
+            for unit in self.agents_by_type.get(MunicipalUnit, []):
+                units[unit.area].append((unit, unit.index))
+            regional = {(u.region, u.area): u for u in self.agents_by_type.get(RegionalUnit, [])}
+            self._plan = (units, regional)
+        return self._plan
 
     def _civil_society_step(self, year: int) -> None:
         mapping = self.strategy.by_municipality("potential_mapping", "max")
         facilitation = self.strategy.by_municipality("facilitation", "mean")
-        stats = self.civil_society.step(year, mapping, facilitation, self.streams["civil_society"])
+        cs = self.civil_society
+        contracts = self.strategy.contracts(len(cs.enterprises))
+        stats = cs.step(year, mapping, facilitation, self.streams["civil_society"], contracts)
+        self.strategy.lead_closed(cs.closed, year)
         self.volunteer_stats = stats
         self.results.add("volunteers", year, stats.volunteers)
         self.results.add("volunteer_hours", year, stats.social_hours)
@@ -454,26 +483,42 @@ class WelfareModel(mesa.Model):
                 self.results.add("public_cost_dkk", year, -saving, area)
                 self.results.add("net_cost_dkk", year, -saving, area)
         self.results.add("marginalised_employed", year, self.strategy.employed)
-        running = {a: np.zeros(self.n_municipalities) for a in AREAS}
-        for ini in self.strategy.initiatives:
-            if ini.is_active:
-                running[ini.area][ini.municipality] += 1
-        for area in AREAS:
-            self.results.add("initiatives_running", year, running[area], area)
+        running = self.strategy.running_by_municipality()
+        for j, area in enumerate(AREAS):
+            self.results.add("initiatives_running", year, running[j], area)
 
     def _collect_stocks(self, year: int) -> None:
+        """Population by municipality and age band, and nationally by sex and 5-year band."""
         c = self.citizens
         res = self.results
-        # one pass: age bands 0-17, 18-19, 20-64, 65-79, 80+ by municipality
-        band = np.searchsorted([18, 20, 65, 80], np.arange(N_AGES), side="right")
-        key = c.municipality.astype(np.int64) * 5 + band[c.age]
-        counts = np.bincount(key, minlength=self.n_municipalities * 5).reshape(-1, 5) * c.weight
+        by_cell = self._stock_counts()
+        # age bands 0-17, 18-19, 20-64, 65-79, 80+ by municipality
+        by_age = by_cell.sum(axis=1)
+        counts = np.add.reduceat(by_age, _STOCK_BANDS, axis=1) * c.weight
         res.add("population", year, counts.sum(axis=1))
         res.add("population_0_17", year, counts[:, 0])
         res.add("population_20_64", year, counts[:, 2])
         res.add("population_65p", year, counts[:, 3] + counts[:, 4])
         res.add("population_80p", year, counts[:, 4])
-        res.add_ages(year, c.sex, c.age, c.weight)
+        res.add_age_counts(year, by_cell.sum(axis=0), c.weight)
+
+    def _stock_counts(self) -> np.ndarray:
+        """Simulated citizens by municipality, sex and single age, shape (98, 2, N_AGES).
+
+        Counted in one pass, and kept until the columns it was counted from are replaced (only
+        demography changes municipality, sex and age, and it replaces the arrays).
+        """
+        c = self.citizens
+        columns = (c.municipality, c.sex, c.age)
+        cached = self._stocks
+        if cached is not None and all(a is b for a, b in zip(cached[0], columns, strict=True)):
+            return cached[1]
+        key = c.municipality * np.intp(2 * N_AGES) + c.sex * np.intp(N_AGES)
+        key += np.minimum(c.age, MAX_AGE)
+        by_cell = np.bincount(key, minlength=self.n_municipalities * 2 * N_AGES)
+        by_cell = by_cell.reshape(self.n_municipalities, 2, N_AGES)
+        self._stocks = (columns, by_cell)
+        return by_cell
 
     def _collect_flows(self, year: int, flows) -> None:
         w = self.citizens.weight
@@ -505,4 +550,32 @@ def _take(modifiers: Modifiers | None, rows: np.ndarray) -> Modifiers | None:
     return Modifiers(
         incidence=None if modifiers.incidence is None else modifiers.incidence[rows],
         remission=None if modifiers.remission is None else modifiers.remission[rows],
+    )
+
+
+@cache
+def _geography() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Municipality codes, region codes and names in model order (read once per process)."""
+    geo = municipality_table()
+    return geo["code"].to_numpy(), geo["region_code"].to_numpy(), geo["name"].to_numpy()
+
+
+@cache
+def _addressable_share() -> np.ndarray:
+    """Share of each area's cases that initiatives can address, in ``AREAS`` order."""
+    areas = read_table("areas.csv").set_index("area")
+    return np.array([float(areas.loc[a, "addressable_share"]) for a in AREAS])
+
+
+@cache
+def _offending() -> tuple[float, int, float]:
+    """Yearly reoffending rate after release, the risk window in years, first-offence factor."""
+    offending = read_table("offending.csv").set_index("name")["value"].astype(float)
+    reoffend_rate = 1.0 - (1.0 - offending["reoffend_within_two_years"]) ** (
+        1.0 / offending["risk_window_years"]
+    )
+    return (
+        float(reoffend_rate),
+        int(offending["risk_window_years"]),
+        float(offending["first_offence_factor"]),
     )

@@ -171,14 +171,21 @@ class NeedModel:
         Outside this range only remission can happen, so the yearly step can skip the citizens
         who are in no level there.
         """
-        inc, _ = self.transitions(area, shift)
-        ages = np.flatnonzero(inc.reshape(-1, N_AGES).max(axis=0) > 0)
-        if not len(ages):
-            return 0, -1
-        return int(ages[0]), int(ages[-1])
+        key = ("active_ages", area, round(float(shift), 6))
+        if key not in self._cache:
+            inc, _ = self.transitions(area, shift)
+            ages = np.flatnonzero(inc.reshape(-1, N_AGES).max(axis=0) > 0)
+            self._cache[key] = (int(ages[0]), int(ages[-1])) if len(ages) else (0, -1)
+        return self._cache[key]
 
     def draw_initial(
-        self, area: str, sex: np.ndarray, age: np.ndarray, u: np.ndarray, shift: float = 0.0
+        self,
+        area: str,
+        sex: np.ndarray,
+        age: np.ndarray,
+        u: np.ndarray,
+        shift: float = 0.0,
+        sex_age: np.ndarray | None = None,
     ) -> np.ndarray:
         """Draw need levels from the prevalence at each citizen's sex and age.
 
@@ -188,13 +195,19 @@ class NeedModel:
             age: age column.
             u: uniform random numbers, one per citizen.
             shift: healthy-ageing shift in years.
+            sex_age: ``sex * N_AGES + min(age, MAX_AGE)`` if the caller has it already.
 
         Returns:
             int8 array of levels (0 = no need).
         """
         n_lv = self.n_levels(area)
-        cum = np.cumsum(self.prevalence(area, shift), axis=0).reshape(n_lv, -1)  # (L, 2 x ages)
-        sex_age = sex.astype(np.int64) * N_AGES + np.minimum(age, MAX_AGE)
+        key = ("cumulative", area, round(float(shift), 6))
+        if key not in self._cache:
+            cum = np.cumsum(self.prevalence(area, shift), axis=0).reshape(n_lv, -1)
+            self._cache[key] = cum  # (L, 2 x ages)
+        cum = self._cache[key]
+        if sex_age is None:
+            sex_age = sex.astype(np.int64) * N_AGES + np.minimum(age, MAX_AGE)
         level = np.zeros(len(u), dtype=np.int8)
         lower = np.zeros(len(u), dtype=np.float64)
         for i in range(n_lv):
@@ -231,14 +244,13 @@ class NeedModel:
             incidence_override: per-citizen incidence probability replacing the age-based one
                 (NaN where it does not apply), e.g. reoffending after release.
         """
-        inc, rem = self.transitions(area, shift)
-        n_lv = inc.shape[0]
-        inc_flat = inc.reshape(n_lv, -1).astype(np.float32)
-        rem_flat = rem.reshape(n_lv, -1).astype(np.float32)
+        inc_flat, rem_flat = self._transitions32(area, shift)
+        n_lv = inc_flat.shape[0]
         u = u.astype(np.float32, copy=True)
         inside = np.flatnonzero(state > 0)
         if len(inside):
-            p = rem_flat[state[inside] - 1, sex_age[inside]]
+            lv = state[inside].astype(np.intp)
+            p = rem_flat.take((lv - 1) * rem_flat.shape[1] + sex_age[inside])
             if modifiers is not None and modifiers.remission is not None:
                 p = np.clip(p * modifiers.remission[inside], 0.0, 1.0)
             ui = u[inside]
@@ -260,10 +272,21 @@ class NeedModel:
             below = state < i + 1
             enter = below & (u < p)
             state[enter] = i + 1
-            if i > 0:
-                stay = below & ~enter
-                u[stay] = (u[stay] - p[stay]) / (1 - p[stay])
+            if i > 0:  # rescale the uniforms of those who stay below for the next level
+                np.divide(u - p, 1 - p, out=u, where=below & ~enter)
         return state
+
+    def _transitions32(self, area: str, shift: float) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`transitions` as float32, flat over ``sex * N_AGES + age`` (cached)."""
+        key = ("float32", area, round(float(shift), 6))
+        if key not in self._cache:
+            inc, rem = self.transitions(area, shift)
+            n_lv = inc.shape[0]
+            self._cache[key] = (
+                inc.reshape(n_lv, -1).astype(np.float32),
+                rem.reshape(n_lv, -1).astype(np.float32),
+            )
+        return self._cache[key]
 
 
 def _expected_caseload(curve: np.ndarray, population: np.ndarray) -> float:

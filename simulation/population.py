@@ -116,6 +116,39 @@ class CitizenSet:
         for name, col in self.columns.items():
             self.columns[name] = col.take(rows, axis=0)
 
+    def renew(self, mask: np.ndarray, **values: np.ndarray) -> np.ndarray:
+        """Keep the rows where ``mask`` is true, then append new citizens: one copy per column.
+
+        The same as :meth:`keep` followed by :meth:`append` (when ``values`` are given), without
+        copying every column twice.
+
+        Args:
+            mask: boolean array over the current rows; true for the citizens who stay.
+            **values: arrays for some columns of the new citizens, all of the same length;
+                ``pid`` is assigned and the other columns get their defaults.
+
+        Returns:
+            The row indices of the new citizens.
+        """
+        m = int(np.count_nonzero(mask))
+        k = len(next(iter(values.values()))) if values else 0
+        for name, col in self.columns.items():
+            out = np.empty((m + k,) + col.shape[1:], dtype=col.dtype)
+            _row_view(out)[:m] = _row_view(col)[mask]
+            if not k:
+                pass
+            elif name == "pid":
+                out[m:] = np.arange(self._next_pid, self._next_pid + k, dtype=np.int64)
+            elif name in values:
+                out[m:] = values[name]
+            elif name in self._defaults:
+                out[m:] = self._defaults[name]
+            else:
+                out[m:] = 0
+            self.columns[name] = out
+        self._next_pid += k
+        return np.arange(m, m + k)
+
     # --- agent-set queries ----------------------------------------------------------------
     def select(self, mask: np.ndarray | Callable[[CitizenSet], np.ndarray]) -> np.ndarray:
         """Return the row indices of the citizens that match.
@@ -189,3 +222,16 @@ class CitizenSet:
                 life.append({"year": year, "status": "gone"})
             else:
                 life.append({"year": year, **state})
+
+
+def _row_view(a: np.ndarray) -> np.ndarray:
+    """A 1-D view of ``a`` with one opaque item per row (a copy if ``a`` is not contiguous).
+
+    Selecting rows of a 2-D column through it copies each row in one piece, several times
+    faster than NumPy's row-wise ``take`` on small rows.
+    """
+    if a.ndim == 1:
+        return a
+    width = int(np.prod(a.shape[1:]))
+    a = np.ascontiguousarray(a).reshape(len(a), width)
+    return a.view(np.dtype((np.void, a.itemsize * width))).ravel()

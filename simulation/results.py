@@ -77,6 +77,18 @@ class ResultCollector:
         )
         self._ages[year - int(self.years[0])] = counts.reshape(2, -1) * weight
 
+    def add_age_counts(self, year: int, counts: np.ndarray, weight: float) -> None:
+        """Record the national population on 1 January ``year`` from counts by sex and age.
+
+        Args:
+            year: the year.
+            counts: simulated citizens by sex and single age, shape (2, ages).
+            weight: residents per simulated citizen.
+        """
+        starts = np.arange(0, 5 * len(AGE_BANDS), 5)
+        bands = np.add.reduceat(counts, starts[starts < counts.shape[1]], axis=1)
+        self._ages[year - int(self.years[0])] = bands * weight
+
     def get(self, metric: str, area: str | None = None) -> np.ndarray:
         """Return the (years, municipalities) array of one metric (zeros if never recorded)."""
         key = (metric, area)

@@ -25,28 +25,39 @@ mechanism (see ``docs/ODD.md``):
 
 Lever costs (coordinators, training, mapping, innovation funds, evaluations, grants and
 contracts) are booked by municipality and area.
+
+Initiatives are kept column-wise (:class:`~simulation.initiatives.InitiativeTable`), and every
+step of the year is written as array operations over them; the units' lever values are columns
+over the active units. An initiative's Mesa agent is a view of its row, made on demand
+(:attr:`Strategy.initiatives`, :attr:`Strategy.created`).
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtr
 
 from simulation.agents.initiative import Initiative
-from simulation.data import read_table
-from simulation.levers import UnitLevers
+from simulation.enterprises import ENTERPRISE_KINDS
+from simulation.initiative_kinds import (
+    ACTOR_ORDER,
+    RESOURCES,
+    InitiativeKind,
+    kind_arrays,
+    load_kinds,
+)
+from simulation.initiatives import PILOT, RUNNING, SCALED, InitiativeTable
+from simulation.levers import INTENSITY_LEVERS, UnitLevers
 from simulation.needs import AREAS
+from simulation.rates import N_AGES
 from simulation.reach import assign_doses
 from simulation.strategy_parameters import strategy_parameters, volunteering_parameters
 
 __all__ = ["Strategy", "InitiativeKind", "ACTOR_ORDER", "actor_weights", "StrategyStats"]
 
-ACTOR_ORDER = ("association", "volunteer", "social_enterprise", "online", "firm")
 _ACTOR_THRESHOLD = {
     "association": 0.0,
     "volunteer": 0.0,
@@ -54,6 +65,10 @@ _ACTOR_THRESHOLD = {
     "online": 0.5,
     "firm": 0.75,
 }
+_ASSOCIATION, _VOLUNTEER, _SOCIAL_ENTERPRISE, _ONLINE, _FIRM = range(len(ACTOR_ORDER))
+_ENTERPRISE_CODE = {_SOCIAL_ENTERPRISE: 0, _FIRM: 1}  # actor type -> ENTERPRISE_KINDS index
+assert tuple(ACTOR_ORDER[a] for a in _ENTERPRISE_CODE) == ENTERPRISE_KINDS
+_MONEY, _HOURS, _JOBS = (RESOURCES.index(r) for r in ("money", "hours", "jobs"))
 
 
 def actor_weights(actor_mix: float) -> dict[str, float]:
@@ -64,52 +79,6 @@ def actor_weights(actor_mix: float) -> dict[str, float]:
         a: (min(max((actor_mix - t) / 0.25, 0.0), 1.0) if t > 0 else 1.0)
         for a, t in _ACTOR_THRESHOLD.items()
     }
-
-
-@dataclass(frozen=True)
-class InitiativeKind:
-    """A kind of initiative from ``data/initiative_types.csv``."""
-
-    area: str
-    kind: str
-    leads: tuple[str, ...]
-    target_level: int
-    age_low: int
-    age_high: int
-    acts_on: str
-    effect_mean: float
-    effect_sd: float
-    resource: str
-    hours_per_participant: float
-    cost_per_participant: float
-
-    def benefit(self, effect: float) -> float:
-        """Benefit of a relative effect: a fall in incidence or a rise in remission is good."""
-        return -effect if self.acts_on == "incidence" else effect
-
-
-def load_kinds() -> dict[str, list[InitiativeKind]]:
-    """Initiative kinds by area."""
-    table = read_table("initiative_types.csv")
-    out: dict[str, list[InitiativeKind]] = {a: [] for a in AREAS}
-    for row in table.to_dict("records"):
-        out[row["area"]].append(
-            InitiativeKind(
-                area=row["area"],
-                kind=row["kind"],
-                leads=tuple(row["lead"].split("|")),
-                target_level=int(row["target_level"]),
-                age_low=int(row["age_low"]),
-                age_high=int(row["age_high"]),
-                acts_on=row["acts_on"],
-                effect_mean=float(row["effect_mean"]),
-                effect_sd=float(row["effect_sd"]),
-                resource=row["resource"],
-                hours_per_participant=float(row["hours_per_participant"]),
-                cost_per_participant=float(row["cost_per_participant_dkk"]),
-            )
-        )
-    return out
 
 
 @dataclass
@@ -127,6 +96,27 @@ class StrategyStats:
     lead_types: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class _Pools:
+    """Actors that may lead, grouped by key: ``rows[start[key] : start[key] + count[key]]``."""
+
+    rows: np.ndarray
+    start: np.ndarray
+    count: np.ndarray
+
+    @staticmethod
+    def group(rows: np.ndarray, key: np.ndarray, n_keys: int) -> _Pools:
+        order = np.argsort(key, kind="stable")
+        count = np.bincount(key, minlength=n_keys)
+        start = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+        return _Pools(np.asarray(rows, dtype=np.int64)[order], start, count)
+
+    def draw(self, key: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """One member per key, chosen by the uniforms ``u`` (keys must have members)."""
+        count = self.count[key]
+        return self.rows[self.start[key] + np.minimum((u * count).astype(np.int64), count - 1)]
+
+
 class Strategy:
     """The strategy mechanism.
 
@@ -140,26 +130,134 @@ class Strategy:
         self.units = unit_levers
         self.sp = strategy_parameters()
         self.kinds = load_kinds()
+        self.kind = kind_arrays()
         self.hours_per_volunteer = volunteering_parameters()["hours_per_month"] * 12.0
-        self.initiatives: list[Initiative] = []
+        self.table = InitiativeTable()
         self.history: list[StrategyStats] = []
-        self.created: list[Initiative] = []  # every initiative ever started, for analysis
         self.reach: dict[str, _ReachRecord] = {}
-        self._association_pools: dict[tuple[int, str], list] = {}
-        self._enterprise_pools: dict[tuple[int, str], list] = {}
-        self._active_by_area = {
-            area: [i for (i, a), lv in unit_levers.items() if a == area and lv.active]
-            for area in AREAS
+        self.hours_used = {a: np.zeros(model.n_municipalities) for a in AREAS}
+        self.employed = np.zeros(model.n_municipalities)
+        self.online_hours_used = 0.0
+        self._views: dict[int, Initiative] = {}
+        ages = np.arange(N_AGES)
+        self._age_ok = (ages[None, :] >= self.kind.age_low[:, None]) & (
+            ages[None, :] <= self.kind.age_high[:, None]
+        )
+        self._set_up_units()
+        self._by_municipality = self._lever_means()
+
+    # --- set-up ---------------------------------------------------------------------------
+    def _set_up_units(self) -> None:
+        """The active units' lever values as columns, and lookups by municipality and area."""
+        n_mun, n_areas = self.model.n_municipalities, len(AREAS)
+        active = [(i, area, lv) for (i, area), lv in self.units.items() if lv.active]
+        self.unit_municipality = np.array([i for i, _, _ in active], dtype=np.int64)
+        self.unit_area = np.array([AREAS.index(a) for _, a, _ in active], dtype=np.int64)
+        self.unit_lever = {
+            name: np.array([lv[name] for _, _, lv in active], dtype=float)
+            for name in INTENSITY_LEVERS
         }
+        self.unit_driver = np.array([lv.public_role == "driver" for _, _, lv in active], bool)
+        self.unit_of = np.full((n_mun, n_areas), -1, dtype=np.int64)
+        self.unit_of[self.unit_municipality, self.unit_area] = np.arange(len(active))
+        weights = np.array(
+            [[actor_weights(lv["actor_mix"])[a] for a in ACTOR_ORDER] for _, _, lv in active]
+        ).reshape(len(active), len(ACTOR_ORDER))
+        not_enabled = [a for a in range(len(ACTOR_ORDER)) if a not in _ENTERPRISE_CODE]
+        weights[np.ix_(~self.unit_driver, not_enabled)] = 0.0  # enablers contract enterprises
+        self.unit_actor_weight = weights
+        sp = self.sp
+        self.unit_rate = (
+            sp["proposals_per_10000_per_100dkk"] * self.unit_lever["innovation_support"] / 100.0
+            + sp["proposals_per_10000_challenge"] * self.unit_lever["challenge_based"]
+            + sp["proposals_per_10000_facilitation"] * self.unit_lever["facilitation"]
+        ) / 10_000.0
+        self.unit_rate[~self.unit_driver] *= sp["enabler_proposal_factor"]
+        # active municipalities of each area, in municipality order (where a copy may spread)
+        self._spread_targets = [self.unit_municipality[self.unit_area == j] for j in range(n_areas)]
+
+        cs = self.model.civil_society
+        member = np.argwhere(cs.association_areas)  # (association row, area) pairs
+        self._association_pools = _Pools.group(
+            member[:, 0],
+            cs.association_municipality[member[:, 0]] * n_areas + member[:, 1],
+            n_mun * n_areas,
+        )
+        online = cs.online_areas.copy()
+        online[:, ~online.any(axis=0)] = True  # an area no community works in: any of them
+        pairs = np.argwhere(online.T)  # (area, community row)
+        self._online_pools = _Pools.group(pairs[:, 1], pairs[:, 0], n_areas)
+
+    def _lever_means(self) -> dict[tuple[str, str], np.ndarray]:
+        n = self.model.n_municipalities
+        out = {}
+        for lever in ("potential_mapping", "facilitation"):
+            values = np.zeros((n, len(AREAS)))
+            for (i, area), lv in self.units.items():
+                values[i, AREAS.index(area)] = lv[lever]
+            out[(lever, "max")] = values.max(axis=1)
+            out[(lever, "mean")] = values.mean(axis=1)
+        return out
 
     # --- per-municipality views used by civil society -------------------------------------
     def by_municipality(self, lever: str, how: str = "mean") -> np.ndarray:
         """A lever's value by municipality index, over its units (``mean`` or ``max``)."""
+        cached = self._by_municipality.get((lever, how))
+        if cached is not None:
+            return cached
         n = self.model.n_municipalities
         values = np.zeros((n, len(AREAS)))
         for (i, area), lv in self.units.items():
             values[i, AREAS.index(area)] = lv[lever]
         return values.max(axis=1) if how == "max" else values.mean(axis=1)
+
+    # --- initiatives as agents ------------------------------------------------------------
+    def view(self, row: int) -> Initiative:
+        """The Mesa agent of initiative ``row`` (made on first use)."""
+        agent = self._views.get(int(row))
+        if agent is None:
+            agent = self._views[int(row)] = Initiative(self.model, self.table, int(row))
+        return agent
+
+    @property
+    def initiatives(self) -> list[Initiative]:
+        """The active initiatives (pilot, running or scaled) as agents."""
+        return [self.view(r) for r in np.flatnonzero(self.table.active()).tolist()]
+
+    @property
+    def created(self) -> list[Initiative]:
+        """Every initiative ever started, as agents (for analysis)."""
+        return [self.view(r) for r in range(len(self.table))]
+
+    def led_by(self, lead_type: str, row: int) -> list[Initiative]:
+        """The initiatives (agents) an actor leads or has led."""
+        t = self.table
+        mine = (t.lead_type == ACTOR_ORDER.index(lead_type)) & (t.lead == row)
+        return [self.view(r) for r in np.flatnonzero(mine).tolist()]
+
+    def contracts(self, n_enterprises: int) -> np.ndarray:
+        """Active initiatives led by each enterprise (by enterprise row)."""
+        t = self.table
+        sel = self._enterprise_led() & t.active()
+        return np.bincount(t.lead[sel], minlength=n_enterprises)
+
+    def running_by_municipality(self) -> np.ndarray:
+        """Active initiatives by area and municipality, shape (areas, municipalities)."""
+        t = self.table
+        act = t.active()
+        return self._by_area_and_municipality(np.flatnonzero(act))
+
+    def lead_closed(self, enterprises: np.ndarray, year: int) -> None:
+        """Stop the active initiatives of enterprises that closed."""
+        if not len(enterprises):
+            return
+        t = self.table
+        hit = self._enterprise_led() & t.active() & np.isin(t.lead, enterprises)
+        self._stop(np.flatnonzero(hit), year, "lead closed")
+
+    def _enterprise_led(self) -> np.ndarray:
+        lead_type = self.table.lead_type
+        return (lead_type == _SOCIAL_ENTERPRISE) | (lead_type == _FIRM)
 
     # --- the year -------------------------------------------------------------------------
     def step(
@@ -175,7 +273,13 @@ class Strategy:
         """
         stats = StrategyStats()
         costs = self.model.lever_costs
-        self._enterprise_pools = {}  # enterprises open and close from year to year
+        ent = self.model.civil_society.enterprises
+        open_rows = np.flatnonzero(ent.open)  # enterprises open and close from year to year
+        self._enterprise_pools = _Pools.group(
+            open_rows,
+            ent.municipality[open_rows] * len(ENTERPRISE_KINDS) + ent.kind[open_rows],
+            self.model.n_municipalities * len(ENTERPRISE_KINDS),
+        )
         self._lifecycle(year, rng, stats, costs)
         self._propose(year, rng, stats)
         self._book_fixed_costs(year, costs)
@@ -183,381 +287,463 @@ class Strategy:
         self.history.append(stats)
         return stats
 
+    def _by_area_and_municipality(self, rows: np.ndarray, weights=None) -> np.ndarray:
+        t = self.table
+        n_mun = self.model.n_municipalities
+        key = t.area[rows] * n_mun + t.municipality[rows]
+        return np.bincount(key, weights, minlength=len(AREAS) * n_mun).reshape(len(AREAS), n_mun)
+
+    def _count(self, metric: str, year: int, rows: np.ndarray) -> None:
+        """Add one per initiative in ``rows`` to a metric by municipality and area."""
+        if not len(rows):
+            return
+        counts = self._by_area_and_municipality(rows)
+        for j in np.flatnonzero(counts.any(axis=1)):
+            self.model.results.add(metric, year, counts[j], AREAS[j])
+
+    def _stop(self, rows: np.ndarray, year: int, reason: str) -> None:
+        self.table.stop(rows, year, reason)
+        self._count("initiatives_stopped", year, rows)
+
     def _lifecycle(self, year, rng, stats, costs) -> None:
         sp = self.sp
-        ended_life = 1.0 / sp["initiative_lifetime"]
+        t, k = self.table, self.kind
         effect_scale = float(self.model.parameters["effect_scale"])
-        active = [ini for ini in self.initiatives if ini.is_active]
-        uniforms = rng.random((len(active), 5)).tolist()
-        normals = rng.standard_normal(len(active)).tolist()
-        for ini, u, z in zip(active, uniforms, normals, strict=True):
-            lv = self.units[(ini.municipality, ini.area)]
-            kind = ini.kind_spec
-            if ini.stage == "pilot":
-                stats.pilots_ended += 1
-                success = min(
-                    sp["pilot_success_base"]
-                    + (
-                        sp["pilot_success_per_facilitation"] * lv["facilitation"]
-                        if lv.public_role == "driver"
-                        else 0.0
-                    ),
-                    0.9,
-                )
-                if u[0] < success:
-                    ini.stage = "running"
-                    stats.pilots_succeeded += 1
-                else:
-                    self._stop(ini, year, "partnership failed")
-                continue
-            qa = lv["quality_assurance"]
-            if u[1] < qa:
-                stats.evaluated += 1
-                noise = sp["evaluation_noise_sd"] * kind.effect_sd * (1.0 - 0.5 * qa)
-                true_benefit = kind.benefit(ini.true_effect) * effect_scale
-                ini.measured_effect = true_benefit + noise * z
-                costs.add(year, ini.municipality, ini.area, self.sp["evaluation_cost_dkk"])
-                if ini.measured_effect < sp["stop_threshold"]:
-                    stats.stopped_by_evaluation += 1
-                    self._stop(ini, year, "evaluation showed no benefit")
-                    continue
-            looks = ini.measured_effect if ini.measured_effect is not None else ini.expected_effect
-            if ini.stage == "running" and looks > sp["success_threshold"] and u[2] < lv["scaling"]:
-                ini.stage = "scaled"
-                ini.capacity *= sp["scale_factor"]
-                ini.jobs = self._jobs_for(ini, ini.jobs * sp["scale_factor"])
-                self.model.results.add_at(
-                    "initiatives_scaled", year, ini.municipality, 1.0, ini.area
-                )
-                stats.scaled += 1
-                if u[3] < sp["spread_probability"] and self._spread(ini, year, rng):
-                    stats.spread += 1
-                continue
-            if u[4] < ended_life:
-                self._stop(ini, year, "ended")
+        rows = np.flatnonzero(t.active())
+        u = rng.random((len(rows), 5))
+        z = rng.standard_normal(len(rows))
+        unit = self.unit_of[t.municipality[rows], t.area[rows]]
+        kind = t.kind[rows]
+        stage = t.stage[rows]
 
-    def _stop(self, ini: Initiative, year: int, reason: str) -> None:
-        ini.stop(year, reason)
-        self.model.results.add_at("initiatives_stopped", year, ini.municipality, 1.0, ini.area)
+        # pilots become working partnerships or fail
+        pilot = stage == PILOT
+        facilitated = np.where(
+            self.unit_driver[unit],
+            sp["pilot_success_per_facilitation"] * self.unit_lever["facilitation"][unit],
+            0.0,
+        )
+        success = np.minimum(sp["pilot_success_base"] + facilitated, 0.9)
+        succeeded = pilot & (u[:, 0] < success)
+        t.stage[rows[succeeded]] = RUNNING
+        stats.pilots_ended = int(pilot.sum())
+        stats.pilots_succeeded = int(succeeded.sum())
+        self._stop(rows[pilot & ~succeeded], year, "partnership failed")
 
-    def _jobs_for(self, ini: Initiative, wanted: float) -> float:
-        if ini.resource != "jobs":
-            return 0.0
-        free = ini.lead.jobs_free() + ini.jobs
-        return float(min(wanted, free))
+        # evaluation: the others are evaluated with the unit's quality assurance
+        qa = self.unit_lever["quality_assurance"][unit]
+        evaluated = ~pilot & (u[:, 1] < qa)
+        noise = sp["evaluation_noise_sd"] * k.effect_sd[kind] * (1.0 - 0.5 * qa)
+        measured = k.benefit(kind, t.true_effect[rows]) * effect_scale + noise * z
+        ev = rows[evaluated]
+        t.measured_effect[ev] = measured[evaluated]
+        costs.add_many(
+            year, t.municipality[ev], t.area[ev], np.full(len(ev), sp["evaluation_cost_dkk"])
+        )
+        no_benefit = evaluated & (measured < sp["stop_threshold"])
+        stats.evaluated = int(evaluated.sum())
+        stats.stopped_by_evaluation = int(no_benefit.sum())
+        self._stop(rows[no_benefit], year, "evaluation showed no benefit")
 
-    def _lead_candidates(self, i: int, area: str, lv: UnitLevers) -> list[tuple[str, float, list]]:
-        """Actor types that may lead in this unit, their weights and their pools of actors."""
-        cs = self.model.civil_society
-        out = []
-        for actor, wgt in actor_weights(lv["actor_mix"]).items():
-            if wgt <= 0:
-                continue
-            if lv.public_role == "enabler" and actor not in ("social_enterprise", "firm"):
-                continue
-            if actor == "association":
-                key = (i, area)
-                if key not in self._association_pools:
-                    self._association_pools[key] = [
-                        a for a in cs.associations_by_mun.get(i, []) if area in a.areas
-                    ]
-                pool = self._association_pools[key]
-            elif actor == "volunteer":
-                pool = ["municipal volunteer centre"]
-            elif actor == "online":
-                pool = [o for o in cs.online if area in o.areas] or list(cs.online)
-            else:
-                pool = self._enterprise_pools.get((i, actor))
-                if pool is None:
-                    pool = [
-                        e for e in cs.enterprises_by_mun.get(i, []) if e.kind == actor and e.open
-                    ]
-                    self._enterprise_pools[(i, actor)] = pool
-            if pool:
-                out.append((actor, wgt, pool))
+        # scaling of running initiatives that look successful
+        go_on = ~pilot & ~no_benefit
+        seen = t.measured_effect[rows]
+        looks = np.where(np.isnan(seen), t.expected_effect[rows], seen)
+        scale = (
+            go_on
+            & (stage == RUNNING)
+            & (looks > sp["success_threshold"])
+            & (u[:, 2] < self.unit_lever["scaling"][unit])
+        )
+        scaled = rows[scale]
+        t.stage[scaled] = SCALED
+        t.capacity[scaled] *= sp["scale_factor"]
+        self._grow_jobs(scaled, sp["scale_factor"])
+        stats.scaled = len(scaled)
+        self._count("initiatives_scaled", year, scaled)
+        stats.spread = self._spread(rows[scale & (u[:, 3] < sp["spread_probability"])], year, rng)
+
+        # the others may end for other reasons
+        ended = go_on & ~scale & (u[:, 4] < 1.0 / sp["initiative_lifetime"])
+        self._stop(rows[ended], year, "ended")
+
+    def _jobs_free(self) -> np.ndarray:
+        """Jobs of each enterprise not committed to its active initiatives (by row)."""
+        t = self.table
+        ent = self.model.civil_society.enterprises
+        sel = self._enterprise_led() & t.active()
+        committed = np.bincount(t.lead[sel], weights=t.jobs[sel], minlength=len(ent))
+        return np.maximum(ent.jobs - committed, 0.0)
+
+    @staticmethod
+    def _share_out(lead: np.ndarray, wanted: np.ndarray, free: np.ndarray) -> np.ndarray:
+        """Give each request its jobs in turn (row order) from its lead's free jobs."""
+        if not len(lead):
+            return np.zeros(0)
+        order = np.argsort(lead, kind="stable")
+        lead_o, wanted_o = lead[order], wanted[order]
+        cum = np.cumsum(wanted_o)
+        first = np.searchsorted(lead_o, lead_o)  # first position of each lead's group
+        before = cum - wanted_o - np.concatenate([[0.0], cum])[first]
+        out = np.empty(len(lead))
+        out[order] = np.clip(free[lead_o] - before, 0.0, wanted_o)
         return out
+
+    def _grow_jobs(self, rows: np.ndarray, factor: float) -> None:
+        """Scaled job-based initiatives ask their enterprise for ``factor`` times their jobs."""
+        t = self.table
+        rows = rows[self.kind.resource[t.kind[rows]] == _JOBS]
+        if not len(rows):
+            return
+        extra = t.jobs[rows] * (factor - 1.0)
+        t.jobs[rows] += self._share_out(t.lead[rows], extra, self._jobs_free())
+
+    def _pool_sizes(self, unit: np.ndarray) -> np.ndarray:
+        """Number of actors of each type that may lead in the given units, (units, types)."""
+        n_areas = len(AREAS)
+        mun, area = self.unit_municipality[unit], self.unit_area[unit]
+        sizes = np.empty((len(unit), len(ACTOR_ORDER)), dtype=np.int64)
+        sizes[:, _ASSOCIATION] = self._association_pools.count[mun * n_areas + area]
+        sizes[:, _VOLUNTEER] = 1
+        sizes[:, _ONLINE] = self._online_pools.count[area]
+        for actor, code in _ENTERPRISE_CODE.items():
+            sizes[:, actor] = self._enterprise_pools.count[mun * len(ENTERPRISE_KINDS) + code]
+        return sizes
+
+    def _draw_leads(self, unit: np.ndarray, actor: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """A lead of the given actor type in each unit (pools must not be empty)."""
+        n_areas = len(AREAS)
+        mun, area = self.unit_municipality[unit], self.unit_area[unit]
+        lead = np.full(len(unit), -1, dtype=np.int64)  # the municipal volunteer centre
+        sel = actor == _ASSOCIATION
+        lead[sel] = self._association_pools.draw(mun[sel] * n_areas + area[sel], u[sel])
+        sel = actor == _ONLINE
+        lead[sel] = self._online_pools.draw(area[sel], u[sel])
+        for a, code in _ENTERPRISE_CODE.items():
+            sel = actor == a
+            key = mun[sel] * len(ENTERPRISE_KINDS) + code
+            lead[sel] = self._enterprise_pools.draw(key, u[sel])
+        return lead
 
     def _propose(self, year: int, rng: np.random.Generator, stats: StrategyStats) -> None:
         sp = self.sp
-        m = self.model
-        pop = m.population_by_municipality
-        effect_scale = float(m.parameters["effect_scale"])
-        for (i, area), lv in self.units.items():
-            if not lv.active:
-                continue
-            rate = (pop[i] / 10_000.0) * (
-                sp["proposals_per_10000_per_100dkk"] * lv["innovation_support"] / 100.0
-                + sp["proposals_per_10000_challenge"] * lv["challenge_based"]
-                + sp["proposals_per_10000_facilitation"] * lv["facilitation"]
-            )
-            if lv.public_role == "enabler":
-                rate *= sp["enabler_proposal_factor"]
-            n_prop = int(rng.poisson(rate)) if rate > 0 else 0
-            if not n_prop:
-                continue
-            candidates = self._lead_candidates(i, area, lv)
-            kinds = self.kinds[area]
-            options = [
-                (actor, wgt, pool, k)
-                for actor, wgt, pool in candidates
-                for k in kinds
-                if actor in k.leads
-            ]
-            uniforms = rng.random((n_prop, 3)).tolist()
-            normals = rng.standard_normal((n_prop, 2)).tolist()
-            stats.proposals += n_prop
-            if not options:
-                continue
-            cum = list(itertools.accumulate(o[1] for o in options))
-            for u, z in zip(uniforms, normals, strict=True):
-                pick = min(bisect.bisect_right(cum, u[0] * cum[-1]), len(options) - 1)
-                actor, _, pool, kind = options[pick]
-                lead = pool[int(u[1] * len(pool)) % len(pool)]
-                open_call = u[2] < lv["challenge_based"]
-                if open_call:
-                    mean = kind.effect_mean
-                    sd = kind.effect_sd * (1.0 + sp["challenge_effect_spread"])
-                else:
-                    mean = kind.effect_mean * 0.6
-                    sd = kind.effect_sd * sp["incumbent_effect_shrink"]
-                true_effect = mean + sd * z[0]
-                noise = (
-                    sp["selection_noise_sd"]
-                    * kind.effect_sd
-                    * (1.0 - sp["competence_noise_reduction"] * lv["competence"])
-                )
-                expected = kind.benefit(true_effect) * effect_scale + noise * z[1]
-                if expected <= 0:
-                    continue
-                ini = self._create(
-                    year, i, area, kind, actor, lead, true_effect, expected, lv.public_role
-                )
-                if ini is None:
-                    continue
-                stats.selected += 1
-                stats.lead_types[actor] = stats.lead_types.get(actor, 0) + 1
+        k = self.kind
+        n_units, n_kinds = len(self.unit_area), len(k)
+        if not n_units:
+            return
+        effect_scale = float(self.model.parameters["effect_scale"])
+        pop = self.model.population_by_municipality[self.unit_municipality]
+        n_prop = rng.poisson(pop * self.unit_rate)
+        stats.proposals = int(n_prop.sum())
+        unit = np.repeat(np.arange(n_units), n_prop)
+        u = rng.random((len(unit), 3))
+        z = rng.standard_normal((len(unit), 2))
+
+        # the (actor type, kind) options of each unit and their weights
+        all_units = np.arange(n_units)
+        has_pool = self._pool_sizes(all_units) > 0
+        in_area = k.area[None, :] == self.unit_area[:, None]  # (units, kinds)
+        weight = (
+            (self.unit_actor_weight * has_pool)[:, :, None]
+            * k.leads.T[None, :, :]
+            * in_area[:, None, :]
+        ).reshape(n_units, len(ACTOR_ORDER) * n_kinds)
+        cum = np.cumsum(weight, axis=1)
+        total = cum[:, -1]
+        ok = total[unit] > 0
+        unit, u, z = unit[ok], u[ok], z[ok]
+        pick = (cum[unit] <= (u[:, 0] * total[unit])[:, None]).sum(axis=1)
+        pick = np.minimum(pick, cum.shape[1] - 1)
+        actor, kind = pick // n_kinds, pick % n_kinds
+        lead = self._draw_leads(unit, actor, u[:, 1])
+
+        open_call = u[:, 2] < self.unit_lever["challenge_based"][unit]
+        sd = k.effect_sd[kind]
+        mean = np.where(open_call, k.effect_mean[kind], k.effect_mean[kind] * 0.6)
+        wider, narrower = 1.0 + sp["challenge_effect_spread"], sp["incumbent_effect_shrink"]
+        sd_true = sd * np.where(open_call, wider, narrower)
+        true_effect = mean + sd_true * z[:, 0]
+        noise = (
+            sp["selection_noise_sd"]
+            * sd
+            * (1.0 - sp["competence_noise_reduction"] * self.unit_lever["competence"][unit])
+        )
+        expected = k.benefit(kind, true_effect) * effect_scale + noise * z[:, 1]
+        chosen = expected > 0
+        rows = self._create(
+            year,
+            unit[chosen],
+            kind[chosen],
+            actor[chosen],
+            lead[chosen],
+            true_effect[chosen],
+            expected[chosen],
+            PILOT,
+        )
+        stats.selected = len(rows)
+        types, counts = np.unique(self.table.lead_type[rows], return_counts=True)
+        stats.lead_types = {
+            ACTOR_ORDER[a]: int(c) for a, c in zip(types.tolist(), counts.tolist(), strict=True)
+        }
 
     def _create(
-        self, year, i, area, kind, actor, lead, true_effect, expected, role, stage="pilot"
-    ) -> Initiative | None:
-        sp = self.sp
-        if kind.resource == "jobs":
-            if not hasattr(lead, "jobs_free"):
-                return None
-            jobs = min(sp["jobs_per_initiative"], lead.jobs_free())
-            if jobs <= 0:
-                return None
-            capacity = jobs
-        elif kind.resource == "hours":
-            jobs = 0.0
-            capacity = (
-                sp["volunteers_per_initiative"]
-                * self.hours_per_volunteer
-                / kind.hours_per_participant
-            )
-        else:
-            jobs = 0.0
-            capacity = sp["participants_per_initiative"]
-        z = (kind.benefit(true_effect) - kind.benefit(kind.effect_mean)) / kind.effect_sd
-        ini = Initiative(
-            self.model,
-            quality=0.5 * (1.0 + math.erf(z / math.sqrt(2.0))),
-            municipality=i,
-            area=area,
-            kind=kind.kind,
-            kind_spec=kind,
-            lead=lead,
-            lead_type=actor,
-            target_level=kind.target_level,
-            acts_on=kind.acts_on,
-            true_effect=float(true_effect),
-            expected_effect=float(expected),
-            stage=stage,
-            capacity=float(capacity),
-            jobs=float(jobs),
-            resource=kind.resource,
-            hours_per_participant=kind.hours_per_participant,
-            cost_per_participant=kind.cost_per_participant,
-            funded="grant" if role == "driver" else "contract",
-            started=year,
-            age_low=kind.age_low,
-            age_high=kind.age_high,
-        )
-        if hasattr(lead, "initiatives"):
-            lead.initiatives.append(ini)
-        self.initiatives.append(ini)
-        self.created.append(ini)
-        self.model.results.add_at("initiatives_started", year, i, 1.0, area)
-        return ini
+        self,
+        year: int,
+        unit: np.ndarray,
+        kind: np.ndarray,
+        actor: np.ndarray,
+        lead: np.ndarray,
+        true_effect: np.ndarray,
+        expected: np.ndarray,
+        stage: int,
+    ) -> np.ndarray:
+        """Start initiatives; job-based ones only with jobs free at an enterprise lead.
 
-    def _spread(self, ini: Initiative, year: int, rng: np.random.Generator) -> bool:
-        """Start a copy (same true effect) in another active municipality's unit of the area."""
-        targets = [i for i in self._active_by_area[ini.area] if i != ini.municipality]
-        if not targets:
-            return False
-        i = targets[int(rng.random() * len(targets)) % len(targets)]
-        lv = self.units[(i, ini.area)]
-        candidates = [c for c in self._lead_candidates(i, ini.area, lv) if c[0] == ini.lead_type]
-        if not candidates:
-            return False
-        pool = candidates[0][2]
-        lead = pool[int(rng.random() * len(pool)) % len(pool)]
-        copy = self._create(
-            year,
-            i,
-            ini.area,
-            ini.kind_spec,
-            ini.lead_type,
-            lead,
-            ini.true_effect,
-            ini.measured_effect if ini.measured_effect is not None else ini.expected_effect,
-            lv.public_role,
-            stage="running",
+        Returns:
+            The rows of the initiatives started.
+        """
+        sp, k = self.sp, self.kind
+        resource = k.resource[kind]
+        jobs = np.zeros(len(unit))
+        needs_jobs = resource == _JOBS
+        by_enterprise = needs_jobs & ((actor == _SOCIAL_ENTERPRISE) | (actor == _FIRM))
+        sel = np.flatnonzero(by_enterprise)
+        jobs[sel] = self._share_out(
+            lead[sel], np.full(len(sel), sp["jobs_per_initiative"]), self._jobs_free()
         )
-        return copy is not None
+        keep = ~needs_jobs | (jobs > 0)
+        unit, kind, actor, lead = unit[keep], kind[keep], actor[keep], lead[keep]
+        true_effect, expected, jobs, resource = (
+            true_effect[keep],
+            expected[keep],
+            jobs[keep],
+            resource[keep],
+        )
+        hours_capacity = (sp["volunteers_per_initiative"] * self.hours_per_volunteer) / np.where(
+            resource == _HOURS, k.hours_per_participant[kind], 1.0
+        )
+        capacity = np.select(
+            [resource == _JOBS, resource == _HOURS],
+            [jobs, hours_capacity],
+            sp["participants_per_initiative"],
+        )
+        z = k.sign[kind] * (true_effect - k.effect_mean[kind]) / k.effect_sd[kind]
+        rows = self.table.append(
+            municipality=self.unit_municipality[unit],
+            area=self.unit_area[unit],
+            kind=kind,
+            lead_type=actor,
+            lead=lead,
+            stage=np.full(len(unit), stage, dtype=np.int8),
+            true_effect=true_effect,
+            expected_effect=expected,
+            quality=ndtr(z),
+            capacity=capacity,
+            jobs=jobs,
+            funded=np.where(self.unit_driver[unit], 0, 1).astype(np.int8),
+            started=np.full(len(unit), year),
+        )
+        self._count("initiatives_started", year, rows)
+        return rows
+
+    def _spread(self, rows: np.ndarray, year: int, rng: np.random.Generator) -> int:
+        """Start copies (same true effect) in other active municipalities' units of the area.
+
+        Returns:
+            The number of copies started.
+        """
+        t = self.table
+        u = rng.random((len(rows), 2))
+        area, mun = t.area[rows], t.municipality[rows]
+        n_targets = np.array([len(self._spread_targets[j]) for j in range(len(AREAS))])[area] - 1
+        has = n_targets > 0
+        rows, u, area, mun, n_targets = rows[has], u[has], area[has], mun[has], n_targets[has]
+        if not len(rows):
+            return 0
+        target = np.empty(len(rows), dtype=np.int64)
+        for j in np.unique(area).tolist():  # at most six areas
+            sel = area == j
+            targets = self._spread_targets[j]
+            own = np.searchsorted(targets, mun[sel])
+            pick = np.minimum((u[sel, 0] * n_targets[sel]).astype(np.int64), n_targets[sel] - 1)
+            target[sel] = targets[pick + (pick >= own)]
+        unit = self.unit_of[target, area]
+        actor = t.lead_type[rows]
+        pick = np.arange(len(rows))
+        allowed = (self.unit_actor_weight[unit, actor] > 0) & (
+            self._pool_sizes(unit)[pick, actor] > 0
+        )
+        rows, unit, actor, u = rows[allowed], unit[allowed], actor[allowed], u[allowed]
+        lead = self._draw_leads(unit, actor, u[:, 1])
+        seen = t.measured_effect[rows]
+        looks = np.where(np.isnan(seen), t.expected_effect[rows], seen)
+        copies = self._create(
+            year, unit, t.kind[rows], actor, lead, t.true_effect[rows], looks, RUNNING
+        )
+        return len(copies)
 
     def _book_fixed_costs(self, year: int, costs) -> None:
         sp = self.sp
-        pop = self.model.population_by_municipality
-        n_areas = len(AREAS)
+        pop = self.model.population_by_municipality[self.unit_municipality]
+        lever = self.unit_lever
+        amount = (
+            lever["facilitation"] * pop / 10_000.0 * sp["coordinator_cost_dkk"]
+            + lever["competence"]
+            * sp["staff_per_inhabitant"]
+            * pop
+            / len(AREAS)
+            * sp["training_cost_dkk"]
+            + lever["innovation_support"] * pop
+        )
+        costs.add_many(year, self.unit_municipality, self.unit_area, amount)
         mapping = np.zeros(self.model.n_municipalities)
-        for (i, area), lv in self.units.items():
-            if not lv.active:
-                continue
-            amount = (
-                lv["facilitation"] * pop[i] / 10_000.0 * sp["coordinator_cost_dkk"]
-                + lv["competence"]
-                * sp["staff_per_inhabitant"]
-                * pop[i]
-                / n_areas
-                * sp["training_cost_dkk"]
-                + lv["innovation_support"] * pop[i]
-            )
-            costs.add(year, i, area, amount)
-            mapping[i] = max(mapping[i], lv["potential_mapping"])
-        for i in np.flatnonzero(mapping):
-            costs.add(year, int(i), None, mapping[i] * sp["mapping_cost_dkk"] * pop[i])
+        np.maximum.at(mapping, self.unit_municipality, lever["potential_mapping"])
+        mun = np.flatnonzero(mapping)
+        costs.add_many(
+            year,
+            mun,
+            None,
+            mapping[mun] * sp["mapping_cost_dkk"] * self.model.population_by_municipality[mun],
+        )
 
     def _reach(self, year, rng, hours_available, online_hours, costs) -> None:
         """Assign citizens to the active initiatives for the coming year, within resources.
 
-        The result, per area, is kept sparse in :attr:`reach`: the reached citizens' ids, the
-        summed effect ``sum_i f_i (m_i - 1)`` of the initiatives reaching them, whether it acts on
-        incidence, and every (citizen, initiative, dose) pair for following a citizen.
+        All kinds are assigned together (a citizen may be reached in every area, and the kinds
+        of one area work on different need levels); volunteer hours are shared out in proportion
+        to what the initiatives of a municipality would use. The result, per area, is kept
+        sparse in :attr:`reach`: the reached citizens' ids, the summed effect
+        ``sum_i f_i (m_i - 1)`` of the initiatives reaching them, whether it acts on incidence,
+        and every (citizen, initiative, dose) pair for following a citizen.
         """
         m = self.model
         c = m.citizens
         w = c.weight
-        n_mun = m.n_municipalities
+        t, k, sp = self.table, self.kind, self.sp
+        n_mun, n_areas = m.n_municipalities, len(AREAS)
         effect_scale = float(m.parameters["effect_scale"])
-        active = [ini for ini in self.initiatives if ini.is_active]
-        self.initiatives = active  # stopped ones leave the working list
         hours_left = hours_available.astype(float).copy()
         online_left = float(online_hours)
-        sp = self.sp
         employed = np.zeros(n_mun)
-        hours_used = {a: np.zeros(n_mun) for a in AREAS}
-        self.reach = {}
-        by_kind: dict[tuple[str, str], list[Initiative]] = {}
-        for ini in active:
-            by_kind.setdefault((ini.area, ini.kind), []).append(ini)
-        for j, area in enumerate(AREAS):
-            state = c.need[:, j]
-            taken = np.zeros(len(c), dtype=bool)
-            parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-            for kind in self.kinds[area]:
-                group = by_kind.get((area, kind.kind))
-                if not group:
-                    continue
-                caps = np.array(
-                    [
-                        ini.capacity * (sp["pilot_reach_share"] if ini.stage == "pilot" else 1.0)
-                        for ini in group
-                    ]
-                )
-                muns = np.array([ini.municipality for ini in group])
-                if kind.resource == "hours":
-                    online = np.array([ini.lead_type == "online" for ini in group])
-                    need_h = caps * kind.hours_per_participant
-                    local_need = np.bincount(
-                        muns[~online], weights=need_h[~online], minlength=n_mun
-                    )
-                    f_local = np.divide(
-                        hours_left, local_need, out=np.ones(n_mun), where=local_need > 0
-                    )
-                    f_local = np.clip(f_local, 0.0, 1.0)
-                    online_need = need_h[online].sum()
-                    f_online = min(1.0, max(online_left, 0.0) / online_need) if online_need else 1.0
-                    caps = np.where(online, caps * f_online, caps * f_local[muns])
-                elif kind.resource == "jobs":
-                    caps = np.array(
-                        [min(ini.jobs, ini.lead.jobs if ini.lead.open else 0.0) for ini in group]
-                    )
-                eligible = (
-                    ~taken
-                    & (state == kind.target_level)
-                    & (c.age >= kind.age_low)
-                    & (c.age <= kind.age_high)
-                    & c.addressable[:, j]
-                )
-                if area == "rehabilitation":
-                    eligible &= (year + 1 - c.released) <= m.risk_window
-                rows, which, dose = assign_doses(
-                    np.flatnonzero(eligible), c.municipality, caps, muns, w, rng, n_mun
-                )
-                taken[rows] = True
-                mult = np.array([ini.multiplier(effect_scale) for ini in group])
-                ids = np.array([ini.unique_id for ini in group], dtype=np.int64)
-                parts.append(
+        hours_used = np.zeros((n_areas, n_mun))
+        ent = m.civil_society.enterprises
+        active = np.flatnonzero(t.active())
+        kind_of = t.kind[active]
+        batches = self._batches(np.unique(kind_of))
+        taken = np.zeros((len(c), n_areas), dtype=bool) if len(batches) > 1 else None
+        parts: dict[int, list] = {j: [] for j in range(n_areas)}
+        for batch in batches:
+            position = np.full(len(k), -1)
+            position[batch] = np.arange(len(batch))
+            group = active[position[kind_of] >= 0]
+            kind = t.kind[group]
+            muns = t.municipality[group]
+            resource = k.resource[kind]
+            caps = t.capacity[group] * np.where(t.stage[group] == PILOT, sp["pilot_reach_share"], 1)
+            # volunteer hours: local ones by municipality, the online communities' nationally
+            online = (resource == _HOURS) & (t.lead_type[group] == _ONLINE)
+            local = (resource == _HOURS) & ~online
+            need_h = caps * k.hours_per_participant[kind]
+            local_need = np.bincount(muns[local], weights=need_h[local], minlength=n_mun)
+            f_local = np.divide(hours_left, local_need, out=np.ones(n_mun), where=local_need > 0)
+            f_local = np.clip(f_local, 0.0, 1.0)
+            online_need = need_h[online].sum()
+            f_online = min(1.0, max(online_left, 0.0) / online_need) if online_need else 1.0
+            caps = np.where(online, caps * f_online, np.where(local, caps * f_local[muns], caps))
+            # jobs: what the enterprise still offers
+            jobs = np.flatnonzero(resource == _JOBS)
+            lead = t.lead[group[jobs]]
+            offered = np.where(ent.open[lead], ent.jobs[lead], 0.0)
+            caps[jobs] = np.minimum(t.jobs[group[jobs]], offered)
+
+            rows, pos = self._eligible(batch, year, taken)
+            pair_row, which, dose = assign_doses(
+                rows,
+                pos * n_mun + c.municipality[rows],
+                caps,
+                position[kind] * n_mun + muns,
+                w,
+                rng,
+                len(batch) * n_mun,
+            )
+            pair_kind = kind[which]
+            pair_area = k.area[pair_kind]
+            if taken is not None:
+                taken[pair_row, pair_area] = True
+            mult = np.maximum(0.0, 1.0 + t.true_effect[group] * effect_scale)
+            effect = dose * (mult[which] - 1.0)
+            for j in np.unique(pair_area).tolist():
+                sel = pair_area == j
+                parts[j].append(
                     (
-                        rows,
-                        ids[which],
-                        dose,
-                        dose * (mult[which] - 1.0),
-                        kind.acts_on == "incidence",
+                        pair_row[sel],
+                        group[which[sel]],
+                        dose[sel],
+                        effect[sel],
+                        k.on_incidence[pair_kind[sel]],
                     )
                 )
-                reached = np.bincount(which, weights=dose * w, minlength=len(group))
-                for ini, r in zip(group, reached, strict=True):
-                    ini.reached = float(r)
-                    cost = r * ini.cost_per_participant
-                    if ini.funded == "grant":
-                        cost += sp["grant_overhead_dkk"]
-                    else:
-                        cost *= sp["enabler_cost_factor"]
-                    costs.add(year, ini.municipality, area, cost)
-                    if kind.resource == "hours":
-                        used = r * kind.hours_per_participant
-                        if ini.lead_type == "online":
-                            online_left -= used
-                        else:
-                            hours_left[ini.municipality] -= used
-                        hours_used[area][ini.municipality] += used
-                    elif kind.resource == "jobs":
-                        employed[ini.municipality] += r
-            self.reach[area] = _ReachRecord.build(c.pid, parts)
-        self.hours_used = hours_used
+            reached = np.bincount(which, weights=dose * w, minlength=len(group))
+            t.reached[group] = reached
+            cost = reached * k.cost_per_participant[kind]
+            grant = t.funded[group] == 0
+            cost = np.where(
+                grant, cost + sp["grant_overhead_dkk"], cost * sp["enabler_cost_factor"]
+            )
+            costs.add_many(year, muns, k.area[kind], cost)
+            used = reached * k.hours_per_participant[kind]
+            hours_left -= np.bincount(muns[local], weights=used[local], minlength=n_mun)
+            online_left -= float(used[online].sum())
+            hourly = local | online
+            np.add.at(hours_used, (k.area[kind[hourly]], muns[hourly]), used[hourly])
+            employed += np.bincount(muns[jobs], weights=reached[jobs], minlength=n_mun)
+        self.reach = {area: _ReachRecord.build(c.pid, parts[j]) for j, area in enumerate(AREAS)}
+        self.hours_used = {area: hours_used[j] for j, area in enumerate(AREAS)}
         self.employed = employed
         self.online_hours_used = float(online_hours) - online_left
 
-    def initiatives_reaching(self, pid: int) -> list[dict[str, Any]]:
-        """The initiatives that reach citizen ``pid`` in the coming year, with their shares."""
-        out = []
-        by_id = {ini.unique_id: ini for ini in self.initiatives}
-        for area, record in getattr(self, "reach", {}).items():
-            for ini_id, dose in record.pairs_of(pid):
-                ini = by_id.get(ini_id)
-                out.append(
-                    {
-                        "area": area,
-                        "initiative": ini_id,
-                        "kind": ini.kind if ini else "",
-                        "lead_type": ini.lead_type if ini else "",
-                        "stage": ini.stage if ini else "",
-                        "share": float(dose),
-                    }
-                )
-        return out
+    def _batches(self, kinds: np.ndarray) -> list[np.ndarray]:
+        """Kinds that can be assigned together: no two work on the same area and need level.
+
+        Kinds on the same area and level compete for the same citizens, so a later kind (in the
+        data file's order) waits for the next batch and takes only citizens not yet reached.
+        """
+        k = self.kind
+        batches: list[list[int]] = []
+        seen: dict[tuple[int, int], int] = {}
+        for kind in kinds.tolist():
+            key = (int(k.area[kind]), int(k.target_level[kind]))
+            b = seen[key] = seen.get(key, -1) + 1
+            if b == len(batches):
+                batches.append([])
+            batches[b].append(kind)
+        return [np.array(b, dtype=np.int64) for b in batches]
+
+    def _eligible(
+        self, batch: np.ndarray, year: int, taken: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Citizens in the target group of each kind of a batch, not yet reached in its area.
+
+        Returns:
+            ``(rows, position)``: a citizen's row once per kind it is eligible for, and the
+            position of that kind in ``batch``.
+        """
+        m = self.model
+        c = m.citizens
+        k = self.kind
+        rows, positions = [], []
+        for p, kind in enumerate(batch.tolist()):
+            j = int(k.area[kind])
+            ok = (c.need[:, j] == k.target_level[kind]) & self._age_ok[kind][c.age]
+            ok &= c.addressable[:, j]
+            if AREAS[j] == "rehabilitation":
+                ok &= (year + 1 - c.released) <= m.risk_window
+            if taken is not None:
+                ok &= ~taken[:, j]
+            found = np.flatnonzero(ok)
+            rows.append(found)
+            positions.append(np.full(len(found), p, dtype=np.int64))
+        return np.concatenate(rows), np.concatenate(positions)
 
 
 @dataclass
@@ -583,7 +769,7 @@ class _ReachRecord:
         ids = np.concatenate([p[1] for p in parts])
         dose = np.concatenate([p[2] for p in parts])
         effect = np.concatenate([p[3] for p in parts])
-        on_inc = np.concatenate([np.full(len(p[0]), p[4]) for p in parts])
+        on_inc = np.concatenate([np.broadcast_to(p[4], p[0].shape) for p in parts])
         uniq, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
         summed = np.bincount(inverse, weights=effect, minlength=len(uniq))
         return _ReachRecord(

@@ -1,4 +1,10 @@
-"""Non-public actors as Mesa agents: associations, online communities and enterprises."""
+"""Non-public actors as Mesa agents: associations, online communities and enterprises.
+
+Associations and online communities are ordinary agents. Enterprises open, grow and close every
+year, so their state lives in columns (:class:`~simulation.enterprises.EnterpriseTable`) and an
+:class:`Enterprise` agent is a view of its row. The initiatives an actor leads are kept by the
+strategy (:meth:`~simulation.strategy.Strategy.led_by`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,24 @@ import mesa
 __all__ = ["Association", "OnlineCommunity", "Enterprise"]
 
 
-class Association(mesa.Agent):
+class _Leader(mesa.Agent):
+    """An actor that can lead initiatives (``kind`` names its actor type, ``row`` its row)."""
+
+    kind = ""
+    row = -1
+
+    @property
+    def initiatives(self) -> list[Any]:
+        """The initiatives it leads or has led (agents)."""
+        return self.model.strategy.led_by(self.kind, self.row)
+
+    @property
+    def contracts(self) -> int:
+        """Running initiatives it leads."""
+        return sum(1 for i in self.initiatives if i.is_active)
+
+
+class Association(_Leader):
     """A local association (forening) or NGO active in welfare areas.
 
     It organises the social-area volunteers of its municipality (who are citizens with
@@ -18,88 +41,65 @@ class Association(mesa.Agent):
     Attributes:
         municipality: municipality index in the model's arrays.
         areas: welfare areas it works in.
-        initiatives: initiatives it leads.
+        row: its row in the civil society's association arrays.
     """
 
     kind = "association"
 
-    def __init__(self, model: Any, municipality: int, areas: tuple[str, ...]) -> None:
+    def __init__(self, model: Any, municipality: int, areas: tuple[str, ...], row: int) -> None:
         super().__init__(model)
         self.municipality = municipality
         self.areas = areas
-        self.initiatives: list[Any] = []
+        self.row = row
 
 
-class OnlineCommunity(mesa.Agent):
+class OnlineCommunity(_Leader):
     """A national online community: members anywhere give a few hours at a screen.
 
     Attributes:
         members: active members (persons).
         hours: volunteer hours a year.
         areas: welfare areas it works in.
-        initiatives: initiatives it leads.
+        row: its place in the civil society's list of online communities.
     """
 
     kind = "online"
     municipality = -1
 
-    def __init__(self, model: Any, members: float, hours: float, areas: tuple[str, ...]) -> None:
+    def __init__(
+        self, model: Any, members: float, hours: float, areas: tuple[str, ...], row: int
+    ) -> None:
         super().__init__(model)
         self.members = members
         self.hours = hours
         self.areas = areas
-        self.initiatives: list[Any] = []
+        self.row = row
 
 
-class Enterprise(mesa.Agent):
+class Enterprise(_Leader):
     """A social-economy enterprise or an ordinary firm that can employ marginalised citizens.
+
+    A view of one row of the enterprise table.
 
     Attributes:
         kind: ``"social_enterprise"`` or ``"firm"``.
         municipality: municipality index.
         jobs: jobs it can offer marginalised citizens (capacity).
         open: ``False`` once closed.
-        contracts: number of public contracts (initiatives) it holds.
-        initiatives: initiatives it leads.
+        row: its row in the enterprise table.
     """
 
-    def __init__(self, model: Any, kind: str, municipality: int, jobs: float) -> None:
+    def __init__(self, model: Any, table: Any, row: int) -> None:
         super().__init__(model)
-        self.kind = kind
-        self.municipality = municipality
-        self.jobs = float(jobs)
-        self.open = True
-        self.initiatives: list[Any] = []
+        self._table = table
+        self.row = int(row)
 
-    @property
-    def contracts(self) -> int:
-        """Running initiatives it leads."""
-        return sum(1 for i in self.initiatives if i.is_active)
+    kind = property(lambda self: self._table.kind_name(self.row))
+    municipality = property(lambda self: int(self._table.municipality[self.row]))
+    jobs = property(lambda self: float(self._table.jobs[self.row]))
+    open = property(lambda self: bool(self._table.open[self.row]))
 
     def jobs_free(self) -> float:
         """Jobs not yet committed to its running initiatives."""
-        return max(self.jobs - sum(i.jobs for i in self.initiatives if i.is_active), 0.0)
-
-    def live(self, closure: float, growth: float, u: float) -> bool:
-        """One year of the enterprise's life: grow with contracts, maybe close.
-
-        Args:
-            closure: yearly closure probability without contracts (halved with contracts).
-            growth: yearly relative growth of jobs with contracts.
-            u: a uniform random number.
-
-        Returns:
-            Whether it closed this year.
-        """
-        if not self.open:
-            return False
-        has_contracts = self.contracts > 0
-        if has_contracts:
-            self.jobs *= 1.0 + growth
-        if u < (closure / 2 if has_contracts else closure):
-            self.open = False
-            for initiative in self.initiatives:
-                if initiative.is_active:
-                    initiative.stop(self.model.year, "lead closed")
-            return True
-        return False
+        committed = sum(i.jobs for i in self.initiatives if i.is_active)
+        return max(self.jobs - committed, 0.0)

@@ -1,4 +1,9 @@
-"""Initiatives: socially innovative welfare solutions, created by or with non-public actors."""
+"""Initiatives: socially innovative welfare solutions, created by or with non-public actors.
+
+The state of every initiative lives in the strategy's column store
+(:class:`~simulation.initiatives.InitiativeTable`); an :class:`Initiative` agent is a Mesa agent
+that reads and writes its row.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,24 @@ from typing import Any
 
 import mesa
 
-__all__ = ["Initiative", "STAGES"]
+from simulation.initiative_kinds import ACTOR_ORDER, RESOURCES, InitiativeKind, kind_arrays
+from simulation.initiatives import FUNDING, STAGES, STOP_REASONS, STOPPED
+from simulation.needs import AREAS
 
-STAGES = ("proposed", "pilot", "running", "scaled", "stopped")
+__all__ = ["Initiative", "STAGES"]
 
 
 class Initiative(mesa.Agent):
-    """One initiative and its lifecycle (proposed, pilot, running, scaled, stopped).
+    """One initiative and its lifecycle (pilot, running, scaled, stopped): a view of its row.
 
     Attributes:
-        municipality: municipality index (-1 for national online initiatives).
+        initiative_id: its row in the strategy's table (the id used in reach records).
+        municipality: municipality index.
         area: welfare area.
         kind: the kind (``data/initiative_types.csv``), e.g. ``"reablement"``.
-        lead: the leading actor (association, online community, enterprise or the unit itself).
+        kind_spec: the kind's :class:`~simulation.initiative_kinds.InitiativeKind`.
+        lead: the leading actor (association, online community or enterprise agent, or the
+            text ``"municipal volunteer centre"``).
         lead_type: ``volunteer``, ``association``, ``social_enterprise``, ``firm`` or ``online``.
         target_level: need level worked on (0 = prevention among citizens without need).
         acts_on: ``"incidence"`` or ``"remission"``.
@@ -30,53 +40,79 @@ class Initiative(mesa.Agent):
         is_active: whether it is in pilot, running or scaled stage.
         capacity: participants it can reach a year (real persons), before resource limits.
         jobs: jobs it holds at its enterprise (job-based kinds).
+        resource: ``"money"``, ``"hours"`` or ``"jobs"``: what limits its reach.
         hours_per_participant: volunteer hours per participant (hour-based kinds).
         cost_per_participant: DKK per participant paid by the public (grants or contracts).
         funded: ``"grant"`` (public driver) or ``"contract"`` (public enabler).
         reached: participants reached this year (real persons).
-        started: year started; stopped_year: year stopped or ``None``.
+        started: year started; stopped_year: year stopped or ``None``; stop_reason: why.
     """
 
-    _DEFAULTS: dict[str, Any] = {  # noqa: RUF012 - read-only template
-        "municipality": -1,
-        "area": "",
-        "kind": "",
-        "lead": None,
-        "lead_type": "",
-        "target_level": 0,
-        "acts_on": "incidence",
-        "true_effect": 0.0,
-        "expected_effect": 0.0,
-        "measured_effect": None,
-        "quality": 0.5,
-        "stage": "proposed",
-        "capacity": 0.0,
-        "jobs": 0.0,
-        "hours_per_participant": 0.0,
-        "cost_per_participant": 0.0,
-        "funded": "grant",
-        "reached": 0.0,
-        "started": 0,
-        "stopped_year": None,
-        "stop_reason": "",
-        "is_active": True,  # in pilot, running or scaled stage (False once stopped)
-        "age_low": 0,
-        "age_high": 110,
-        "resource": "money",
-    }
-
-    def __init__(self, model: Any, **attributes: Any) -> None:
+    def __init__(self, model: Any, table: Any, row: int) -> None:
         super().__init__(model)
-        self.__dict__.update(self._DEFAULTS)
-        self.__dict__.update(attributes)
+        self._table = table
+        self.initiative_id = int(row)
+
+    def _get(self, column: str) -> Any:
+        return getattr(self._table, column)[self.initiative_id].item()
+
+    @property
+    def kind_spec(self) -> InitiativeKind:
+        """The kind's record."""
+        return kind_arrays().specs[self._get("kind")]
+
+    municipality = property(lambda self: self._get("municipality"))
+    area = property(lambda self: AREAS[self._get("area")])
+    kind = property(lambda self: self.kind_spec.kind)
+    lead_type = property(lambda self: ACTOR_ORDER[self._get("lead_type")])
+    target_level = property(lambda self: self.kind_spec.target_level)
+    acts_on = property(lambda self: self.kind_spec.acts_on)
+    age_low = property(lambda self: self.kind_spec.age_low)
+    age_high = property(lambda self: self.kind_spec.age_high)
+    resource = property(lambda self: RESOURCES[kind_arrays().resource[self._get("kind")]])
+    hours_per_participant = property(lambda self: self.kind_spec.hours_per_participant)
+    cost_per_participant = property(lambda self: self.kind_spec.cost_per_participant)
+    true_effect = property(lambda self: self._get("true_effect"))
+    expected_effect = property(lambda self: self._get("expected_effect"))
+    quality = property(lambda self: self._get("quality"))
+    capacity = property(lambda self: self._get("capacity"))
+    jobs = property(lambda self: self._get("jobs"))
+    reached = property(lambda self: self._get("reached"))
+    started = property(lambda self: self._get("started"))
+    funded = property(lambda self: FUNDING[self._get("funded")])
+    stop_reason = property(lambda self: STOP_REASONS[self._get("stop_reason")])
+
+    @property
+    def measured_effect(self) -> float | None:
+        """The latest evaluated effect (``None`` if never evaluated)."""
+        value = self._get("measured_effect")
+        return None if value != value else value  # NaN: never evaluated
+
+    @property
+    def stage(self) -> str:
+        """The lifecycle stage."""
+        return STAGES[self._get("stage")]
+
+    @property
+    def is_active(self) -> bool:
+        """Whether it is in pilot, running or scaled stage."""
+        return self._get("stage") < STOPPED
+
+    @property
+    def stopped_year(self) -> int | None:
+        """Year stopped, or ``None``."""
+        year = self._get("stopped_year")
+        return None if year < 0 else year
+
+    @property
+    def lead(self) -> Any:
+        """The leading actor's agent (or the volunteer centre's name)."""
+        return self.model.civil_society.actor(self.lead_type, self._get("lead"))
 
     def stop(self, year: int, reason: str) -> None:
         """Stop the initiative (its lead and participants are released)."""
-        self.stage = "stopped"
-        self.is_active = False
-        self.stopped_year = year
-        self.stop_reason = reason
-        self.jobs = 0.0
+        if self.is_active:
+            self._table.stop([self.initiative_id], year, reason)
 
     def multiplier(self, effect_scale: float) -> float:
         """Multiplier on the target probability for a reached citizen (>= 0)."""

@@ -383,7 +383,7 @@ class ClassroomController:
         """Note the initiatives that reach the followed citizen in ``year`` (the coming year)."""
         if self._followed is None or self._model is None:
             return
-        active = {ini.unique_id: ini for ini in self._model.strategy.initiatives}
+        active = {ini.initiative_id: ini for ini in self._model.strategy.initiatives}
         areas: set[str] = set()
         for area, ini_id in _reaching(self._model, self._followed):
             areas.add(area)
