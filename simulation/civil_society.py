@@ -4,7 +4,7 @@ Citizens start or stop volunteering, associations organise them, online communit
 members, enterprises grow or close.
 
 Volunteering is a citizen role stored in columns: ``volunteer`` (0 no, 1 outside the welfare
-areas, 2 in the social/welfare area), ``vol_org`` (id of the association organising a social
+areas, 2 in the social/welfare area), ``vol_org`` (row of the association organising a social
 volunteer, -1 none) and ``ask_u`` (a persistent uniform: the citizen would volunteer if asked
 when ``ask_u < would_if_asked``). The propensity to volunteer by age reproduces the reported
 shares in a steady state: with drop-out ``d``, a non-volunteer who turns ``a`` starts with
@@ -92,13 +92,9 @@ class CivilSociety:
         areas = np.zeros((len(mun), len(AREAS)), dtype=bool)
         areas[np.arange(len(mun)), order[:, 0]] = True
         areas[np.flatnonzero(two), order[two, 1]] = True
-        self.associations = [
-            Association(m, int(i), tuple(a for a, on in zip(AREAS, row, strict=True) if on), k)
-            for k, (i, row) in enumerate(zip(mun.tolist(), areas.tolist(), strict=True))
-        ]
         self.association_municipality = mun
         self.association_areas = areas
-        self.association_ids = np.array([a.unique_id for a in self.associations], dtype=np.int32)
+        self._association_views: dict[int, Association] = {}
         self.association_count = np.bincount(mun, minlength=m.n_municipalities)
         self.association_start = np.concatenate([[0], np.cumsum(self.association_count)[:-1]])
 
@@ -131,9 +127,15 @@ class CivilSociety:
         ).reshape(len(self.online), len(AREAS))
 
     def actor(self, lead_type: str, row: int) -> Any:
-        """The agent of one actor by its type and row (enterprise agents are made on demand)."""
+        """The agent of one actor by its type and row.
+
+        Association and enterprise agents are views of their rows, made on first use.
+        """
         if lead_type == "association":
-            return self.associations[row]
+            view = self._association_views.get(row)
+            if view is None:
+                view = self._association_views[row] = Association(self.model, self, row)
+            return view
         if lead_type == "online":
             return self.online[row]
         if lead_type in ENTERPRISE_KINDS:
@@ -142,6 +144,11 @@ class CivilSociety:
                 view = self._enterprise_views[row] = Enterprise(self.model, self.enterprises, row)
             return view
         return "municipal volunteer centre"
+
+    @property
+    def associations(self) -> list[Association]:
+        """Agents of every association (views made on demand), by row."""
+        return [self.actor("association", row) for row in range(len(self.association_municipality))]
 
     def enterprise_agents(self) -> list[Enterprise]:
         """Agents of every enterprise, open or closed (views made on demand)."""
@@ -172,7 +179,7 @@ class CivilSociety:
         pick = self.association_start[mun] + (u * count).astype(np.int64)
         has = count > 0
         org = np.full(len(rows), -1, dtype=np.int32)
-        org[has] = self.association_ids[pick[has]]
+        org[has] = pick[has]
         c.vol_org[rows] = org
 
     # --- the year -------------------------------------------------------------------------

@@ -321,6 +321,8 @@ class WelfareModel(mesa.Model):
             if ranges[area] in in_range:
                 rows = np.flatnonzero(in_range[ranges[area]] | (state[old] > 0))
             modifiers = self._modifiers(area, n_old)
+            if modifiers is not None and rows is not None:
+                modifiers = modifiers.restrict(rows)
             sub = state[old] if rows is None else state[rows]
             self.needs.step(
                 area,
@@ -335,7 +337,7 @@ class WelfareModel(mesa.Model):
                     if area == "rehabilitation"
                     else 1.0
                 ),
-                modifiers=modifiers if rows is None else _take(modifiers, rows),
+                modifiers=modifiers,
                 incidence_override=(
                     None
                     if area != "rehabilitation"
@@ -381,14 +383,10 @@ class WelfareModel(mesa.Model):
         pid = self.citizens.pid[:n_old]
         pos = np.minimum(np.searchsorted(pid, record.pids), max(n_old - 1, 0))
         found = pid[pos] == record.pids  # citizens who died or left are gone
-        rows = pos[found]
+        rows = pos[found]  # sorted, as the ids are
         effect = 1.0 + record.effect[found]
         on_inc = record.on_incidence[found]
-        inc = np.ones(n_old)
-        rem = np.ones(n_old)
-        inc[rows[on_inc]] = effect[on_inc]
-        rem[rows[~on_inc]] = effect[~on_inc]
-        return Modifiers(incidence=inc, remission=rem)
+        return Modifiers(rows[on_inc], effect[on_inc], rows[~on_inc], effect[~on_inc])
 
     def _caseloads(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """All cases and unaddressable cases by area, municipality and level (weights applied)."""
@@ -541,16 +539,6 @@ class WelfareModel(mesa.Model):
     def ages(self):
         """The national population by year, sex and 5-year age band."""
         return self.results.ages_frame(self.scenario, self.replicate, self.seed)
-
-
-def _take(modifiers: Modifiers | None, rows: np.ndarray) -> Modifiers | None:
-    """The modifiers of a subset of rows."""
-    if modifiers is None:
-        return None
-    return Modifiers(
-        incidence=None if modifiers.incidence is None else modifiers.incidence[rows],
-        remission=None if modifiers.remission is None else modifiers.remission[rows],
-    )
 
 
 @cache

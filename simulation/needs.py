@@ -56,15 +56,34 @@ class NeedLevel:
 
 @dataclass
 class Modifiers:
-    """Per-citizen multipliers on the need probabilities of one area (initiative effects).
+    """Multipliers on the need probabilities of the citizens initiatives reach (one area).
+
+    Sparse: only the reached citizens are listed, by their position in the arrays given to
+    :meth:`NeedModel.step` (sorted); every other citizen has the multiplier 1.
 
     Attributes:
-        incidence: multiplier on the probability of entering any level (1 = no effect).
-        remission: multiplier on the probability of leaving a level (1 = no effect).
+        incidence_rows: positions of the citizens whose probability of entering a level changes.
+        incidence: their multipliers on it.
+        remission_rows: positions of the citizens whose probability of leaving a level changes.
+        remission: their multipliers on it.
     """
 
-    incidence: np.ndarray | None = None
-    remission: np.ndarray | None = None
+    incidence_rows: np.ndarray
+    incidence: np.ndarray
+    remission_rows: np.ndarray
+    remission: np.ndarray
+
+    def restrict(self, rows: np.ndarray) -> Modifiers:
+        """The modifiers of a sorted subset ``rows`` of the positions, renumbered within it."""
+
+        def keep(at: np.ndarray, factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            pos = np.minimum(np.searchsorted(rows, at), max(len(rows) - 1, 0))
+            hit = rows[pos] == at if len(rows) else np.zeros(len(at), dtype=bool)
+            return pos[hit], factor[hit]
+
+        inc_rows, inc = keep(self.incidence_rows, self.incidence)
+        rem_rows, rem = keep(self.remission_rows, self.remission)
+        return Modifiers(inc_rows, inc, rem_rows, rem)
 
 
 def _interpolate(points: list[tuple[float, float]], low: int, high: int) -> np.ndarray:
@@ -240,7 +259,7 @@ class NeedModel:
             u: uniforms in [0, 1), one per citizen.
             shift: healthy-ageing shift in years.
             incidence_factor: common multiplier on incidence (e.g. a trend in mental illness).
-            modifiers: per-citizen multipliers from initiatives.
+            modifiers: multipliers from the initiatives reaching some of the citizens.
             incidence_override: per-citizen incidence probability replacing the age-based one
                 (NaN where it does not apply), e.g. reoffending after release.
         """
@@ -251,8 +270,10 @@ class NeedModel:
         if len(inside):
             lv = state[inside].astype(np.intp)
             p = rem_flat.take((lv - 1) * rem_flat.shape[1] + sex_age[inside])
-            if modifiers is not None and modifiers.remission is not None:
-                p = np.clip(p * modifiers.remission[inside], 0.0, 1.0)
+            if modifiers is not None and len(modifiers.remission_rows):
+                within = modifiers.restrict(inside)
+                at = within.remission_rows
+                p[at] = np.clip(p[at] * within.remission, 0.0, 1.0)
             ui = u[inside]
             remit = ui < p
             state[inside[remit]] = 0
@@ -267,8 +288,8 @@ class NeedModel:
                 p = p * np.float32(incidence_factor)
             if incidence_override is not None:
                 p = np.where(np.isnan(incidence_override), p, incidence_override)
-            if modifiers is not None and modifiers.incidence is not None:
-                p = p * modifiers.incidence
+            if modifiers is not None and len(modifiers.incidence_rows):
+                p[modifiers.incidence_rows] *= modifiers.incidence
             below = state < i + 1
             enter = below & (u < p)
             state[enter] = i + 1

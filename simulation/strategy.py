@@ -252,8 +252,10 @@ class Strategy:
         if not len(enterprises):
             return
         t = self.table
-        hit = self._enterprise_led() & t.active() & np.isin(t.lead, enterprises)
-        self._stop(np.flatnonzero(hit), year, "lead closed")
+        closed = np.zeros(len(self.model.civil_society.enterprises), dtype=bool)
+        closed[enterprises] = True
+        rows = np.flatnonzero(self._enterprise_led() & t.active())
+        self._stop(rows[closed[t.lead[rows]]], year, "lead closed")
 
     def _enterprise_led(self) -> np.ndarray:
         lead_type = self.table.lead_type

@@ -96,3 +96,18 @@ def test_enterprises_close_and_are_replaced(strategic_run):
     at_start = np.bincount(key[:initial], minlength=size)
     np.testing.assert_array_equal(np.bincount(key[table.open], minlength=size), at_start)
     assert not table.open[:initial].all()
+
+
+def test_associations_are_views_that_organise_social_volunteers(strategic_run):
+    cs = strategic_run.civil_society
+    c = strategic_run.citizens
+    org = c.vol_org
+    assert (org[c.volunteer != 2] == -1).all()  # only social volunteers are organised
+    organised = org[org >= 0]
+    assert len(organised) and organised.max() < len(cs.association_municipality)
+    agents = cs.associations
+    assert sum(a.volunteers for a in agents) == len(organised)
+    first = agents[int(organised[0])]
+    assert first is cs.actor("association", int(organised[0]))
+    assert first.areas and set(first.areas) <= set(AREAS)
+    assert first.municipality == cs.association_municipality[first.row]

@@ -1,8 +1,9 @@
 """Non-public actors as Mesa agents: associations, online communities and enterprises.
 
-Associations and online communities are ordinary agents. Enterprises open, grow and close every
-year, so their state lives in columns (:class:`~simulation.enterprises.EnterpriseTable`) and an
-:class:`Enterprise` agent is a view of its row. The initiatives an actor leads are kept by the
+Online communities (a few) are ordinary agents. Associations (thousands) and enterprises (which
+open, grow and close every year) live in columns of the civil society
+(:class:`~simulation.enterprises.EnterpriseTable` for enterprises), and their agents are views of
+their rows, made on demand. The initiatives an actor leads are kept by the
 strategy (:meth:`~simulation.strategy.Strategy.led_by`).
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import mesa
+
+from simulation.needs import AREAS
 
 __all__ = ["Association", "OnlineCommunity", "Enterprise"]
 
@@ -33,24 +36,37 @@ class _Leader(mesa.Agent):
 
 
 class Association(_Leader):
-    """A local association (forening) or NGO active in welfare areas.
+    """A local association (forening) or NGO active in welfare areas: a view of its row.
 
     It organises the social-area volunteers of its municipality (who are citizens with
-    ``vol_org`` set to its id) and can lead initiatives that run on volunteer hours.
+    ``vol_org`` set to its row) and can lead initiatives that run on volunteer hours.
 
     Attributes:
         municipality: municipality index in the model's arrays.
         areas: welfare areas it works in.
+        volunteers: simulated citizens it organises.
         row: its row in the civil society's association arrays.
     """
 
     kind = "association"
 
-    def __init__(self, model: Any, municipality: int, areas: tuple[str, ...], row: int) -> None:
+    def __init__(self, model: Any, civil_society: Any, row: int) -> None:
         super().__init__(model)
-        self.municipality = municipality
-        self.areas = areas
-        self.row = row
+        self._cs = civil_society
+        self.row = int(row)
+
+    municipality = property(lambda self: int(self._cs.association_municipality[self.row]))
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """Welfare areas it works in."""
+        works = self._cs.association_areas[self.row]
+        return tuple(a for a, on in zip(AREAS, works, strict=True) if on)
+
+    @property
+    def volunteers(self) -> int:
+        """Simulated citizens it organises (each stands for ``1 / scale`` residents)."""
+        return int((self.model.citizens.vol_org == self.row).sum())
 
 
 class OnlineCommunity(_Leader):
