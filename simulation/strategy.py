@@ -52,7 +52,6 @@ from simulation.initiative_kinds import (
 from simulation.initiatives import PILOT, RUNNING, SCALED, InitiativeTable
 from simulation.levers import INTENSITY_LEVERS, UnitLevers
 from simulation.needs import AREAS
-from simulation.rates import N_AGES
 from simulation.reach import assign_doses
 from simulation.strategy_parameters import strategy_parameters, volunteering_parameters
 
@@ -139,12 +138,8 @@ class Strategy:
         self.employed = np.zeros(model.n_municipalities)
         self.online_hours_used = 0.0
         self._views: dict[int, Initiative] = {}
-        ages = np.arange(N_AGES)
-        self._age_ok = (ages[None, :] >= self.kind.age_low[:, None]) & (
-            ages[None, :] <= self.kind.age_high[:, None]
-        )
         self._set_up_units()
-        self._by_municipality = self._lever_means()
+        self._by_municipality: dict[tuple[str, str], np.ndarray] = {}
 
     # --- set-up ---------------------------------------------------------------------------
     def _set_up_units(self) -> None:
@@ -188,28 +183,19 @@ class Strategy:
         pairs = np.argwhere(online.T)  # (area, community row)
         self._online_pools = _Pools.group(pairs[:, 1], pairs[:, 0], n_areas)
 
-    def _lever_means(self) -> dict[tuple[str, str], np.ndarray]:
-        n = self.model.n_municipalities
-        out = {}
-        for lever in ("potential_mapping", "facilitation"):
-            values = np.zeros((n, len(AREAS)))
-            for (i, area), lv in self.units.items():
-                values[i, AREAS.index(area)] = lv[lever]
-            out[(lever, "max")] = values.max(axis=1)
-            out[(lever, "mean")] = values.mean(axis=1)
-        return out
-
     # --- per-municipality views used by civil society -------------------------------------
     def by_municipality(self, lever: str, how: str = "mean") -> np.ndarray:
-        """A lever's value by municipality index, over its units (``mean`` or ``max``)."""
-        cached = self._by_municipality.get((lever, how))
-        if cached is not None:
-            return cached
-        n = self.model.n_municipalities
-        values = np.zeros((n, len(AREAS)))
-        for (i, area), lv in self.units.items():
-            values[i, AREAS.index(area)] = lv[lever]
-        return values.max(axis=1) if how == "max" else values.mean(axis=1)
+        """A lever's value by municipality index, over its units (``mean`` or ``max``).
+
+        Levers do not change during a run, so each result is computed once.
+        """
+        key = (lever, how)
+        if key not in self._by_municipality:
+            values = np.zeros((self.model.n_municipalities, len(AREAS)))
+            for (i, area), lv in self.units.items():
+                values[i, AREAS.index(area)] = lv[lever]
+            self._by_municipality[key] = values.max(axis=1) if how == "max" else values.mean(axis=1)
+        return self._by_municipality[key]
 
     # --- initiatives as agents ------------------------------------------------------------
     def view(self, row: int) -> Initiative:
@@ -733,11 +719,17 @@ class Strategy:
         m = self.model
         c = m.citizens
         k = self.kind
+        need = np.ascontiguousarray(c.need.T)  # one area per row: fast comparisons below
+        addressable = np.ascontiguousarray(c.addressable.T)
+        age = c.age
         rows, positions = [], []
         for p, kind in enumerate(batch.tolist()):
             j = int(k.area[kind])
-            ok = (c.need[:, j] == k.target_level[kind]) & self._age_ok[kind][c.age]
-            ok &= c.addressable[:, j]
+            # Python ints: a NumPy int64 scalar would make NumPy widen the small-integer columns
+            ok = need[j] == int(k.target_level[kind])
+            ok &= addressable[j]
+            ok &= age >= int(k.age_low[kind])
+            ok &= age <= int(k.age_high[kind])
             if AREAS[j] == "rehabilitation":
                 ok &= (year + 1 - c.released) <= m.risk_window
             if taken is not None:
