@@ -47,7 +47,6 @@ from simulation.initiative_kinds import (
     RESOURCES,
     InitiativeKind,
     kind_arrays,
-    load_kinds,
 )
 from simulation.initiatives import PILOT, RUNNING, SCALED, InitiativeTable
 from simulation.levers import INTENSITY_LEVERS, UnitLevers
@@ -128,7 +127,6 @@ class Strategy:
         self.model = model
         self.units = unit_levers
         self.sp = strategy_parameters()
-        self.kinds = load_kinds()
         self.kind = kind_arrays()
         self.hours_per_volunteer = volunteering_parameters()["hours_per_month"] * 12.0
         self.table = InitiativeTable()
