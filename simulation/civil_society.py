@@ -20,6 +20,7 @@ import numpy as np
 
 from simulation.agents.civil_society import Association, Enterprise, OnlineCommunity
 from simulation.enterprises import ENTERPRISE_KINDS, EnterpriseTable
+from simulation.groups import Groups
 from simulation.needs import AREAS
 from simulation.projection import BASE_YEAR
 from simulation.rates import N_AGES
@@ -95,8 +96,7 @@ class CivilSociety:
         self.association_municipality = mun
         self.association_areas = areas
         self._association_views: dict[int, Association] = {}
-        self.association_count = np.bincount(mun, minlength=m.n_municipalities)
-        self.association_start = np.concatenate([[0], np.cumsum(self.association_count)[:-1]])
+        self._associations_of = Groups.of(np.arange(len(mun)), mun, m.n_municipalities)
 
         self.new_jobs = np.array(
             [
@@ -175,11 +175,9 @@ class CivilSociety:
             return
         mun = c.municipality[rows]
         u = rng.random(len(rows))
-        count = self.association_count[mun]
-        pick = self.association_start[mun] + (u * count).astype(np.int64)
-        has = count > 0
+        has = self._associations_of.count[mun] > 0
         org = np.full(len(rows), -1, dtype=np.int32)
-        org[has] = pick[has]
+        org[has] = self._associations_of.draw(mun[has], u[has])
         c.vol_org[rows] = org
 
     # --- the year -------------------------------------------------------------------------

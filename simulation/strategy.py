@@ -42,6 +42,7 @@ from scipy.special import ndtr
 
 from simulation.agents.initiative import Initiative
 from simulation.enterprises import ENTERPRISE_KINDS
+from simulation.groups import Groups
 from simulation.initiative_kinds import (
     ACTOR_ORDER,
     RESOURCES,
@@ -92,27 +93,6 @@ class StrategyStats:
     scaled: int = 0
     spread: int = 0
     lead_types: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class _Pools:
-    """Actors that may lead, grouped by key: ``rows[start[key] : start[key] + count[key]]``."""
-
-    rows: np.ndarray
-    start: np.ndarray
-    count: np.ndarray
-
-    @staticmethod
-    def group(rows: np.ndarray, key: np.ndarray, n_keys: int) -> _Pools:
-        order = np.argsort(key, kind="stable")
-        count = np.bincount(key, minlength=n_keys)
-        start = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
-        return _Pools(np.asarray(rows, dtype=np.int64)[order], start, count)
-
-    def draw(self, key: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """One member per key, chosen by the uniforms ``u`` (keys must have members)."""
-        count = self.count[key]
-        return self.rows[self.start[key] + np.minimum((u * count).astype(np.int64), count - 1)]
 
 
 class Strategy:
@@ -171,7 +151,7 @@ class Strategy:
 
         cs = self.model.civil_society
         member = np.argwhere(cs.association_areas)  # (association row, area) pairs
-        self._association_pools = _Pools.group(
+        self._association_pools = Groups.of(
             member[:, 0],
             cs.association_municipality[member[:, 0]] * n_areas + member[:, 1],
             n_mun * n_areas,
@@ -179,7 +159,7 @@ class Strategy:
         online = cs.online_areas.copy()
         online[:, ~online.any(axis=0)] = True  # an area no community works in: any of them
         pairs = np.argwhere(online.T)  # (area, community row)
-        self._online_pools = _Pools.group(pairs[:, 1], pairs[:, 0], n_areas)
+        self._online_pools = Groups.of(pairs[:, 1], pairs[:, 0], n_areas)
 
     # --- per-municipality views used by civil society -------------------------------------
     def by_municipality(self, lever: str, how: str = "mean") -> np.ndarray:
@@ -261,7 +241,7 @@ class Strategy:
         costs = self.model.lever_costs
         ent = self.model.civil_society.enterprises
         open_rows = np.flatnonzero(ent.open)  # enterprises open and close from year to year
-        self._enterprise_pools = _Pools.group(
+        self._enterprise_pools = Groups.of(
             open_rows,
             ent.municipality[open_rows] * len(ENTERPRISE_KINDS) + ent.kind[open_rows],
             self.model.n_municipalities * len(ENTERPRISE_KINDS),
