@@ -14,7 +14,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["InitiativeTable", "STAGES", "STOP_REASONS", "FUNDING", "PILOT", "RUNNING", "SCALED"]
+__all__ = [
+    "InitiativeTable",
+    "STAGES",
+    "STOP_REASONS",
+    "FUNDING",
+    "PILOT",
+    "RUNNING",
+    "SCALED",
+    "multiplier",
+]
 
 STAGES = ("proposed", "pilot", "running", "scaled", "stopped")
 PILOT, RUNNING, SCALED, STOPPED = 1, 2, 3, 4
@@ -26,6 +35,12 @@ STOP_REASONS = (
     "lead closed",
 )
 FUNDING = ("grant", "contract")
+
+
+def multiplier(true_effect: Any, effect_scale: float) -> Any:
+    """Multiplier on the target probability of a reached citizen (never below 0)."""
+    return np.maximum(0.0, 1.0 + true_effect * effect_scale)
+
 
 # name -> dtype, fill value of a new row's column
 _COLUMNS: dict[str, tuple[Any, Any]] = {
@@ -97,6 +112,11 @@ class InitiativeTable:
         """Mask of the initiatives in pilot, running or scaled stage."""
         stage = self.stage
         return (stage >= PILOT) & (stage <= SCALED)
+
+    def looks(self, rows: np.ndarray) -> np.ndarray:
+        """The effect a unit sees: the measured one if evaluated, else the one it expected."""
+        seen = self.measured_effect[rows]
+        return np.where(np.isnan(seen), self.expected_effect[rows], seen)
 
     def stop(self, rows: np.ndarray, year: int, reason: str) -> None:
         """Stop initiatives (their jobs are released)."""

@@ -49,7 +49,7 @@ from simulation.initiative_kinds import (
     InitiativeKind,
     kind_arrays,
 )
-from simulation.initiatives import PILOT, RUNNING, SCALED, InitiativeTable
+from simulation.initiatives import PILOT, RUNNING, SCALED, InitiativeTable, multiplier
 from simulation.levers import INTENSITY_LEVERS, UnitLevers
 from simulation.needs import AREAS
 from simulation.reach import assign_doses
@@ -67,7 +67,7 @@ _ACTOR_THRESHOLD = {
 _ASSOCIATION, _VOLUNTEER, _SOCIAL_ENTERPRISE, _ONLINE, _FIRM = range(len(ACTOR_ORDER))
 _ENTERPRISE_CODE = {_SOCIAL_ENTERPRISE: 0, _FIRM: 1}  # actor type -> ENTERPRISE_KINDS index
 assert tuple(ACTOR_ORDER[a] for a in _ENTERPRISE_CODE) == ENTERPRISE_KINDS
-_MONEY, _HOURS, _JOBS = (RESOURCES.index(r) for r in ("money", "hours", "jobs"))
+_HOURS, _JOBS = RESOURCES.index("hours"), RESOURCES.index("jobs")
 
 
 def actor_weights(actor_mix: float) -> dict[str, float]:
@@ -253,11 +253,11 @@ class Strategy:
         self.history.append(stats)
         return stats
 
-    def _by_area_and_municipality(self, rows: np.ndarray, weights=None) -> np.ndarray:
+    def _by_area_and_municipality(self, rows: np.ndarray) -> np.ndarray:
         t = self.table
         n_mun = self.model.n_municipalities
         key = t.area[rows] * n_mun + t.municipality[rows]
-        return np.bincount(key, weights, minlength=len(AREAS) * n_mun).reshape(len(AREAS), n_mun)
+        return np.bincount(key, minlength=len(AREAS) * n_mun).reshape(len(AREAS), n_mun)
 
     def _count(self, metric: str, year: int, rows: np.ndarray) -> None:
         """Add one per initiative in ``rows`` to a metric by municipality and area."""
@@ -313,8 +313,7 @@ class Strategy:
 
         # scaling of running initiatives that look successful
         go_on = ~pilot & ~no_benefit
-        seen = t.measured_effect[rows]
-        looks = np.where(np.isnan(seen), t.expected_effect[rows], seen)
+        looks = t.looks(rows)
         scale = (
             go_on
             & (stage == RUNNING)
@@ -333,7 +332,7 @@ class Strategy:
         ended = go_on & ~scale & (u[:, 4] < 1.0 / sp["initiative_lifetime"])
         self._stop(rows[ended], year, "ended")
 
-    def _jobs_free(self) -> np.ndarray:
+    def jobs_free(self) -> np.ndarray:
         """Jobs of each enterprise not committed to its active initiatives (by row)."""
         t = self.table
         ent = self.model.civil_society.enterprises
@@ -362,7 +361,7 @@ class Strategy:
         if not len(rows):
             return
         extra = t.jobs[rows] * (factor - 1.0)
-        t.jobs[rows] += self._share_out(t.lead[rows], extra, self._jobs_free())
+        t.jobs[rows] += self._share_out(t.lead[rows], extra, self.jobs_free())
 
     def _pool_sizes(self, unit: np.ndarray) -> np.ndarray:
         """Number of actors of each type that may lead in the given units, (units, types)."""
@@ -475,7 +474,7 @@ class Strategy:
         by_enterprise = needs_jobs & ((actor == _SOCIAL_ENTERPRISE) | (actor == _FIRM))
         sel = np.flatnonzero(by_enterprise)
         jobs[sel] = self._share_out(
-            lead[sel], np.full(len(sel), sp["jobs_per_initiative"]), self._jobs_free()
+            lead[sel], np.full(len(sel), sp["jobs_per_initiative"]), self.jobs_free()
         )
         keep = ~needs_jobs | (jobs > 0)
         unit, kind, actor, lead = unit[keep], kind[keep], actor[keep], lead[keep]
@@ -541,8 +540,7 @@ class Strategy:
         )
         rows, unit, actor, u = rows[allowed], unit[allowed], actor[allowed], u[allowed]
         lead = self._draw_leads(unit, actor, u[:, 1])
-        seen = t.measured_effect[rows]
-        looks = np.where(np.isnan(seen), t.expected_effect[rows], seen)
+        looks = t.looks(rows)
         copies = self._create(
             year, unit, t.kind[rows], actor, lead, t.true_effect[rows], looks, RUNNING
         )
@@ -636,7 +634,7 @@ class Strategy:
             pair_area = k.area[pair_kind]
             if taken is not None:
                 taken[pair_row, pair_area] = True
-            mult = np.maximum(0.0, 1.0 + t.true_effect[group] * effect_scale)
+            mult = multiplier(t.true_effect[group], effect_scale)
             effect = dose * (mult[which] - 1.0)
             for j in np.unique(pair_area).tolist():
                 sel = pair_area == j

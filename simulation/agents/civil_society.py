@@ -117,5 +117,4 @@ class Enterprise(_Leader):
 
     def jobs_free(self) -> float:
         """Jobs not yet committed to its running initiatives."""
-        committed = sum(i.jobs for i in self.initiatives if i.is_active)
-        return max(self.jobs - committed, 0.0)
+        return float(self.model.strategy.jobs_free()[self.row])

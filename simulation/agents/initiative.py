@@ -12,7 +12,7 @@ from typing import Any
 import mesa
 
 from simulation.initiative_kinds import ACTOR_ORDER, RESOURCES, InitiativeKind, kind_arrays
-from simulation.initiatives import FUNDING, STAGES, STOP_REASONS, STOPPED
+from simulation.initiatives import FUNDING, STAGES, STOP_REASONS, STOPPED, multiplier
 from simulation.needs import AREAS
 
 __all__ = ["Initiative", "STAGES"]
@@ -116,4 +116,4 @@ class Initiative(mesa.Agent):
 
     def multiplier(self, effect_scale: float) -> float:
         """Multiplier on the target probability for a reached citizen (>= 0)."""
-        return max(0.0, 1.0 + self.true_effect * effect_scale)
+        return float(multiplier(self.true_effect, effect_scale))
