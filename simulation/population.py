@@ -94,33 +94,17 @@ class CitizenSet:
         Returns:
             The row indices of the new citizens.
         """
-        k = len(next(iter(values.values())))
-        start = len(self)
-        pids = np.arange(self._next_pid, self._next_pid + k, dtype=np.int64)
-        self._next_pid += k
-        for name, col in self.columns.items():
-            if name == "pid":
-                new = pids
-            elif name in values:
-                new = np.asarray(values[name], dtype=col.dtype)
-            elif name in self._defaults:
-                new = np.broadcast_to(self._defaults[name], (k,) + col.shape[1:])
-            else:
-                new = np.zeros((k,) + col.shape[1:], dtype=col.dtype)
-            self.columns[name] = np.concatenate([col, new.astype(col.dtype, copy=False)])
-        return np.arange(start, start + k)
+        return self.renew(np.ones(len(self), dtype=bool), **values)
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the rows where ``mask`` is true (removes the dead and the emigrated)."""
-        rows = np.flatnonzero(mask)  # once, not once per column
-        for name, col in self.columns.items():
-            self.columns[name] = col.take(rows, axis=0)
+        self.renew(np.asarray(mask, dtype=bool))
 
     def renew(self, mask: np.ndarray, **values: np.ndarray) -> np.ndarray:
         """Keep the rows where ``mask`` is true, then append new citizens: one copy per column.
 
-        The same as :meth:`keep` followed by :meth:`append` (when ``values`` are given), without
-        copying every column twice.
+        Removing and adding citizens both go through here, so that each column is copied once
+        a year.
 
         Args:
             mask: boolean array over the current rows; true for the citizens who stay.
