@@ -15,8 +15,10 @@ multipliers on incidence and remission (:class:`Modifiers`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -153,9 +155,16 @@ class NeedModel:
             ``(incidence, remission)``, each of shape (levels, 2, N_AGES); index ``a`` applies to
             a citizen aged ``a`` on 1 January who turns ``a + 1`` by the next.
         """
-        key = (area, round(float(shift), 6))
-        if key in self._cache:
-            return self._cache[key]
+        return self._cached("transitions", area, shift, lambda: self._transitions(area, shift))
+
+    def _cached(self, what: str, area: str, shift: float, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept per table, area and healthy-ageing shift (the data never change)."""
+        key = (what, area, round(float(shift), 6))
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def _transitions(self, area: str, shift: float) -> tuple[np.ndarray, np.ndarray]:
         lv = self.levels[area]
         prev = self.prevalence(area, shift)  # (L, 2, A)
         n_lv = len(lv)
@@ -181,7 +190,6 @@ class NeedModel:
                 1.0,
             )
             hold = hold * (1.0 - inc[i])
-        self._cache[key] = (inc, rem)
         return inc, rem
 
     def active_ages(self, area: str, shift: float = 0.0) -> tuple[int, int]:
@@ -190,12 +198,13 @@ class NeedModel:
         Outside this range only remission can happen, so the yearly step can skip the citizens
         who are in no level there.
         """
-        key = ("active_ages", area, round(float(shift), 6))
-        if key not in self._cache:
+
+        def compute() -> tuple[int, int]:
             inc, _ = self.transitions(area, shift)
             ages = np.flatnonzero(inc.reshape(-1, N_AGES).max(axis=0) > 0)
-            self._cache[key] = (int(ages[0]), int(ages[-1])) if len(ages) else (0, -1)
-        return self._cache[key]
+            return (int(ages[0]), int(ages[-1])) if len(ages) else (0, -1)
+
+        return self._cached("active_ages", area, shift, compute)
 
     def draw_initial(
         self,
@@ -220,11 +229,12 @@ class NeedModel:
             int8 array of levels (0 = no need).
         """
         n_lv = self.n_levels(area)
-        key = ("cumulative", area, round(float(shift), 6))
-        if key not in self._cache:
-            cum = np.cumsum(self.prevalence(area, shift), axis=0).reshape(n_lv, -1)
-            self._cache[key] = cum  # (L, 2 x ages)
-        cum = self._cache[key]
+        cum = self._cached(  # (L, 2 x ages)
+            "cumulative",
+            area,
+            shift,
+            lambda: np.cumsum(self.prevalence(area, shift), axis=0).reshape(n_lv, -1),
+        )
         if sex_age is None:
             sex_age = sex.astype(np.int64) * N_AGES + np.minimum(age, MAX_AGE)
         level = np.zeros(len(u), dtype=np.int8)
@@ -299,15 +309,14 @@ class NeedModel:
 
     def _transitions32(self, area: str, shift: float) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`transitions` as float32, flat over ``sex * N_AGES + age`` (cached)."""
-        key = ("float32", area, round(float(shift), 6))
-        if key not in self._cache:
+
+        def compute() -> tuple[np.ndarray, np.ndarray]:
             inc, rem = self.transitions(area, shift)
             n_lv = inc.shape[0]
-            self._cache[key] = (
-                inc.reshape(n_lv, -1).astype(np.float32),
-                rem.reshape(n_lv, -1).astype(np.float32),
-            )
-        return self._cache[key]
+            flat = (inc.reshape(n_lv, -1), rem.reshape(n_lv, -1))
+            return tuple(table.astype(np.float32) for table in flat)
+
+        return self._cached("float32", area, shift, compute)
 
 
 def _expected_caseload(curve: np.ndarray, population: np.ndarray) -> float:
