@@ -35,9 +35,6 @@ _STREAMS = ("init", "demography", "needs", "civil_society", "strategy", "spare")
 _THREADS_FROM = 500_000  # citizens; below this, threads cost more than they save
 _STOCK_BANDS = np.array([0, 18, 20, 65, 80])  # first ages of the reported population bands
 
-# public units by area with their municipality rows, and regional units by (region, area)
-_BookingPlan = tuple[dict[str, list[tuple[Any, int]]], dict[tuple[int, str], Any]]
-
 
 class WelfareModel(mesa.Model):
     """Welfare demand in Denmark from 1 January 2026 to the end of ``end_year``.
@@ -131,15 +128,18 @@ class WelfareModel(mesa.Model):
             int(r): np.flatnonzero((self.region_of == r) & self.simulated)
             for r in sorted(set(self.region_of[self.simulated]))
         }
-        self._plan: _BookingPlan | None = None
 
+        self._units_by_area: dict[str, list[MunicipalUnit]] = {area: [] for area in AREAS}
         for i, code in enumerate(self.codes):
             if self.simulated[i]:
                 for area in AREAS:
-                    MunicipalUnit(self, int(code), i, int(self.region_of[i]), area)
-        for region in sorted(set(self.region_of[self.simulated])):
-            for area in ("health", "mental_health"):
-                RegionalUnit(self, int(region), area)
+                    unit = MunicipalUnit(self, int(code), i, int(self.region_of[i]), area)
+                    self._units_by_area[area].append(unit)
+        self._regional_units = {
+            (region, area): RegionalUnit(self, region, area)
+            for region in self._region_rows
+            for area in ("health", "mental_health")
+        }
 
         self.lever_costs = LeverCosts(self.results, self.n_municipalities)
         source = (
@@ -422,8 +422,7 @@ class WelfareModel(mesa.Model):
         end_cases = self._caseloads()
         self._next_start_cases = end_cases  # nothing changes need states until next year
         add = self.results.add
-        units, regional_units = self._booking_plan()
-        regional: dict[tuple[int, str], float] = {}
+        regional_cost = {}
         for area in AREAS:
             cases = 0.5 * (start_cases[area][0] + end_cases[area][0])
             floor_cases = 0.5 * (start_cases[area][1] + end_cases[area][1])
@@ -437,26 +436,11 @@ class WelfareModel(mesa.Model):
             add("net_cost_dkk", year, total, area)
             case_list = case_sum.tolist()
             total_list = total.tolist()
-            for unit, i in units[area]:
-                unit.book(year, case_list[i], total_list[i])
-            for region, rows in self._region_rows.items():
-                if (region, area) in regional_units:
-                    regional[(region, area)] = float(reg[rows].sum())
-        for unit in regional_units.values():
-            unit.book(year, regional.get((unit.region, unit.area), 0.0))
-
-    def _booking_plan(self) -> _BookingPlan:
-        """The public units by area (with their municipality rows) and by region and area.
-
-        Built on first use, once all units exist.
-        """
-        if self._plan is None:
-            units = {area: [] for area in AREAS}
-            for unit in self.agents_by_type.get(MunicipalUnit, []):
-                units[unit.area].append((unit, unit.index))
-            regional = {(u.region, u.area): u for u in self.agents_by_type.get(RegionalUnit, [])}
-            self._plan = (units, regional)
-        return self._plan
+            for unit in self._units_by_area[area]:
+                unit.book(year, case_list[unit.index], total_list[unit.index])
+            regional_cost[area] = reg
+        for (region, area), unit in self._regional_units.items():
+            unit.book(year, float(regional_cost[area][self._region_rows[region]].sum()))
 
     def _civil_society_step(self, year: int) -> None:
         mapping = self.strategy.by_municipality("potential_mapping", "max")
