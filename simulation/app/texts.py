@@ -414,8 +414,7 @@ def t(key: str, lang: str = "en", **fields: Any) -> str:
         ValueError: For an unknown language.
         KeyError: For an unknown key.
     """
-    template = _TEXT[_lang(lang)][key]
-    return template.format(**fields) if fields else template
+    return labels.fill(_TEXT, key, lang, **fields)
 
 
 def lever_label(name: str, lang: str = "en") -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "LANGUAGES",
     "AREAS",
     "check_lang",
+    "fill",
     "text",
     "area_label",
     "scenario_label",
@@ -341,7 +342,19 @@ def text(key: str, lang: str = "en", **fields: Any) -> str:
         ValueError: For an unknown language.
         KeyError: For an unknown key.
     """
-    template = _TEXT[check_lang(lang)][key]
+    return fill(_TEXT, key, lang, **fields)
+
+
+def fill(table: dict[str, dict[str, str]], key: str, lang: str = "en", **fields: Any) -> str:
+    """Return text ``key`` of a per-language table, with its ``{placeholders}`` filled in.
+
+    The report's texts and the classroom app's texts are looked up the same way.
+
+    Raises:
+        ValueError: For an unknown language.
+        KeyError: For an unknown key.
+    """
+    template = table[check_lang(lang)][key]
     return template.format(**fields) if fields else template
 
 
