@@ -147,6 +147,12 @@ def test_identical_outcomes_with_1_and_2_workers_and_dask(tmp_path):
 # --- (c) kill -9 halfway, resume: every run exactly once -----------------------------------------
 
 
+def _slow_sweep(path: Path, out: Path, *options: str) -> list[str]:
+    """The sweep command line for the slow Ishigami function on two workers."""
+    cmd = [*CLI, str(path), "--out", str(out), "--function", f"{TESTFN}:ishigami_slow"]
+    return [*cmd, "--registry", f"{TESTFN}:ishigami_registry", "--workers", "2", *options]
+
+
 def _wait_for_files(folder: Path, count: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -166,9 +172,8 @@ def test_sweep_killed_with_sigkill_resumes_with_every_run_once(tmp_path):
         tmp_path, 'sampler = "lhs"\nsamples = 40\nreplicates = 2\nseed = 2\n' + RANGES
     )
     out = tmp_path / "out"
-    cmd = [*CLI, str(path), "--out", str(out), "--function", f"{TESTFN}:ishigami_slow"]
-    cmd += ["--registry", f"{TESTFN}:ishigami_registry", "--workers", "2", "--batch-size", "1"]
-    proc = subprocess.Popen(cmd + ["--no-progress"], cwd=ROOT, start_new_session=True)
+    cmd = _slow_sweep(path, out, "--batch-size", "1", "--no-progress")
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
     try:
         _wait_for_files(out / "runs", 8)
         os.kill(proc.pid, signal.SIGKILL)
@@ -207,8 +212,7 @@ def test_sweep_killed_with_sigkill_resumes_with_every_run_once(tmp_path):
 def test_ctrl_c_stops_cleanly_and_marks_the_sweep_interrupted(tmp_path):
     path = sweep_file(tmp_path, 'sampler = "lhs"\nsamples = 40\nreplicates = 2\n' + RANGES)
     out = tmp_path / "out"
-    cmd = [*CLI, str(path), "--out", str(out), "--function", f"{TESTFN}:ishigami_slow"]
-    cmd += ["--registry", f"{TESTFN}:ishigami_registry", "--workers", "2", "--no-progress"]
+    cmd = _slow_sweep(path, out, "--no-progress")
     proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE)
     try:
         _wait_for_files(out / "runs", 2)
