@@ -83,20 +83,9 @@ class LeverCosts:
 
     def __init__(self, results, n_municipalities: int) -> None:
         self.results = results
-        self.n = n_municipalities
         self._areas = (*AREAS, None)
-        self._index = {a: k for k, a in enumerate(self._areas)}
         self._year: int | None = None
         self._buffer = np.zeros((len(self._areas), n_municipalities))
-
-    def add(self, year: int, municipality: int, area: str | None, amount: float) -> None:
-        """Book ``amount`` DKK in ``year`` for one municipality and area."""
-        if amount == 0:
-            return
-        if self._year != year:
-            self.flush()
-            self._year = year
-        self._buffer[self._index[area], municipality] += amount
 
     def add_many(
         self,

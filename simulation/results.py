@@ -52,12 +52,6 @@ class ResultCollector:
         """
         self.register(metric, area)[year - int(self.years[0])] += values
 
-    def add_at(
-        self, metric: str, year: int, municipality: int, value: float, area: str | None = None
-    ) -> None:
-        """Add one value to one municipality's metric in one year."""
-        self.register(metric, area)[year - int(self.years[0]), municipality] += value
-
     def register(self, metric: str, area: str | None = None) -> np.ndarray:
         """Make sure a metric appears in the table (as zeros if nothing is ever recorded).
 
@@ -68,14 +62,6 @@ class ResultCollector:
         if key not in self._data:
             self._data[key] = np.zeros((len(self.years), len(self.codes)))
         return self._data[key]
-
-    def add_ages(self, year: int, sex: np.ndarray, age: np.ndarray, weight: float) -> None:
-        """Record the national population by sex and 5-year age band on 1 January ``year``."""
-        band = np.minimum(age // 5, len(AGE_BANDS) - 1).astype(np.int64)
-        counts = np.bincount(
-            sex.astype(np.int64) * len(AGE_BANDS) + band, minlength=2 * len(AGE_BANDS)
-        )
-        self._ages[year - int(self.years[0])] = counts.reshape(2, -1) * weight
 
     def add_age_counts(self, year: int, counts: np.ndarray, weight: float) -> None:
         """Record the national population on 1 January ``year`` from counts by sex and age.
