@@ -71,8 +71,6 @@ class InitiativeTable:
     buffer that grows by doubling).
     """
 
-    columns = tuple(_COLUMNS)
-
     def __init__(self, capacity: int = 1024) -> None:
         self.n = 0
         self._buffers = {
