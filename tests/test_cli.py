@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -221,7 +220,7 @@ def test_interrupted_run_leaves_no_folder_that_looks_complete(tmp_path, sig):
             "--scale",
             "0.01",
             "--replicates",
-            "3",
+            "10",
             "--workers",
             "1",
             "--out",
@@ -233,7 +232,9 @@ def test_interrupted_run_leaves_no_folder_that_looks_complete(tmp_path, sig):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(6)
+    # interrupt mid-run: after the first progress line (5 of 20 runs), not after a fixed time
+    header, first = proc.stderr.readline(), proc.stderr.readline()
+    assert header.startswith("Simulating") and "5/20 runs" in first, (header, first)
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert proc.returncode != 0

@@ -212,7 +212,8 @@ def test_sweep_killed_with_sigkill_resumes_with_every_run_once(tmp_path):
 def test_ctrl_c_stops_cleanly_and_marks_the_sweep_interrupted(tmp_path):
     path = sweep_file(tmp_path, 'sampler = "lhs"\nsamples = 40\nreplicates = 2\n' + RANGES)
     out = tmp_path / "out"
-    cmd = _slow_sweep(path, out, "--no-progress")
+    # one run per batch: at most four runs are in flight when Ctrl-C comes, most are still queued
+    cmd = _slow_sweep(path, out, "--batch-size", "1", "--no-progress")
     proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE)
     try:
         _wait_for_files(out / "runs", 2)
