@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from simulation.model import WelfareModel
@@ -10,6 +12,15 @@ from simulation.simulate import scenario_parameters
 
 # A subset of municipalities of every size and region, for the faster mechanism tests.
 SUBSET = (101, 147, 151, 157, 169, 400, 410, 461, 479, 561, 607, 630, 710, 751, 787, 813, 851)
+
+
+def sigint_as_at_a_terminal() -> None:
+    """``preexec_fn`` for a subprocess a test interrupts with SIGINT, as Ctrl-C would.
+
+    A test run started in the background (``cmd &``, as some CI runners do) inherits SIGINT
+    ignored, and a Python child would then never see the interrupt.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_model(

@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import sigint_as_at_a_terminal
+
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--scale", "0.003", "--end-year", "2030", "--replicates", "2", "--workers", "1"]
 
@@ -231,6 +233,7 @@ def test_interrupted_run_leaves_no_folder_that_looks_complete(tmp_path, sig):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_at_a_terminal,
     )
     # interrupt mid-run: after the first progress line (5 of 20 runs), not after a fixed time
     header, first = proc.stderr.readline(), proc.stderr.readline()

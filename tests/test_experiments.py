@@ -29,6 +29,7 @@ from simulation.experiments.testfunctions import (
     ishigami_indices,
     ishigami_registry,
 )
+from tests.conftest import sigint_as_at_a_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMING = ["wall_time", "host", "pid", "finished_at"]
@@ -214,7 +215,13 @@ def test_ctrl_c_stops_cleanly_and_marks_the_sweep_interrupted(tmp_path):
     out = tmp_path / "out"
     # one run per batch: at most four runs are in flight when Ctrl-C comes, most are still queued
     cmd = _slow_sweep(path, out, "--batch-size", "1", "--no-progress")
-    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        start_new_session=True,
+        stderr=subprocess.PIPE,
+        preexec_fn=sigint_as_at_a_terminal,
+    )
     try:
         _wait_for_files(out / "runs", 2)
         os.killpg(proc.pid, signal.SIGINT)
