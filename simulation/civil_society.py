@@ -67,6 +67,7 @@ class CivilSociety:
         self.social_given_volunteer = self.vp["social_share_of_adults"] / float(
             np.average(self.share[adults])
         )
+        self._start_p: tuple[float, np.ndarray] = (np.nan, np.zeros(N_AGES))
         rng = model.streams["civil_society"]
         self._create_actors(rng)
         self._init_citizens(rng)
@@ -170,14 +171,18 @@ class CivilSociety:
 
     def _assign_org(self, rows: np.ndarray, rng: np.random.Generator) -> None:
         """Give social volunteers an association of their municipality (-1 if it has none)."""
-        c = self.model.citizens
         if not len(rows):
             return
-        mun = c.municipality[rows]
+        c = self.model.citizens
+        groups = self._associations_of
+        mun = c.municipality.take(rows)
         u = rng.random(len(rows))
-        has = self._associations_of.count[mun] > 0
+        if groups.count.take(mun).all():
+            c.vol_org[rows] = groups.draw(mun, u)
+            return
+        has = groups.count.take(mun) > 0
         org = np.full(len(rows), -1, dtype=np.int32)
-        org[has] = self._associations_of.draw(mun[has], u[has])
+        org[has] = groups.draw(mun[has], u[has])
         c.vol_org[rows] = org
 
     # --- the year -------------------------------------------------------------------------
@@ -203,60 +208,98 @@ class CivilSociety:
         """
         m = self.model
         c = m.citizens
-        n = len(c)
         n_mun = m.n_municipalities
-        w = c.weight
-        u = rng.random((3, n), dtype=np.float32)
-        new = np.flatnonzero(c.ask_u < 0)
-        c.ask_u[new] = rng.random(len(new), dtype=np.float32)
-        if len(new):
-            # newcomers (newborns, immigrants) volunteer like residents of their age
-            v = rng.random((2, len(new)))
-            joins = v[0] < self.share[c.age[new]]
-            c.volunteer[new[joins]] = 1
-            social = new[joins & (v[1] < self.social_given_volunteer)]
-            c.volunteer[social] = 2
-            self._assign_org(social, rng)
-
-        age = c.age
+        joined = self._newcomers(rng)
+        vol = c.volunteer
         mun = c.municipality
-        trend = (1.0 + float(m.parameters["volunteering_trend"])) ** (year - BASE_YEAR)
         d = self.vp["dropout"]
+        # Work on index subsets (boolean indexing with random masks is slow): volunteers, who
+        # may stop, and idle adults, who may start or be asked (nobody volunteers below 16).
+        is_vol = vol > 0
+        rows = np.flatnonzero(is_vol)
+        idle = np.flatnonzero(~is_vol & (c.age >= 16))
+
+        # stopping: one uniform per volunteer; facilitation lowers social volunteers' drop-out
+        role = vol.take(rows)
+        key = mun.take(rows) * 3 + role  # municipality and role, counted at the end
+        u = rng.random(len(rows))
         retention = np.minimum(self.vp["facilitation_retention"] * facilitation, 0.5)
-        drop_social = (d * (1.0 - retention)).astype(np.float32)
-        drop = np.where(c.volunteer == 2, drop_social[mun], np.float32(d))
-        stops = (c.volunteer > 0) & (u[0] < drop)
-        c.volunteer[stops] = 0
-        c.vol_org[stops] = -1
+        if retention.any():
+            drop = np.full((n_mun, 3), d)
+            drop[:, 2] = d * (1.0 - retention)
+            stop = np.flatnonzero(u < drop.ravel().take(key))
+        else:
+            stop = np.flatnonzero(u < d)
+        stopped = rows.take(stop)
+        vol[stopped] = 0
+        c.vol_org[stopped] = -1
 
-        share = np.minimum(self.share * trend, 0.95)
-        start_p = self._start_probability(share, d).astype(np.float32)
-        idle = (c.volunteer == 0) & ~stops
-        starts = idle & (u[1] < start_p[age])
-        social_start = starts & (u[2] < self.social_given_volunteer)
-        c.volunteer[starts] = 1
-        c.volunteer[social_start] = 2
+        # starting: one uniform per idle adult; below ``p * social share`` the start is social
+        trend = (1.0 + float(m.parameters["volunteering_trend"])) ** (year - BASE_YEAR)
+        if self._start_p[0] != trend:
+            share = np.minimum(self.share * trend, 0.95)
+            self._start_p = (trend, self._start_probability(share, d))
+        p = self._start_p[1].take(c.age.take(idle))
+        u = rng.random(len(idle))
+        start = np.flatnonzero(u < p)
+        starters = idle.take(start)
+        social = u.take(start) < p.take(start) * self.social_given_volunteer
+        # newcomers who joined the social area and did not stop at once, and social starters
+        new_social = [joined.take(np.flatnonzero(vol.take(joined) == 2)), starters[social]]
+        vol[starters] = 1 + social
+        key_new = mun.take(starters) * 3 + 1 + social
 
-        pool = idle & ~starts & (age >= 16) & (c.ask_u < self.vp["would_if_asked"])
-        # u[2] decided the social role of starters; for the others it is still unused
-        ask = (self.vp["ask_rate"] * mapping).astype(np.float32)
-        asked = pool & (u[2] < ask[mun]) if ask.any() else np.zeros(n, dtype=bool)
-        c.volunteer[asked] = 2
+        # asking: each in the would-volunteer-if-asked pool of the idle adults who did not start
+        ask = self.vp["ask_rate"] * mapping
+        if ask.any():
+            waits = (u >= p) & (c.ask_u.take(idle) < self.vp["would_if_asked"])
+            pool = idle.take(np.flatnonzero(waits))
+            pool_mun = mun.take(pool)
+            hit = np.flatnonzero(rng.random(len(pool)) < ask.take(pool_mun))
+            asked = pool.take(hit)
+            vol[asked] = 2
+            new_social.append(asked)
+            key_new = np.concatenate([key_new, pool_mun.take(hit) * 3 + 2])
 
         # Volunteers who move keep their association until they stop: hours are pooled by the
         # municipality of residence, so the association only names who organises them.
-        self._assign_org(np.flatnonzero(social_start | asked), rng)
+        self._assign_org(np.concatenate(new_social), rng)
 
         self._enterprise_year(contracts, rng)
         online_hours = float(sum(o.hours for o in self.online))
-        key = mun.astype(np.int32) * 3 + c.volunteer
-        by_role = np.bincount(key, minlength=n_mun * 3).reshape(n_mun, 3) * w
+        size = n_mun * 3
+        counts = np.bincount(key, minlength=size) - np.bincount(key.take(stop), minlength=size)
+        counts += np.bincount(key_new, minlength=size)
+        by_role = counts.reshape(n_mun, 3) * c.weight
         return VolunteerStats(
             volunteers=by_role[:, 1] + by_role[:, 2],
             social_volunteers=by_role[:, 2],
             social_hours=by_role[:, 2] * self.hours,
             online_hours=online_hours,
         )
+
+    def _newcomers(self, rng: np.random.Generator) -> np.ndarray:
+        """Newcomers (newborns, immigrants) get their ask draw and volunteer like residents.
+
+        One uniform ``v`` each: they volunteer if ``v < P(age)``, in the social area if also
+        ``v < P(age) * social share``.
+
+        Returns:
+            The rows of the newcomers who volunteer in the social area (they still need an
+            association).
+        """
+        c = self.model.citizens
+        new = np.flatnonzero(c.ask_u < 0)
+        if not len(new):
+            return new
+        c.ask_u[new] = rng.random(len(new), dtype=np.float32)
+        p = self.share.take(c.age.take(new))
+        v = rng.random(len(new))
+        joins = np.flatnonzero(v < p)
+        rows = new.take(joins)
+        social = v.take(joins) < p.take(joins) * self.social_given_volunteer
+        c.volunteer[rows] = 1 + social
+        return rows[social]
 
     @staticmethod
     def _start_probability(share: np.ndarray, dropout: float) -> np.ndarray:

@@ -13,26 +13,62 @@ import numpy as np
 from simulation.needs import AREAS, NeedModel
 from simulation.projection import BASE_YEAR
 
-__all__ = ["CostModel", "LeverCosts", "caseloads"]
+__all__ = ["CostModel", "LeverCosts", "caseloads", "count_cases", "count_in_need"]
+
+
+def count_cases(
+    area: np.ndarray,
+    municipality: np.ndarray,
+    addressable: np.ndarray,
+    level: np.ndarray,
+    n_areas: int,
+    top: int,
+    n_mun: int,
+) -> np.ndarray:
+    """Citizen-area pairs by area, municipality, addressability and level (one bincount).
+
+    Returns:
+        Counts of shape (n_areas, n_mun, 2, top + 1); index 0 of the last axis is level 0.
+    """
+    width = top + 1
+    key = area * np.intp(n_mun * 2 * width)  # ((area * n_mun + mun) * 2 + addressable) * width
+    key += municipality.astype(np.intp) * (2 * width)
+    key += addressable * np.intp(width)
+    key += level
+    counts = np.bincount(key, minlength=n_areas * n_mun * 2 * width)
+    return counts.reshape(n_areas, n_mun, 2, width)
+
+
+def count_in_need(
+    municipality: np.ndarray, need: np.ndarray, addressable: np.ndarray, top: int, n_mun: int
+) -> np.ndarray:
+    """:func:`count_cases` over the citizens' pairs with a need (``need``: (citizens, areas))."""
+    n_areas = need.shape[1]
+    keys = np.flatnonzero(need != 0)
+    rows = keys // n_areas
+    return count_cases(
+        keys - rows * n_areas,
+        municipality[rows],
+        addressable.reshape(-1)[keys],
+        need.reshape(-1)[keys],
+        n_areas,
+        top,
+        n_mun,
+    )
 
 
 def caseloads(
-    municipality: np.ndarray,
-    state: np.ndarray,
-    addressable: np.ndarray,
-    n_levels: int,
-    n_mun: int,
-    weight: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """All cases and the cases no initiative can address, per municipality and level.
+    counts: np.ndarray, n_levels: list[int], weight: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """All cases and the cases no initiative can address, per area, from :func:`count_cases`.
 
-    One pass over the citizens. Returns two arrays of shape (n_mun, n_levels), weights applied.
+    Returns, per area, two arrays of shape (n_mun, levels), weights applied.
     """
-    width = n_levels + 1
-    key = (municipality * np.int16(2) + addressable) * np.int16(width) + state  # int16: small
-    counts = np.bincount(key, minlength=n_mun * 2 * width).reshape(n_mun, 2, width) * weight
-    total = counts[:, 0, 1:] + counts[:, 1, 1:]
-    return total, counts[:, 0, 1:]
+    out = []
+    for j, n_lv in enumerate(n_levels):
+        cases = counts[j, :, :, 1 : n_lv + 1] * weight
+        out.append((cases[:, 0] + cases[:, 1], cases[:, 0]))
+    return out
 
 
 class CostModel:
@@ -105,8 +141,15 @@ class LeverCosts:
         if self._year != year:
             self.flush()
             self._year = year
-        row = np.full(len(municipality), len(AREAS)) if area is None else area
-        np.add.at(self._buffer, (row, municipality), amount)
+        buffer = self._buffer
+        n_mun = buffer.shape[1]
+        cell = np.asarray(municipality, dtype=np.int64)
+        if area is None:
+            cell = cell + len(AREAS) * n_mun
+        else:
+            cell = cell + np.asarray(area, dtype=np.int64) * n_mun
+        weights = np.broadcast_to(np.asarray(amount, dtype=float), cell.shape)
+        buffer += np.bincount(cell, weights=weights, minlength=buffer.size).reshape(buffer.shape)
 
     def flush(self) -> None:
         """Write the booked amounts into the results (the model calls this once a year)."""

@@ -34,5 +34,6 @@ class Groups:
 
     def draw(self, key: np.ndarray, u: np.ndarray) -> np.ndarray:
         """One member per key, chosen by the uniforms ``u`` (keys must have members)."""
-        count = self.count[key]
-        return self.rows[self.start[key] + np.minimum((u * count).astype(np.int64), count - 1)]
+        count = self.count.take(key)
+        pick = np.minimum((u * count).astype(np.int64), count - 1)
+        return self.rows.take(self.start.take(key) + pick)

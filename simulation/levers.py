@@ -97,15 +97,19 @@ def resolve_unit_levers(
     adopt_u = rng.random(n)
     area_u = rng.random((n, len(AREAS)))
     var_rng = np.random.default_rng(rng.integers(2**63))
+    # each area's place in a random order within its municipality
+    rank = (area_u[:, None, :] < area_u[:, :, None]).sum(axis=2).tolist()
+    adopt = adopt_u.tolist()
+    names = sorted(variation)
     for i in range(n):
+        code = int(codes[i])
         for j, area in enumerate(AREAS):
-            drawn = {name: sample_variation(variation[name], var_rng) for name in sorted(variation)}
-            base = {**defaults, **_lever_for(source, int(codes[i]), area, drawn)}
+            drawn = {name: sample_variation(variation[name], var_rng) for name in names}
             if not simulated[i]:
                 continue
-            adopted = adopt_u[i] < float(base["adoption"])
-            rank = int((area_u[i] < area_u[i, j]).sum())  # this area's place in a random order
-            covered = rank < round(float(base["coverage"]) * len(AREAS))
+            base = {**defaults, **_lever_for(source, code, area, drawn)}
+            adopted = adopt[i] < float(base["adoption"])
+            covered = rank[i][j] < round(float(base["coverage"]) * len(AREAS))
             plan = bool(base["action_plan"])
             factor = 1.0 if plan else plan_factor
             active = adopted and covered

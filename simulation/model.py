@@ -14,14 +14,14 @@ from typing import Any
 import mesa
 import numpy as np
 
-from simulation.agents import MunicipalUnit, RegionalUnit
+from simulation.agents import AreaLedger, MunicipalUnit, RegionalUnit
 from simulation.civil_society import CivilSociety
-from simulation.costs import CostModel, LeverCosts, caseloads
+from simulation.costs import CostModel, LeverCosts, caseloads, count_cases, count_in_need
 from simulation.data import read_table
 from simulation.demography import DemographyStep, draw_from_cdf, group_shapes
 from simulation.geography import municipalities as municipality_table
 from simulation.levers import resolve_unit_levers
-from simulation.needs import AREAS, Modifiers, need_model
+from simulation.needs import AREAS, Modifiers, need_model, random_bits
 from simulation.parameters import defaults
 from simulation.population import CitizenSet
 from simulation.projection import BASE_YEAR, frkm126_counts, project
@@ -34,6 +34,10 @@ __all__ = ["WelfareModel"]
 _STREAMS = ("init", "demography", "needs", "civil_society", "strategy", "spare")
 _THREADS_FROM = 500_000  # citizens; below this, threads cost more than they save
 _STOCK_BANDS = np.array([0, 18, 20, 65, 80])  # first ages of the reported population bands
+# starting citizens kept per process (seed, scale, municipalities): the last few, small ones
+_STARTING_CITIZENS: dict[tuple[int, float, bytes], CitizenSet] = {}
+_KEEP_STARTING_RUNS = 8
+_KEEP_STARTING_UP_TO = 250_000  # citizens (scale 0.04); larger sets are drawn anew each time
 
 
 class WelfareModel(mesa.Model):
@@ -110,13 +114,12 @@ class WelfareModel(mesa.Model):
         )
         self.needs = need_model()
         self.costs = CostModel(self.needs, float(p["unit_cost_growth"]))
-        self.citizens = self._initial_citizens()
+        self.addressable_share = _addressable_share().copy()
+        self.reoffend_rate, self.risk_window, self.first_offence_factor = _offending()
+        self.citizens = self._starting_citizens()
         self.results = ResultCollector(
             np.arange(BASE_YEAR, self.end_year + 1), self.codes, self.region_of, self.simulated
         )
-        self.addressable_share = _addressable_share().copy()
-        self.reoffend_rate, self.risk_window, self.first_offence_factor = _offending()
-        self._init_citizen_roles()
         self.base_population_by_municipality = (
             frkm126_counts()[BASE_YEAR].sum(axis=1) * self.simulated
         )
@@ -129,12 +132,14 @@ class WelfareModel(mesa.Model):
             for r in sorted(set(self.region_of[self.simulated]))
         }
 
-        self._units_by_area: dict[str, list[MunicipalUnit]] = {area: [] for area in AREAS}
+        n_years = self.end_year - BASE_YEAR + 1
+        self.ledgers = {a: AreaLedger(BASE_YEAR, n_years, self.n_municipalities) for a in AREAS}
         for i, code in enumerate(self.codes):
             if self.simulated[i]:
                 for area in AREAS:
-                    unit = MunicipalUnit(self, int(code), i, int(self.region_of[i]), area)
-                    self._units_by_area[area].append(unit)
+                    MunicipalUnit(
+                        self, int(code), i, int(self.region_of[i]), area, self.ledgers[area]
+                    )
         self._regional_units = {
             (region, area): RegionalUnit(self, region, area)
             for region in self._region_rows
@@ -156,6 +161,25 @@ class WelfareModel(mesa.Model):
         self.strategy = Strategy(self, self.unit_levers)
 
     # --- set-up ---------------------------------------------------------------------------
+    def _starting_citizens(self) -> CitizenSet:
+        """The citizens of 1 January 2026 with their needs and roles (kept per process).
+
+        They depend only on the seed, the scale and the simulated municipalities (the ``init``
+        stream draws nothing else), so runs of a sweep that share a seed (common random
+        numbers) start from a copy of the first one's citizens: the same result, drawn once.
+        """
+        key = (self.seed, self.scale, self.simulated.tobytes())
+        kept = _STARTING_CITIZENS.get(key)
+        if kept is not None:
+            return kept.copy(self)
+        self.citizens = self._initial_citizens()
+        self._init_citizen_roles()
+        if len(self.citizens) <= _KEEP_STARTING_UP_TO:
+            _STARTING_CITIZENS[key] = self.citizens.copy(None)
+            while len(_STARTING_CITIZENS) > _KEEP_STARTING_RUNS:
+                _STARTING_CITIZENS.pop(next(iter(_STARTING_CITIZENS)))
+        return self.citizens
+
     def _initial_citizens(self) -> CitizenSet:
         """Draw the simulated citizens of 1 January 2026 from the base population.
 
@@ -276,140 +300,203 @@ class WelfareModel(mesa.Model):
     def _needs_step(self, year: int, first_new_pid: int) -> None:
         """Need transitions of the year for residents of 1 January; initial needs for newcomers.
 
-        Residents of 1 January occupy the first rows (demography appends newcomers after them),
-        so both groups are slices (views) of the columns.
+        Residents of 1 January occupy the first rows (demography appends newcomers after them).
+        Every citizen gets one uniform per area (a 32-bit integer); a resident in no level whose
+        uniform is above the year's entry bound for their sex and age keeps level 0, so only
+        the citizens in a level, the few who may enter one, and those with modified
+        probabilities are stepped individually. The year-end caseloads are counted on the way.
+        The draws do not depend on the levers (common random numbers across scenarios).
         """
         c = self.citizens
         rng = self.streams["needs"]
         n = len(c)
         n_old = int(np.searchsorted(c.pid, first_new_pid))
-        old = slice(0, n_old)
-        new = slice(n_old, n)
-        age_start = np.maximum(c.age[old] - 1, 0)
-        sex_age = c.sex[old] * np.int64(N_AGES) + age_start
+        n_areas = len(AREAS)
+        n_mun = self.n_municipalities
         shift = self.healthy_ageing_shift(year)
         trend = (1.0 + float(self.parameters["mental_illness_trend"])) ** (year - BASE_YEAR)
-        if n > n_old:
-            u_new = rng.random((n - n_old, len(AREAS)))
-            c.addressable[new] = u_new < self.addressable_share[None, :]
+        factors = [
+            trend
+            if area == "mental_health"
+            else self.first_offence_factor
+            if area == "rehabilitation"
+            else 1.0
+            for area in AREAS
+        ]
+        tables = self.needs.year_tables(shift, factors)
+        top = len(tables.remission) - 1
+        if n > n_old:  # newcomers: 32-bit uniforms for their levels and their addressability
+            x_new = random_bits(rng, (n - n_old) * 2 * n_areas, np.uint32)
+            x_new = x_new.reshape(n - n_old, 2 * n_areas)
+            c.addressable[n_old:] = x_new[:, n_areas:] * 2.0**-32 < self.addressable_share
+        x_old = random_bits(rng, n_old * n_areas, np.uint32).reshape(n_old, n_areas)
+        # age after ageing: the tables take the transitions of the age on 1 January
+        sex_age = c.sex[:n_old] * np.intp(N_AGES) + c.age[:n_old]
         rehab = AREAS.index("rehabilitation")
-        at_risk = (year - c.released[old]) <= self.risk_window
-        override = np.where(at_risk, self.reoffend_rate, np.nan)
-        before_rehab = c.need[old, rehab].copy()
-        age_new = c.age[new]
-        immigrant = (c.arrived[new] == year) & (age_new >= 18) & (age_new <= 64)
-        sex_age_new = c.sex[new] * np.int64(N_AGES) + np.minimum(age_new, MAX_AGE)
-        # one draw for all areas: the same numbers, in the same order, as one draw per area
-        uniforms = rng.random((len(AREAS), n), dtype=np.float32)
-        # fill the caches (and the age masks) before any threads use them
-        ranges: dict[str, tuple[int, int]] = {}
-        in_range: dict[tuple[int, int], np.ndarray] = {}
-        for area in AREAS:
-            low, high = self.needs.active_ages(area, shift)
-            if area == "rehabilitation":
-                low = 0  # the released can reoffend at any age
-            ranges[area] = (low, high)
-            if (low > 0 or high < N_AGES - 1) and (low, high) not in in_range:
-                in_range[(low, high)] = (age_start >= low) & (age_start <= high)
+        mods = self._modifiers(n_old)
+        at_risk = np.flatnonzero(c.released[:n_old] >= year - self.risk_window)
+        # sorted pairs (row * n_areas + area) whose probabilities differ from their cell's,
+        # each kind tagged by a bit of the candidate mask
+        special = (
+            (2, mods.incidence_pairs),
+            (4, mods.remission_pairs),
+            (8, at_risk * n_areas + rehab),
+        )
+        chunks = _row_chunks(n_old, n >= _THREADS_FROM, self._threads)
 
-        def one_area(j: int) -> np.ndarray:
-            area = AREAS[j]
-            u = uniforms[j]
-            state = c.need[:, j].copy()
-            # only citizens who are in a level or of an age at which one can be entered change
-            rows = None
-            if ranges[area] in in_range:
-                rows = np.flatnonzero(in_range[ranges[area]] | (state[old] > 0))
-            modifiers = self._modifiers(area, n_old)
-            if modifiers is not None and rows is not None:
-                modifiers = modifiers.restrict(rows)
-            sub = state[old] if rows is None else state[rows]
-            self.needs.step(
-                area,
-                sub,
-                sex_age if rows is None else sex_age[rows],
-                u[old] if rows is None else u[rows],
-                shift=shift,
-                incidence_factor=(
-                    trend
-                    if area == "mental_health"
-                    else self.first_offence_factor
-                    if area == "rehabilitation"
-                    else 1.0
-                ),
-                modifiers=modifiers,
-                incidence_override=(
-                    None
-                    if area != "rehabilitation"
-                    else override
-                    if rows is None
-                    else override[rows]
-                ),
+        def candidates(bounds: tuple[int, int]) -> tuple:
+            """The chunk's pairs that may change level (and the pairs in a level)."""
+            lo, hi = bounds
+            first, end = lo * n_areas, hi * n_areas
+            need = c.need[lo:hi]
+            sa = sex_age[lo:hi]
+            x = x_old[lo:hi]
+            may = np.less_equal(x, np.take(tables.may_enter, sa, axis=0))
+            np.logical_or(may, need, out=may)
+            may = may.reshape(-1)
+            spans = []
+            for _, pairs in special:
+                a, b = np.searchsorted(pairs, (first, end)).tolist()
+                spans.append((a, b))
+                may[pairs[a:b] - first] = True
+            keys = np.flatnonzero(may)
+            kind = np.zeros(len(keys), dtype=np.uint8)  # a bit for each kind of special pair
+            for (bit, pairs), (a, b) in zip(special, spans, strict=True):
+                kind[np.searchsorted(keys, pairs[a:b] - first)] |= np.uint8(bit)
+            rows = keys // n_areas
+            cols = keys - rows * n_areas
+            state = need.reshape(-1)[keys]
+            cell = sa.take(rows)
+            cell += cols * np.intp(2 * N_AGES)
+            xk = x.reshape(-1)[keys]
+            go = self.needs.may_change(tables, state, cell, xk)
+            go |= kind > 1
+            at = np.flatnonzero(go)
+            return lo, hi, keys, rows, cols, state, cell, xk, at, kind[at], spans
+
+        found = self._map(candidates, chunks)
+
+        def rows_step(k: int) -> tuple[np.ndarray, np.ndarray]:
+            """Step the chunk's candidate pairs; the reoffenders and the year-end counts."""
+            lo, hi, keys, rows, cols, state, cell, xk, at, kind, spans = found[k]
+            # the special pairs are all in ``at``, in the order of their sorted keys
+            sp = np.flatnonzero(kind & np.uint8(10))
+            sp_kind = kind[sp]
+            factor = np.ones(len(sp))
+            a, b = spans[0]
+            factor[(sp_kind & np.uint8(2)) != 0] = mods.incidence[a:b]
+            a, b = spans[1]
+            risk_at = at[(kind & np.uint8(8)) != 0]
+            level = self.needs.step_cells(
+                tables,
+                state[at],
+                cell[at],
+                xk[at],
+                special_at=sp,
+                special_factor=factor,
+                special_override=(sp_kind & np.uint8(8)) != 0,
+                override_incidence=self.reoffend_rate,
+                remission_at=np.flatnonzero(kind & np.uint8(4)),
+                remission_factor=mods.remission[a:b],
             )
-            if rows is not None:
-                state[rows] = sub
-            if n > n_old:
-                fresh = self.needs.draw_initial(
-                    area, c.sex[new], age_new, u[new], shift, sex_age=sex_age_new
-                )
-                for lv in self.needs.levels[area]:
-                    if lv.entry == "immigration":
-                        entered = u[new] < lv.entry_probability
-                        fresh[immigrant] = np.where(entered[immigrant], lv.level, 0)
-                state[new] = fresh
-            return state
+            need = c.need[lo:hi]
+            flat = need.reshape(-1)  # a view (a copy, written back, if not contiguous)
+            flat[keys[at]] = level
+            if not need.flags.c_contiguous:
+                need[...] = flat.reshape(need.shape)
+            risk_before = state[risk_at]
+            was = state[at]
+            state[at] = level  # the levels at the end of the year
+            left = at[(cols[at] == rehab) & (was > 0) & (level == 0)]
+            c.released[lo + rows[left]] = year
+            back = risk_at[(risk_before == 0) & (state[risk_at] > 0)]
+            counts = count_cases(
+                cols,
+                c.municipality[lo:hi][rows],
+                c.addressable[lo:hi].reshape(-1)[keys],
+                state,
+                n_areas,
+                top,
+                n_mun,
+            )
+            return lo + rows[back], counts
 
-        for j, state in enumerate(self._map(one_area, range(len(AREAS)))):
-            c.need[:, j] = state
-        after = c.need[old, rehab]
-        released = (before_rehab > 0) & (after == 0)
-        reoffended = at_risk & (before_rehab == 0) & (after > 0)
-        c.released[old][released] = year
+        done = self._map(rows_step, range(len(found)))
+        reoffended = np.concatenate([np.empty(0, dtype=np.intp), *(r for r, _ in done)])
+        counts = sum(k for _, k in done)
+        if n > n_old:
+            age_new = c.age[n_old:]
+            immigrant = (c.arrived[n_old:] == year) & (age_new >= 18) & (age_new <= 64)
+            sex_age_new = c.sex[n_old:] * np.intp(N_AGES) + np.minimum(age_new, MAX_AGE)
+            c.need[n_old:] = self.needs.draw_newcomers(
+                sex_age_new, x_new[:, :n_areas], shift, immigrant
+            )
+            counts = counts + count_in_need(
+                c.municipality[n_old:], c.need[n_old:], c.addressable[n_old:], top, n_mun
+            )
+        n_levels = [self.needs.n_levels(a) for a in AREAS]
+        cases = caseloads(counts, n_levels, c.weight)
+        self._year_end_cases = (year, dict(zip(AREAS, cases, strict=True)))
         self.results.add(
             "reoffending",
             year,
-            np.bincount(c.municipality[old][reoffended], minlength=self.n_municipalities)
-            * c.weight,
+            np.bincount(c.municipality[reoffended], minlength=n_mun) * c.weight,
         )
 
-    def _modifiers(self, area: str, n_old: int) -> Modifiers | None:
-        """Per-citizen multipliers on an area's probabilities from the initiatives reaching them.
+    def _modifiers(self, n_old: int) -> Modifiers:
+        """Multipliers on the need probabilities from the initiatives reaching citizens.
 
-        Only the first ``n_old`` rows (the residents of 1 January) are concerned.
+        Only the first ``n_old`` rows (the residents of 1 January) are concerned; the reached
+        citizens who died or left are gone.
         """
-        record = self.strategy.reach.get(area)
-        if record is None or not len(record.pids):
-            return None
+        records = [(j, self.strategy.reach.get(a)) for j, a in enumerate(AREAS)]
+        records = [(j, r) for j, r in records if r is not None and len(r.pids)]
+        if not records or n_old == 0:
+            empty = np.empty(0, dtype=np.intp)
+            return Modifiers(empty, np.empty(0), empty, np.empty(0))
+        pids = np.concatenate([r.pids for _, r in records])  # ascending within each area
+        area = np.repeat([j for j, _ in records], [len(r.pids) for _, r in records])
         pid = self.citizens.pid[:n_old]
-        pos = np.minimum(np.searchsorted(pid, record.pids), max(n_old - 1, 0))
-        found = pid[pos] == record.pids  # citizens who died or left are gone
-        rows = pos[found]  # sorted, as the ids are
-        effect = 1.0 + record.effect[found]
-        on_inc = record.on_incidence[found]
-        return Modifiers(rows[on_inc], effect[on_inc], rows[~on_inc], effect[~on_inc])
+        rows = np.searchsorted(pid, pids)
+        np.minimum(rows, n_old - 1, out=rows)
+        found = pid[rows] == pids
+        keys = rows[found] * len(AREAS) + area[found]
+        effect = 1.0 + np.concatenate([r.effect for _, r in records])[found]
+        on_inc = np.concatenate([r.on_incidence for _, r in records])[found]
+        out = []
+        for which in (on_inc, ~on_inc):
+            k = keys[which]
+            order = np.argsort(k, kind="stable")  # six ascending runs
+            out += [k[order], effect[which][order]]
+        return Modifiers(*out)
 
     def _caseloads(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """All cases and unaddressable cases by area, municipality and level (weights applied)."""
         c = self.citizens
+        top = max(self.needs.n_levels(a) for a in AREAS)
 
-        def one_area(j: int) -> tuple[np.ndarray, np.ndarray]:
-            return caseloads(
-                c.municipality,
-                c.need[:, j],
-                c.addressable[:, j],
-                self.needs.n_levels(AREAS[j]),
+        def count(bounds: tuple[int, int]) -> np.ndarray:
+            lo, hi = bounds
+            return count_in_need(
+                c.municipality[lo:hi],
+                c.need[lo:hi],
+                c.addressable[lo:hi],
+                top,
                 self.n_municipalities,
-                c.weight,
             )
 
-        return dict(zip(AREAS, self._map(one_area, range(len(AREAS))), strict=True))
+        counts = sum(self._map(count, _row_chunks(len(c), len(c) >= _THREADS_FROM, self._threads)))
+        n_levels = [self.needs.n_levels(a) for a in AREAS]
+        return dict(zip(AREAS, caseloads(counts, n_levels, c.weight), strict=True))
 
     def _map(self, fn, items) -> list:
         """Apply ``fn`` to ``items`` in order; in two threads for large populations.
 
-        NumPy releases the interpreter lock in its array loops, so the six welfare areas of a
-        full-scale population run about one and a half times as fast on two cores. The results
-        do not depend on it: every random number is drawn before, in a fixed order.
+        NumPy releases the interpreter lock in its array loops, so the row chunks of a
+        full-scale population (:func:`_row_chunks`) run about one and a half times as fast on
+        two cores. The results do not depend on it: ``fn`` draws no random numbers (they are
+        drawn before or between the calls, in a fixed order) and each chunk writes only its own
+        rows.
         """
         if len(self.citizens) < _THREADS_FROM or self._threads < 2:
             return [fn(item) for item in items]
@@ -419,7 +506,8 @@ class WelfareModel(mesa.Model):
 
     def _cost_step(self, year: int, start_cases: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """Cost of the year's average caseload, booked to the results and the public units."""
-        end_cases = self._caseloads()
+        counted = getattr(self, "_year_end_cases", None)  # counted by the needs step
+        end_cases = counted[1] if counted is not None and counted[0] == year else self._caseloads()
         self._next_start_cases = end_cases  # nothing changes need states until next year
         add = self.results.add
         regional_cost = {}
@@ -434,10 +522,7 @@ class WelfareModel(mesa.Model):
             add("unaddressable_cost_dkk", year, floor_cost, area)
             add("public_cost_dkk", year, total, area)
             add("net_cost_dkk", year, total, area)
-            case_list = case_sum.tolist()
-            total_list = total.tolist()
-            for unit in self._units_by_area[area]:
-                unit.book(year, case_list[unit.index], total_list[unit.index])
+            self.ledgers[area].book(year, case_sum, total)
             regional_cost[area] = reg
         for (region, area), unit in self._regional_units.items():
             unit.book(year, float(regional_cost[area][self._region_rows[region]].sum()))
@@ -551,3 +636,10 @@ def _offending() -> tuple[float, int, float]:
         int(offending["risk_window_years"]),
         float(offending["first_offence_factor"]),
     )
+
+
+def _row_chunks(n: int, split: bool, threads: int) -> list[tuple[int, int]]:
+    """Row ranges covering ``0..n``: one, or ``4 x threads`` for populations run in threads."""
+    parts = 4 * threads if split else 1
+    edges = np.linspace(0, n, parts + 1).astype(int).tolist()
+    return list(zip(edges[:-1], edges[1:], strict=True))

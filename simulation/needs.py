@@ -15,7 +15,7 @@ multipliers on incidence and remission (:class:`Modifiers`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -25,7 +25,15 @@ import numpy as np
 from simulation.data import read_table
 from simulation.rates import MAX_AGE, N_AGES, base_rates
 
-__all__ = ["AREAS", "NeedLevel", "NeedModel", "Modifiers", "need_model"]
+__all__ = [
+    "AREAS",
+    "NeedLevel",
+    "NeedModel",
+    "Modifiers",
+    "YearTables",
+    "need_model",
+    "random_bits",
+]
 
 AREAS = (
     "elderly_care",
@@ -37,6 +45,8 @@ AREAS = (
 )
 
 _SEXES = {"male": (0,), "female": (1,), "all": (0, 1)}
+_TO_UNIT = 2.0**-32  # a 32-bit random integer x stands for the uniform x / 2**32 in [0, 1)
+_YEAR_CACHE_SIZE = 64  # years' tables kept (a run uses 25; sweeps vary shift and trend)
 
 
 @dataclass(frozen=True)
@@ -58,34 +68,85 @@ class NeedLevel:
 
 @dataclass
 class Modifiers:
-    """Multipliers on the need probabilities of the citizens initiatives reach (one area).
+    """Multipliers on the need probabilities of the (citizen, area) pairs initiatives reach.
 
-    Sparse: only the reached citizens are listed, by their position in the arrays given to
-    :meth:`NeedModel.step` (sorted); every other citizen has the multiplier 1.
+    Sparse: only the reached pairs are listed, each as ``row * len(AREAS) + area_index`` with
+    ``row`` the citizen's row among the residents of 1 January (sorted, distinct); every other
+    pair has the multiplier 1.
 
     Attributes:
-        incidence_rows: positions of the citizens whose probability of entering a level changes.
+        incidence_pairs: the pairs whose probability of entering a level changes.
         incidence: their multipliers on it.
-        remission_rows: positions of the citizens whose probability of leaving a level changes.
+        remission_pairs: the pairs whose probability of leaving a level changes.
         remission: their multipliers on it.
     """
 
-    incidence_rows: np.ndarray
+    incidence_pairs: np.ndarray
     incidence: np.ndarray
-    remission_rows: np.ndarray
+    remission_pairs: np.ndarray
     remission: np.ndarray
 
-    def restrict(self, rows: np.ndarray) -> Modifiers:
-        """The modifiers of a sorted subset ``rows`` of the positions, renumbered within it."""
 
-        def keep(at: np.ndarray, factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            pos = np.minimum(np.searchsorted(rows, at), max(len(rows) - 1, 0))
-            hit = rows[pos] == at if len(rows) else np.zeros(len(at), dtype=bool)
-            return pos[hit], factor[hit]
+@dataclass(frozen=True)
+class YearTables:
+    """One year's need transitions of every area as lookup tables over cells.
 
-        inc_rows, inc = keep(self.incidence_rows, self.incidence)
-        rem_rows, rem = keep(self.remission_rows, self.remission)
-        return Modifiers(inc_rows, inc, rem_rows, rem)
+    A cell is ``area_index * 2 * N_AGES + sex * N_AGES + age``, with the age reached during
+    the year (on 1 January of the next); its transitions are those of ``age - 1`` (age 0: 0)
+    on 1 January.
+
+    Attributes:
+        may_enter: (2 * N_AGES, areas) uint32; a citizen in no level whose 32-bit uniform
+            ``x`` exceeds this bound enters no level this year.
+        change: (levels + 1, cells) uint32; likewise for leaving level ``l`` (row 0: entering
+            any level).
+        reach: (levels, cells); probability that a citizen in no level ends the year in level
+            ``l + 1`` or higher (the successive draws from the highest level down).
+        incidence: (levels, cells); incidence of level ``l + 1`` (0 where there is none).
+        remission: (levels + 1, cells); remission from level ``l`` (row 0, no level: 0).
+        n_levels: number of levels of each area.
+    """
+
+    may_enter: np.ndarray
+    change: np.ndarray
+    reach: np.ndarray
+    incidence: np.ndarray
+    remission: np.ndarray
+    n_levels: np.ndarray
+
+
+def _bound(p: np.ndarray) -> np.ndarray:
+    """uint32 bounds ``b`` with ``x <= b`` exactly when ``x / 2**32 < p`` (``p = 0``: ``x = 0``).
+
+    The test is a filter: where it passes, the exact rule decides.
+    """
+    return np.clip(np.ceil(p * 2.0**32) - 1, 0, 2**32 - 1).astype(np.uint32)
+
+
+def random_bits(rng: np.random.Generator, size: int, dtype: type) -> np.ndarray:
+    """``size`` random unsigned integers of ``dtype`` (16 or 32 bits), several to a 64-bit draw.
+
+    Args:
+        rng: the generator (one of the model's streams).
+        size: how many.
+        dtype: ``np.uint16`` or ``np.uint32``.
+    """
+    per = 8 // np.dtype(dtype).itemsize
+    return rng.bit_generator.random_raw(-(-size // per)).view(dtype)[:size]
+
+
+def _reach(incidence: np.ndarray) -> np.ndarray:
+    """Probability of ending in level ``l + 1`` or higher from no level, shape as ``incidence``.
+
+    Entering the levels from the highest down, each with its incidence among those still
+    below: ``reach[l] = reach[l + 1] + (1 - reach[l + 1]) * incidence[l]``.
+    """
+    out = np.empty_like(incidence)
+    acc = np.zeros(incidence.shape[1:])
+    for level in range(len(incidence) - 1, -1, -1):
+        acc = acc + (1.0 - acc) * incidence[level]
+        out[level] = acc
+    return out
 
 
 def _interpolate(points: list[tuple[float, float]], low: int, high: int) -> np.ndarray:
@@ -128,6 +189,7 @@ class NeedModel:
     levels: dict[str, list[NeedLevel]]
     healthy_ageing_areas: frozenset[str]
     _cache: dict = field(default_factory=dict, repr=False)
+    _year_cache: dict = field(default_factory=dict, repr=False)
 
     def n_levels(self, area: str) -> int:
         """Number of need levels (excluding 0) of ``area``."""
@@ -245,78 +307,192 @@ class NeedModel:
             lower = upper
         return level
 
-    def step(
-        self,
-        area: str,
-        state: np.ndarray,
-        sex_age: np.ndarray,
-        u: np.ndarray,
-        shift: float = 0.0,
-        incidence_factor: float = 1.0,
-        modifiers: Modifiers | None = None,
-        incidence_override: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Advance one area's need levels by one year (in place) and return them.
-
-        One uniform number per citizen drives every draw: a draw that fails (or succeeds) is
-        followed by the next with the uniform rescaled to the remaining interval, which keeps
-        the draws independent and the random stream the same whatever the outcomes.
+    def year_tables(self, shift: float, factors: Sequence[float]) -> YearTables:
+        """The transitions of one year for every area as lookup tables (kept for a while).
 
         Args:
-            area: welfare area.
-            state: int8 levels at the start of the year; updated in place.
-            sex_age: ``sex * N_AGES + age`` on 1 January of the year, one per citizen.
-            u: uniforms in [0, 1), one per citizen.
             shift: healthy-ageing shift in years.
-            incidence_factor: common multiplier on incidence (e.g. a trend in mental illness).
-            modifiers: multipliers from the initiatives reaching some of the citizens.
-            incidence_override: per-citizen incidence probability replacing the age-based one
-                (NaN where it does not apply), e.g. reoffending after release.
+            factors: common multiplier on the incidence of each area, in ``AREAS`` order (e.g.
+                the trend in mental illness).
         """
-        inc_flat, rem_flat = self._transitions32(area, shift)
-        n_lv = inc_flat.shape[0]
-        u = u.astype(np.float32, copy=True)
-        inside = np.flatnonzero(state > 0)
-        if len(inside):
-            lv = state[inside].astype(np.intp)
-            p = rem_flat.take((lv - 1) * rem_flat.shape[1] + sex_age[inside])
-            if modifiers is not None and len(modifiers.remission_rows):
-                within = modifiers.restrict(inside)
-                at = within.remission_rows
-                p[at] = np.clip(p[at] * within.remission, 0.0, 1.0)
-            ui = u[inside]
-            remit = ui < p
-            state[inside[remit]] = 0
-            u[inside] = np.where(
-                remit,
-                np.divide(ui, p, out=np.zeros_like(ui), where=p > 0),
-                np.divide(ui - p, 1 - p, out=np.zeros_like(ui), where=p < 1),
-            )
-        for i in range(n_lv - 1, -1, -1):
-            p = inc_flat[i][sex_age]
-            if incidence_factor != 1.0:
-                p = p * np.float32(incidence_factor)
-            if incidence_override is not None:
-                p = np.where(np.isnan(incidence_override), p, incidence_override)
-            if modifiers is not None and len(modifiers.incidence_rows):
-                p[modifiers.incidence_rows] *= modifiers.incidence
-            below = state < i + 1
-            enter = below & (u < p)
-            state[enter] = i + 1
-            if i > 0:  # rescale the uniforms of those who stay below for the next level
-                np.divide(u - p, 1 - p, out=u, where=below & ~enter)
-        return state
+        key = (round(float(shift), 6), tuple(float(f) for f in factors))
+        tables = self._year_cache.get(key)
+        if tables is None:
+            if len(self._year_cache) >= _YEAR_CACHE_SIZE:
+                del self._year_cache[next(iter(self._year_cache))]
+            tables = self._year_tables(shift, key[1])
+            self._year_cache[key] = tables
+        return tables
 
-    def _transitions32(self, area: str, shift: float) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`transitions` as float32, flat over ``sex * N_AGES + age`` (cached)."""
-
-        def compute() -> tuple[np.ndarray, np.ndarray]:
+    def _year_tables(self, shift: float, factors: tuple[float, ...]) -> YearTables:
+        n_levels = np.array([self.n_levels(a) for a in AREAS])
+        top = int(n_levels.max())
+        width = 2 * N_AGES
+        # cell age a (after ageing) takes the transitions of age a - 1 on 1 January
+        start = np.maximum(np.arange(N_AGES) - 1, 0)
+        incidence = np.zeros((top, len(AREAS) * width))
+        remission = np.zeros((top + 1, len(AREAS) * width))
+        for j, area in enumerate(AREAS):
             inc, rem = self.transitions(area, shift)
-            n_lv = inc.shape[0]
-            flat = (inc.reshape(n_lv, -1), rem.reshape(n_lv, -1))
-            return tuple(table.astype(np.float32) for table in flat)
+            cells = slice(j * width, (j + 1) * width)
+            n_lv = n_levels[j]
+            inc = np.clip(inc[:, :, start] * factors[j], 0.0, 1.0)
+            incidence[:n_lv, cells] = inc.reshape(n_lv, -1)
+            remission[1 : n_lv + 1, cells] = rem[:, :, start].reshape(n_lv, -1)
+        reach = _reach(incidence)
+        # leaving level s (remission, or entering a level above it), as in step_cells
+        above = np.concatenate([reach, np.zeros((1, reach.shape[1]))])
+        change = remission + (1.0 - remission) * above
+        return YearTables(
+            may_enter=np.ascontiguousarray(_bound(reach[0]).reshape(len(AREAS), width).T),
+            change=_bound(change),
+            reach=reach,
+            incidence=incidence,
+            remission=remission,
+            n_levels=n_levels,
+        )
 
-        return self._cached("float32", area, shift, compute)
+    def may_change(
+        self, tables: YearTables, state: np.ndarray, cell: np.ndarray, x: np.ndarray
+    ) -> np.ndarray:
+        """Whether each (citizen, area) pair may change level this year (a quick filter).
+
+        Args:
+            tables: the year's tables (:meth:`year_tables`).
+            state: int8 levels at the start of the year.
+            cell: ``area_index * 2 * N_AGES + sex * N_AGES + age`` per pair (see
+                :class:`YearTables`).
+            x: 32-bit random integers, the uniforms ``x / 2**32``, per pair.
+
+        Returns:
+            A boolean mask; the pairs outside it keep their level.
+        """
+        index = state * np.intp(tables.change.shape[1]) + cell
+        return x <= tables.change.reshape(-1).take(index)
+
+    def step_cells(
+        self,
+        tables: YearTables,
+        state: np.ndarray,
+        cell: np.ndarray,
+        x: np.ndarray,
+        special_at: np.ndarray | None = None,
+        special_factor: np.ndarray | None = None,
+        special_override: np.ndarray | None = None,
+        override_incidence: float = 0.0,
+        remission_at: np.ndarray | None = None,
+        remission_factor: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """The levels at the end of the year of some (citizen, area) pairs.
+
+        A citizen in level ``s`` leaves it with probability ``r``; then, from the highest level
+        down, enters each level above the one it is in with that level's incidence, the first
+        success ending the draws. One uniform ``u`` per pair decides everything: the outcomes
+        partition [0, 1) into intervals, ``[0, r)`` for remission (within it the entries of a
+        citizen in no level, scaled by ``r``) and ``[r, 1)`` for staying (within it the entries
+        above ``s``, scaled by ``1 - r``), so a pair's new level is read off a few comparisons.
+        Pairs that :meth:`may_change` rejects need not be passed: they keep their level.
+
+        Args:
+            tables: the year's tables (:meth:`year_tables`).
+            state: int8 levels at the start of the year.
+            cell: ``area_index * 2 * N_AGES + sex * N_AGES + age`` per pair (see
+                :class:`YearTables`).
+            x: 32-bit random integers, the uniforms ``x / 2**32``, per pair.
+            special_at: positions of the pairs whose incidence differs from their cell's.
+            special_factor: their multipliers on it (initiatives reaching them).
+            special_override: which of them have the incidence ``override_incidence`` (of
+                every level of their area) instead of the age-based one (e.g. reoffending after
+                release); the multipliers apply on top.
+            override_incidence: that incidence.
+            remission_at: positions of the pairs whose remission is multiplied by
+                ``remission_factor``.
+            remission_factor: those multipliers.
+
+        Returns:
+            The pairs' int8 levels at the end of the year.
+        """
+        index = state * np.intp(tables.remission.shape[1]) + cell
+        r = tables.remission.reshape(-1).take(index)
+        if remission_at is not None and len(remission_at):
+            r[remission_at] = np.clip(r[remission_at] * remission_factor, 0.0, 1.0)
+        reach = np.take(tables.reach, cell, axis=1)
+        if special_at is not None and len(special_at):
+            p = np.take(tables.incidence, cell[special_at], axis=1)
+            if special_override is not None and special_override.any():
+                o = np.flatnonzero(special_override)
+                area = cell[special_at[o]] // (2 * N_AGES)
+                exists = np.arange(len(p))[:, None] < tables.n_levels[area]
+                p[:, o] = np.where(exists, override_incidence, p[:, o])
+            if special_factor is not None:
+                p *= special_factor
+            reach[:, special_at] = _reach(np.clip(p, 0.0, 1.0, out=p))
+        u = x * _TO_UNIT
+        remit = u < r
+        low = np.where(remit, 0.0, r)  # the interval of the draws still to come
+        size = np.where(remit, r, 1.0 - r)
+        count = np.zeros(len(u), dtype=np.int8)
+        for level_reach in reach:
+            count += u < low + size * level_reach
+        return np.maximum(np.where(remit, 0, state), count).astype(np.int8, copy=False)
+
+    def draw_newcomers(
+        self, sex_age: np.ndarray, x: np.ndarray, shift: float, immigrant: np.ndarray
+    ) -> np.ndarray:
+        """Need levels of newcomers in every area, from the prevalence at their sex and age.
+
+        Immigrants (``immigrant``) enter the levels entered at immigration with their
+        ``entry_probability`` instead.
+
+        Args:
+            sex_age: ``sex * N_AGES + min(age, MAX_AGE)``, one per newcomer.
+            x: 32-bit random integers (uniforms ``x / 2**32``), shape (newcomers, areas).
+            shift: healthy-ageing shift in years.
+            immigrant: whether each newcomer is an immigrant.
+
+        Returns:
+            int8 levels, shape (newcomers, areas).
+        """
+        bounds = self._cached("initial", "", shift, lambda: self._initial_table(shift))
+        # the number of levels' cumulative prevalences at or below u: level - 1, or all (none)
+        count = np.zeros(x.shape, dtype=np.int8)
+        for upper in bounds:  # (2 * N_AGES, areas) per level
+            count += x >= np.take(upper, sex_age, axis=0)
+        level = np.where(count < len(bounds), count + 1, 0).astype(np.int8, copy=False)
+        if immigrant.any():
+            rows = np.flatnonzero(immigrant)
+            for j, lv, bound in self._immigration_entries():
+                level[rows, j] = np.where(x[rows, j] < bound, lv, 0)
+        return level
+
+    def _initial_table(self, shift: float) -> np.ndarray:
+        """Cumulative prevalence as 32-bit bounds, by level, ``sex * N_AGES + age`` and area.
+
+        ``x >= bound`` exactly when ``x / 2**32`` is at or above the cumulative prevalence;
+        the levels are padded with the last level's bound.
+        """
+        top = max(self.n_levels(a) for a in AREAS)
+        cum = np.empty((top, 2 * N_AGES, len(AREAS)))
+        for j, area in enumerate(AREAS):
+            c = np.cumsum(self.prevalence(area, shift), axis=0).reshape(self.n_levels(area), -1)
+            cum[:, :, j] = c[np.minimum(np.arange(top), len(c) - 1)]
+        return np.ceil(np.clip(cum, 0.0, 1.0) * 2.0**32).astype(np.int64)
+
+    def _immigration_entries(self) -> list[tuple[int, int, int]]:
+        """``(area index, level, bound)`` of the levels entered at immigration.
+
+        An immigrant whose 32-bit uniform ``x`` is below ``bound`` enters the level.
+        """
+
+        def compute() -> list[tuple[int, int, int]]:
+            return [
+                (j, lv.level, int(np.ceil(lv.entry_probability * 2.0**32)))
+                for j, area in enumerate(AREAS)
+                for lv in self.levels[area]
+                if lv.entry == "immigration"
+            ]
+
+        return self._cached("immigration", "", 0.0, compute)
 
 
 def _expected_caseload(curve: np.ndarray, population: np.ndarray) -> float:

@@ -84,6 +84,12 @@ class CitizenSet:
         self._defaults[name] = default_arr
         return self.columns[name]
 
+    def copy(self, model: Any) -> CitizenSet:
+        """A copy with columns of its own, belonging to ``model`` (followed citizens not copied)."""
+        other = CitizenSet(model, {k: v.copy() for k, v in self.columns.items()}, self.weight)
+        other._defaults = dict(self._defaults)
+        return other
+
     # --- adding and removing ---------------------------------------------------------------
     def append(self, **values: np.ndarray) -> np.ndarray:
         """Append new citizens; columns not given get their defaults.
@@ -104,7 +110,8 @@ class CitizenSet:
         """Keep the rows where ``mask`` is true, then append new citizens: one copy per column.
 
         Removing and adding citizens both go through here, so that each column is copied once
-        a year.
+        a year, straight into its new array. Every column is replaced by a new array (also when
+        nothing changes), so a cache keyed on the column objects sees the change.
 
         Args:
             mask: boolean array over the current rows; true for the citizens who stay.
@@ -114,11 +121,16 @@ class CitizenSet:
         Returns:
             The row indices of the new citizens.
         """
-        m = int(np.count_nonzero(mask))
+        rows = np.flatnonzero(mask)  # one pass; each 1-D column is then a plain ``take``
+        m = len(rows)
         k = len(next(iter(values.values()))) if values else 0
         for name, col in self.columns.items():
             out = np.empty((m + k,) + col.shape[1:], dtype=col.dtype)
-            _row_view(out)[:m] = _row_view(col)[mask]
+            if col.ndim == 1:
+                # rows are in range: "clip" only skips the buffering that "raise" needs
+                np.take(col, rows, out=out[:m], mode="clip")
+            else:
+                _row_view(out)[:m] = _row_view(col)[mask]
             if not k:
                 pass
             elif name == "pid":

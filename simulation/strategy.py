@@ -52,7 +52,7 @@ from simulation.initiative_kinds import (
 from simulation.initiatives import PILOT, RUNNING, SCALED, InitiativeTable, multiplier
 from simulation.levers import INTENSITY_LEVERS, UnitLevers
 from simulation.needs import AREAS
-from simulation.reach import assign_doses
+from simulation.reach import assign_doses, stable_order
 from simulation.strategy_parameters import strategy_parameters, volunteering_parameters
 
 __all__ = ["Strategy", "InitiativeKind", "ACTOR_ORDER", "actor_weights", "StrategyStats"]
@@ -118,6 +118,8 @@ class Strategy:
         self._views: dict[int, Initiative] = {}
         self._set_up_units()
         self._by_municipality: dict[tuple[str, str], np.ndarray] = {}
+        self._pending: dict[tuple[str, int], np.ndarray] = {}
+        self._batch_cache: dict[bytes, list[np.ndarray]] = {}
 
     # --- set-up ---------------------------------------------------------------------------
     def _set_up_units(self) -> None:
@@ -127,15 +129,18 @@ class Strategy:
         self.unit_municipality = np.array([i for i, _, _ in active], dtype=np.int64)
         self.unit_area = np.array([AREAS.index(a) for _, a, _ in active], dtype=np.int64)
         self.unit_lever = {
-            name: np.array([lv[name] for _, _, lv in active], dtype=float)
+            name: np.array([lv.values[name] for _, _, lv in active], dtype=float)
             for name in INTENSITY_LEVERS
         }
         self.unit_driver = np.array([lv.public_role == "driver" for _, _, lv in active], bool)
         self.unit_of = np.full((n_mun, n_areas), -1, dtype=np.int64)
         self.unit_of[self.unit_municipality, self.unit_area] = np.arange(len(active))
-        weights = np.array(
-            [[actor_weights(lv["actor_mix"])[a] for a in ACTOR_ORDER] for _, _, lv in active]
-        ).reshape(len(active), len(ACTOR_ORDER))
+        # the actor weights of each distinct actor_mix (usually a handful of values)
+        distinct, which = np.unique(self.unit_lever["actor_mix"], return_inverse=True)
+        by_mix = np.array(
+            [[actor_weights(float(x))[a] for a in ACTOR_ORDER] for x in distinct.tolist()]
+        ).reshape(len(distinct), len(ACTOR_ORDER))
+        weights = by_mix[which.reshape(-1)]
         not_enabled = [a for a in range(len(ACTOR_ORDER)) if a not in _ENTERPRISE_CODE]
         weights[np.ix_(~self.unit_driver, not_enabled)] = 0.0  # enablers contract enterprises
         self.unit_actor_weight = weights
@@ -146,8 +151,26 @@ class Strategy:
             + sp["proposals_per_10000_facilitation"] * self.unit_lever["facilitation"]
         ) / 10_000.0
         self.unit_rate[~self.unit_driver] *= sp["enabler_proposal_factor"]
-        # active municipalities of each area, in municipality order (where a copy may spread)
-        self._spread_targets = [self.unit_municipality[self.unit_area == j] for j in range(n_areas)]
+        # active municipalities of each area, in municipality order (where a copy may spread),
+        # laid end to end with the first position and the number of each area's
+        by_area = np.argsort(self.unit_area * n_mun + self.unit_municipality, kind="stable")
+        self._spread_targets = self.unit_municipality[by_area]
+        self._spread_key = (self.unit_area * n_mun + self.unit_municipality)[by_area]
+        self._spread_count = np.bincount(self.unit_area, minlength=n_areas)
+        self._spread_first = np.cumsum(self._spread_count) - self._spread_count
+        # The (actor type, kind) options of each unit with their weights before the yearly check
+        # of the pools: only the few possible ones, in (actor type, kind) order, padded with
+        # options of weight 0. An option's number is actor type x kinds + kind.
+        in_area = self.kind.area[None, :] == self.unit_area[:, None]  # (units, kinds)
+        weight = (
+            self.unit_actor_weight[:, :, None] * self.kind.leads.T[None, :, :] * in_area[:, None, :]
+        ).reshape(len(active), len(ACTOR_ORDER) * len(self.kind))
+        possible = weight > 0
+        self._option_count = possible.sum(axis=1)
+        width = max(int(self._option_count.max(initial=0)), 1)
+        self._option = np.argsort(~possible, axis=1, kind="stable")[:, :width]
+        valid = np.arange(width)[None, :] < self._option_count[:, None]
+        self._option_weight = np.where(valid, np.take_along_axis(weight, self._option, 1), 0.0)
 
         cs = self.model.civil_society
         member = np.argwhere(cs.association_areas)  # (association row, area) pairs
@@ -220,6 +243,7 @@ class Strategy:
         closed[enterprises] = True
         rows = np.flatnonzero(self._enterprise_led() & t.active())
         self._stop(rows[closed[t.lead[rows]]], year, "lead closed")
+        self._flush_counts()
 
     def _enterprise_led(self) -> np.ndarray:
         lead_type = self.table.lead_type
@@ -250,6 +274,7 @@ class Strategy:
         self._propose(year, rng, stats)
         self._book_fixed_costs(year, costs)
         self._reach(year, rng, hours_available, online_hours, costs)
+        self._flush_counts()
         self.history.append(stats)
         return stats
 
@@ -260,12 +285,26 @@ class Strategy:
         return np.bincount(key, minlength=len(AREAS) * n_mun).reshape(len(AREAS), n_mun)
 
     def _count(self, metric: str, year: int, rows: np.ndarray) -> None:
-        """Add one per initiative in ``rows`` to a metric by municipality and area."""
+        """Add one per initiative in ``rows`` to a metric by municipality and area.
+
+        The counts are gathered and written by :meth:`_flush_counts` (whole numbers, so the
+        sums do not depend on the order).
+        """
         if not len(rows):
             return
         counts = self._by_area_and_municipality(rows)
-        for j in np.flatnonzero(counts.any(axis=1)):
-            self.model.results.add(metric, year, counts[j], AREAS[j])
+        pending = self._pending.get((metric, year))
+        if pending is None:
+            self._pending[(metric, year)] = counts
+        else:
+            pending += counts
+
+    def _flush_counts(self) -> None:
+        """Write the gathered counts into the results, by metric and area."""
+        for (metric, year), counts in self._pending.items():
+            for j in np.flatnonzero(counts.any(axis=1)).tolist():
+                self.model.results.add(metric, year, counts[j], AREAS[j])
+        self._pending.clear()
 
     def _stop(self, rows: np.ndarray, year: int, reason: str) -> None:
         self.table.stop(rows, year, reason)
@@ -336,7 +375,8 @@ class Strategy:
         """Jobs of each enterprise not committed to its active initiatives (by row)."""
         t = self.table
         ent = self.model.civil_society.enterprises
-        sel = self._enterprise_led() & t.active()
+        # only active initiatives led by an enterprise hold jobs (a stop releases them)
+        sel = np.flatnonzero(t.jobs > 0)
         committed = np.bincount(t.lead[sel], weights=t.jobs[sel], minlength=len(ent))
         return np.maximum(ent.jobs - committed, 0.0)
 
@@ -404,21 +444,15 @@ class Strategy:
         u = rng.random((len(unit), 3))
         z = rng.standard_normal((len(unit), 2))
 
-        # the (actor type, kind) options of each unit and their weights
-        all_units = np.arange(n_units)
-        has_pool = self._pool_sizes(all_units) > 0
-        in_area = k.area[None, :] == self.unit_area[:, None]  # (units, kinds)
-        weight = (
-            (self.unit_actor_weight * has_pool)[:, :, None]
-            * k.leads.T[None, :, :]
-            * in_area[:, None, :]
-        ).reshape(n_units, len(ACTOR_ORDER) * n_kinds)
+        # the (actor type, kind) options of each unit and their weights, where there are leads
+        has_pool = self._pool_sizes(np.arange(n_units)) > 0
+        weight = self._option_weight * np.take_along_axis(has_pool, self._option // n_kinds, 1)
         cum = np.cumsum(weight, axis=1)
         total = cum[:, -1]
         ok = total[unit] > 0
         unit, u, z = unit[ok], u[ok], z[ok]
         pick = (cum[unit] <= (u[:, 0] * total[unit])[:, None]).sum(axis=1)
-        pick = np.minimum(pick, cum.shape[1] - 1)
+        pick = self._option[unit, np.minimum(pick, self._option_count[unit] - 1)]
         actor, kind = pick // n_kinds, pick % n_kinds
         lead = self._draw_leads(unit, actor, u[:, 1])
 
@@ -446,10 +480,8 @@ class Strategy:
             PILOT,
         )
         stats.selected = len(rows)
-        types, counts = np.unique(self.table.lead_type[rows], return_counts=True)
-        stats.lead_types = {
-            ACTOR_ORDER[a]: int(c) for a, c in zip(types.tolist(), counts.tolist(), strict=True)
-        }
+        counts = np.bincount(self.table.lead_type[rows], minlength=len(ACTOR_ORDER)).tolist()
+        stats.lead_types = {ACTOR_ORDER[a]: c for a, c in enumerate(counts) if c}
 
     def _create(
         self,
@@ -473,9 +505,10 @@ class Strategy:
         needs_jobs = resource == _JOBS
         by_enterprise = needs_jobs & ((actor == _SOCIAL_ENTERPRISE) | (actor == _FIRM))
         sel = np.flatnonzero(by_enterprise)
-        jobs[sel] = self._share_out(
-            lead[sel], np.full(len(sel), sp["jobs_per_initiative"]), self.jobs_free()
-        )
+        if len(sel):
+            jobs[sel] = self._share_out(
+                lead[sel], np.full(len(sel), sp["jobs_per_initiative"]), self.jobs_free()
+            )
         keep = ~needs_jobs | (jobs > 0)
         unit, kind, actor, lead = unit[keep], kind[keep], actor[keep], lead[keep]
         true_effect, expected, jobs, resource = (
@@ -487,10 +520,10 @@ class Strategy:
         hours_capacity = (sp["volunteers_per_initiative"] * self.hours_per_volunteer) / np.where(
             resource == _HOURS, k.hours_per_participant[kind], 1.0
         )
-        capacity = np.select(
-            [resource == _JOBS, resource == _HOURS],
-            [jobs, hours_capacity],
-            sp["participants_per_initiative"],
+        capacity = np.where(
+            resource == _JOBS,
+            jobs,
+            np.where(resource == _HOURS, hours_capacity, sp["participants_per_initiative"]),
         )
         z = k.sign[kind] * (true_effect - k.effect_mean[kind]) / k.effect_sd[kind]
         rows = self.table.append(
@@ -505,7 +538,7 @@ class Strategy:
             quality=ndtr(z),
             capacity=capacity,
             jobs=jobs,
-            funded=np.where(self.unit_driver[unit], 0, 1).astype(np.int8),
+            funded=(~self.unit_driver[unit]).astype(np.int8),
             started=np.full(len(unit), year),
         )
         self._count("initiatives_started", year, rows)
@@ -520,18 +553,15 @@ class Strategy:
         t = self.table
         u = rng.random((len(rows), 2))
         area, mun = t.area[rows], t.municipality[rows]
-        n_targets = np.array([len(self._spread_targets[j]) for j in range(len(AREAS))])[area] - 1
+        n_targets = self._spread_count[area] - 1
         has = n_targets > 0
         rows, u, area, mun, n_targets = rows[has], u[has], area[has], mun[has], n_targets[has]
         if not len(rows):
             return 0
-        target = np.empty(len(rows), dtype=np.int64)
-        for j in np.unique(area).tolist():  # at most six areas
-            sel = area == j
-            targets = self._spread_targets[j]
-            own = np.searchsorted(targets, mun[sel])
-            pick = np.minimum((u[sel, 0] * n_targets[sel]).astype(np.int64), n_targets[sel] - 1)
-            target[sel] = targets[pick + (pick >= own)]
+        first = self._spread_first[area]
+        own = np.searchsorted(self._spread_key, area * self.model.n_municipalities + mun) - first
+        pick = np.minimum((u[:, 0] * n_targets).astype(np.int64), n_targets - 1)
+        target = self._spread_targets[first + pick + (pick >= own)]
         unit = self.unit_of[target, area]
         actor = t.lead_type[rows]
         pick = np.arange(len(rows))
@@ -593,14 +623,17 @@ class Strategy:
         ent = m.civil_society.enterprises
         active = np.flatnonzero(t.active())
         kind_of = t.kind[active]
-        batches = self._batches(np.unique(kind_of))
+        batches = self._batches(np.flatnonzero(np.bincount(kind_of, minlength=len(k))))
         taken = np.zeros((len(c), n_areas), dtype=bool) if len(batches) > 1 else None
-        parts: dict[int, list] = {j: [] for j in range(n_areas)}
+        parts: list[tuple[np.ndarray, ...]] = []
         for batch in batches:
             position = np.full(len(k), -1)
             position[batch] = np.arange(len(batch))
-            group = active[position[kind_of] >= 0]
-            kind = t.kind[group]
+            if len(batches) == 1:  # the usual case: every kind in one batch
+                group, kind = active, kind_of
+            else:
+                group = active[position[kind_of] >= 0]
+                kind = t.kind[group]
             muns = t.municipality[group]
             resource = k.resource[kind]
             caps = t.capacity[group] * np.where(t.stage[group] == PILOT, sp["pilot_reach_share"], 1)
@@ -620,10 +653,10 @@ class Strategy:
             offered = np.where(ent.open[lead], ent.jobs[lead], 0.0)
             caps[jobs] = np.minimum(t.jobs[group[jobs]], offered)
 
-            rows, pos = self._eligible(batch, year, taken)
+            rows, group_of_row = self._eligible(batch, year, taken)
             pair_row, which, dose = assign_doses(
                 rows,
-                pos * n_mun + c.municipality[rows],
+                group_of_row,
                 caps,
                 position[kind] * n_mun + muns,
                 w,
@@ -636,17 +669,9 @@ class Strategy:
                 taken[pair_row, pair_area] = True
             mult = multiplier(t.true_effect[group], effect_scale)
             effect = dose * (mult[which] - 1.0)
-            for j in np.unique(pair_area).tolist():
-                sel = pair_area == j
-                parts[j].append(
-                    (
-                        pair_row[sel],
-                        group[which[sel]],
-                        dose[sel],
-                        effect[sel],
-                        k.on_incidence[pair_kind[sel]],
-                    )
-                )
+            parts.append(
+                (pair_area, pair_row, group[which], dose, effect, k.on_incidence[pair_kind])
+            )
             reached = np.bincount(which, weights=dose * w, minlength=len(group))
             t.reached[group] = reached
             cost = reached * k.cost_per_participant[kind]
@@ -659,9 +684,13 @@ class Strategy:
             hours_left -= np.bincount(muns[local], weights=used[local], minlength=n_mun)
             online_left -= float(used[online].sum())
             hourly = local | online
-            np.add.at(hours_used, (k.area[kind[hourly]], muns[hourly]), used[hourly])
+            hours_used += np.bincount(
+                k.area[kind[hourly]] * n_mun + muns[hourly],
+                weights=used[hourly],
+                minlength=n_areas * n_mun,
+            ).reshape(n_areas, n_mun)
             employed += np.bincount(muns[jobs], weights=reached[jobs], minlength=n_mun)
-        self.reach = {area: _ReachRecord.build(c.pid, parts[j]) for j, area in enumerate(AREAS)}
+        self.reach = dict(zip(AREAS, _ReachRecord.build_areas(c.pid, parts, n_areas), strict=True))
         self.hours_used = {area: hours_used[j] for j, area in enumerate(AREAS)}
         self.employed = employed
         self.online_hours_used = float(online_hours) - online_left
@@ -672,6 +701,9 @@ class Strategy:
         Kinds on the same area and level compete for the same citizens, so a later kind (in the
         data file's order) waits for the next batch and takes only citizens not yet reached.
         """
+        cached = self._batch_cache.get(kinds.tobytes())
+        if cached is not None:
+            return cached
         k = self.kind
         batches: list[list[int]] = []
         seen: dict[tuple[int, int], int] = {}
@@ -681,7 +713,8 @@ class Strategy:
             if b == len(batches):
                 batches.append([])
             batches[b].append(kind)
-        return [np.array(b, dtype=np.int64) for b in batches]
+        out = self._batch_cache[kinds.tobytes()] = [np.array(b, dtype=np.int64) for b in batches]
+        return out
 
     def _eligible(
         self, batch: np.ndarray, year: int, taken: np.ndarray | None
@@ -689,31 +722,40 @@ class Strategy:
         """Citizens in the target group of each kind of a batch, not yet reached in its area.
 
         Returns:
-            ``(rows, position)``: a citizen's row once per kind it is eligible for, and the
-            position of that kind in ``batch``.
+            ``(rows, group)``: a citizen's row once per kind it is eligible for (by kind, then
+            row), and its group ``position of the kind in batch x municipalities +
+            municipality``.
         """
         m = self.model
         c = m.citizens
         k = self.kind
-        need = np.ascontiguousarray(c.need.T)  # one area per row: fast comparisons below
-        addressable = np.ascontiguousarray(c.addressable.T)
+        n = len(c)
+        # need level x 2 + addressable, one area per row: one comparison per kind below
+        code = c.need + c.need
+        code += c.addressable
+        code = np.ascontiguousarray(code.T)
         age = c.age
-        rows, positions = [], []
+        min_age, max_age = (int(age.min()), int(age.max())) if n else (0, 0)
+        municipality = c.municipality
+        n_mun = m.n_municipalities
+        rows, groups = [], []
         for p, kind in enumerate(batch.tolist()):
             j = int(k.area[kind])
             # Python ints: a NumPy int64 scalar would make NumPy widen the small-integer columns
-            ok = need[j] == int(k.target_level[kind])
-            ok &= addressable[j]
-            ok &= age >= int(k.age_low[kind])
-            ok &= age <= int(k.age_high[kind])
+            ok = code[j] == 2 * int(k.target_level[kind]) + 1
+            low, high = int(k.age_low[kind]), int(k.age_high[kind])
+            if low > min_age:
+                ok &= age >= low
+            if high < max_age:
+                ok &= age <= high
             if AREAS[j] == "rehabilitation":
-                ok &= (year + 1 - c.released) <= m.risk_window
+                ok &= c.released >= year + 1 - int(m.risk_window)
             if taken is not None:
                 ok &= ~taken[:, j]
             found = np.flatnonzero(ok)
             rows.append(found)
-            positions.append(np.full(len(found), p, dtype=np.int64))
-        return np.concatenate(rows), np.concatenate(positions)
+            groups.append(municipality.take(found).astype(np.int64) + p * n_mun)
+        return np.concatenate(rows), np.concatenate(groups)
 
 
 @dataclass
@@ -728,28 +770,64 @@ class _ReachRecord:
     pair_dose: np.ndarray
 
     @staticmethod
-    def build(pid_column: np.ndarray, parts) -> _ReachRecord:
-        """Combine the (rows, initiative ids, doses, effects, on-incidence) parts of an area."""
-        if not parts:
-            e = np.empty(0)
-            return _ReachRecord(
-                e.astype(np.int64), e, e.astype(bool), e.astype(np.int64), e.astype(np.int64), e
-            )
-        rows = np.concatenate([p[0] for p in parts])
-        ids = np.concatenate([p[1] for p in parts])
-        dose = np.concatenate([p[2] for p in parts])
-        effect = np.concatenate([p[3] for p in parts])
-        on_inc = np.concatenate([np.broadcast_to(p[4], p[0].shape) for p in parts])
-        uniq, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-        summed = np.bincount(inverse, weights=effect, minlength=len(uniq))
-        return _ReachRecord(
-            pids=pid_column[uniq],
-            effect=summed,
-            on_incidence=on_inc[first],
-            pair_pid=pid_column[rows],
-            pair_initiative=ids,
-            pair_dose=dose,
+    def build_areas(pid_column: np.ndarray, parts, n_areas: int) -> list[_ReachRecord]:
+        """The record of each area from the parts of the year's batches.
+
+        Args:
+            pid_column: the citizens' ids by row (ascending with the row).
+            parts: per batch ``(area, rows, initiative ids, doses, effects, on-incidence)`` of
+                its (citizen, initiative) pairs.
+            n_areas: number of areas.
+
+        A citizen's effects are summed in the order of the parts and pairs, and its
+        ``on_incidence`` is that of its first pair; the pairs are kept in citizen order (the
+        pairs of one citizen in their original order).
+        """
+        n = len(pid_column)
+        area, rows, ids, dose, effect, on_inc = (
+            (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i])
+            if parts
+            else np.empty(0)
+            for i in range(6)
         )
+        area, rows, ids = (x.astype(np.int64, copy=False) for x in (area, rows, ids))
+        on_inc = on_inc.astype(bool, copy=False)
+        key = area * n + rows
+        m = len(key)
+        order = stable_order(key)
+        key = key[order]
+        rows, ids, dose, effect, on_inc = (
+            rows[order],
+            ids[order],
+            dose[order],
+            effect[order],
+            on_inc[order],
+        )
+        new = np.empty(m, dtype=bool)
+        new[:1] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        first = np.flatnonzero(new)
+        summed = np.bincount(np.cumsum(new) - 1, weights=effect, minlength=len(first))
+        pids, pair_pid = pid_column[rows[first]], pid_column[rows]
+        on_first = on_inc[first]
+        edges = np.arange(n_areas + 1, dtype=np.int64) * n
+        cut = np.searchsorted(key[first], edges).tolist()
+        pair_cut = np.searchsorted(key, edges).tolist()
+        out = []
+        for j in range(n_areas):
+            a, b = cut[j], cut[j + 1]
+            pa, pb = pair_cut[j], pair_cut[j + 1]
+            out.append(
+                _ReachRecord(
+                    pids=pids[a:b],
+                    effect=summed[a:b],
+                    on_incidence=on_first[a:b],
+                    pair_pid=pair_pid[pa:pb],
+                    pair_initiative=ids[pa:pb],
+                    pair_dose=dose[pa:pb],
+                )
+            )
+        return out
 
     def pairs_of(self, pid: int):
         sel = self.pair_pid == pid

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from simulation import model as model_module
 from simulation.scenario import load_scenario
 from simulation.simulate import run_scenarios
 from tests.conftest import run_model
@@ -15,6 +17,23 @@ def test_same_seed_gives_identical_tables():
     a = run_model(scale=0.01, seed=3, municipalities=SMALL, end_year=2035).table()
     b = run_model(scale=0.01, seed=3, municipalities=SMALL, end_year=2035).table()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_runs_sharing_a_seed_start_from_the_same_citizens_drawn_once(monkeypatch):
+    """The per-process copy of the starting citizens gives what drawing them anew gives."""
+    monkeypatch.setattr(model_module, "_STARTING_CITIZENS", {})
+    fresh = run_model(scale=0.01, seed=5, municipalities=SMALL, end_year=2030, scenario="s")
+    assert len(model_module._STARTING_CITIZENS) == 1
+    kept = next(iter(model_module._STARTING_CITIZENS.values()))
+    before = {k: v.copy() for k, v in kept.columns.items()}
+    copied = run_model(scale=0.01, seed=5, municipalities=SMALL, end_year=2030, scenario="s")
+    pd.testing.assert_frame_equal(fresh.table(), copied.table())
+    # the runs changed their own citizens, never the kept ones
+    assert all(np.array_equal(before[k], v) for k, v in kept.columns.items())
+    run_model(scale=0.01, seed=6, municipalities=SMALL, end_year=2027, scenario="s")
+    assert len(model_module._STARTING_CITIZENS) == 2  # another seed: other citizens
+    first, second = model_module._STARTING_CITIZENS.values()
+    assert not np.array_equal(first.age, second.age)
 
 
 def test_other_seed_differs():

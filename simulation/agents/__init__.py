@@ -1,5 +1,5 @@
 """Mesa agents of the model other than the vectorised citizens."""
 
-from simulation.agents.public_units import MunicipalUnit, RegionalUnit
+from simulation.agents.public_units import AreaLedger, MunicipalUnit, RegionalUnit
 
-__all__ = ["MunicipalUnit", "RegionalUnit"]
+__all__ = ["AreaLedger", "MunicipalUnit", "RegionalUnit"]
