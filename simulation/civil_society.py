@@ -221,7 +221,9 @@ class CivilSociety:
 
         # stopping: one uniform per volunteer; facilitation lowers social volunteers' drop-out
         role = vol.take(rows)
-        key = mun.take(rows) * 3 + role  # municipality and role, counted at the end
+        key = mun.take(rows).astype(np.intp)  # municipality and role, counted at the end
+        key *= 3
+        key += role
         u = rng.random(len(rows))
         retention = np.minimum(self.vp["facilitation_retention"] * facilitation, 0.5)
         if retention.any():

@@ -331,7 +331,9 @@ class WelfareModel(mesa.Model):
             c.addressable[n_old:] = x_new[:, n_areas:] * 2.0**-32 < self.addressable_share
         x_old = random_bits(rng, n_old * n_areas, np.uint32).reshape(n_old, n_areas)
         # age after ageing: the tables take the transitions of the age on 1 January
-        sex_age = c.sex[:n_old] * np.intp(N_AGES) + c.age[:n_old]
+        sex_age = c.sex[:n_old].astype(np.int32)  # 32-bit: faster than mixing in 64 bits
+        sex_age *= N_AGES
+        sex_age += c.age[:n_old]
         rehab = AREAS.index("rehabilitation")
         mods = self._modifiers(n_old)
         at_risk = np.flatnonzero(c.released[:n_old] >= year - self.risk_window)
@@ -355,24 +357,25 @@ class WelfareModel(mesa.Model):
             np.logical_or(may, need, out=may)
             may = may.reshape(-1)
             spans = []
-            for _, pairs in special:
+            tag = np.zeros(end - first, dtype=np.uint8)  # a bit for each kind of special pair
+            for bit, pairs in special:
                 a, b = np.searchsorted(pairs, (first, end)).tolist()
                 spans.append((a, b))
-                may[pairs[a:b] - first] = True
+                pos = pairs[a:b] - first
+                may[pos] = True
+                tag[pos] |= np.uint8(bit)
             keys = np.flatnonzero(may)
-            kind = np.zeros(len(keys), dtype=np.uint8)  # a bit for each kind of special pair
-            for (bit, pairs), (a, b) in zip(special, spans, strict=True):
-                kind[np.searchsorted(keys, pairs[a:b] - first)] |= np.uint8(bit)
+            kind = tag.take(keys)
             rows = keys // n_areas
             cols = keys - rows * n_areas
-            state = need.reshape(-1)[keys]
-            cell = sa.take(rows)
-            cell += cols * np.intp(2 * N_AGES)
-            xk = x.reshape(-1)[keys]
+            state = need.reshape(-1).take(keys)
+            cell = cols * np.intp(2 * N_AGES)
+            cell += sa.take(rows)
+            xk = x.reshape(-1).take(keys)
             go = self.needs.may_change(tables, state, cell, xk)
             go |= kind > 1
             at = np.flatnonzero(go)
-            return lo, hi, keys, rows, cols, state, cell, xk, at, kind[at], spans
+            return lo, hi, keys, rows, cols, state, cell, xk, at, kind.take(at), spans
 
         found = self._map(candidates, chunks)
 
@@ -387,11 +390,12 @@ class WelfareModel(mesa.Model):
             factor[(sp_kind & np.uint8(2)) != 0] = mods.incidence[a:b]
             a, b = spans[1]
             risk_at = at[(kind & np.uint8(8)) != 0]
+            was = state.take(at)  # the levels at the start of the year
             level = self.needs.step_cells(
                 tables,
-                state[at],
-                cell[at],
-                xk[at],
+                was,
+                cell.take(at),
+                xk.take(at),
                 special_at=sp,
                 special_factor=factor,
                 special_override=(sp_kind & np.uint8(8)) != 0,
@@ -401,19 +405,18 @@ class WelfareModel(mesa.Model):
             )
             need = c.need[lo:hi]
             flat = need.reshape(-1)  # a view (a copy, written back, if not contiguous)
-            flat[keys[at]] = level
+            flat[keys.take(at)] = level
             if not need.flags.c_contiguous:
                 need[...] = flat.reshape(need.shape)
             risk_before = state[risk_at]
-            was = state[at]
             state[at] = level  # the levels at the end of the year
-            left = at[(cols[at] == rehab) & (was > 0) & (level == 0)]
+            left = at[(cols.take(at) == rehab) & (was > 0) & (level == 0)]
             c.released[lo + rows[left]] = year
             back = risk_at[(risk_before == 0) & (state[risk_at] > 0)]
             counts = count_cases(
                 cols,
-                c.municipality[lo:hi][rows],
-                c.addressable[lo:hi].reshape(-1)[keys],
+                c.municipality[lo:hi].take(rows),
+                c.addressable[lo:hi].reshape(-1).take(keys),
                 state,
                 n_areas,
                 top,
@@ -456,10 +459,12 @@ class WelfareModel(mesa.Model):
             return Modifiers(empty, np.empty(0), empty, np.empty(0))
         pids = np.concatenate([r.pids for _, r in records])  # ascending within each area
         area = np.repeat([j for j, _ in records], [len(r.pids) for _, r in records])
+        # each reached citizen's row, or -1 if gone: a table by pid is faster than a search
         pid = self.citizens.pid[:n_old]
-        rows = np.searchsorted(pid, pids)
-        np.minimum(rows, n_old - 1, out=rows)
-        found = pid[rows] == pids
+        row_of = np.full(max(int(pid[-1]), int(pids.max())) + 1, -1, dtype=np.int32)
+        row_of[pid] = np.arange(n_old, dtype=np.int32)
+        rows = row_of.take(pids).astype(np.intp)
+        found = rows >= 0
         keys = rows[found] * len(AREAS) + area[found]
         effect = 1.0 + np.concatenate([r.effect for _, r in records])[found]
         on_inc = np.concatenate([r.on_incidence for _, r in records])[found]
@@ -580,7 +585,11 @@ class WelfareModel(mesa.Model):
         cached = self._stocks
         if cached is not None and all(a is b for a, b in zip(cached[0], columns, strict=True)):
             return cached[1]
-        key = c.municipality * np.intp(2 * N_AGES) + c.sex * np.intp(N_AGES)
+        # 32-bit keys: mixing the 8- and 16-bit columns with 64-bit numbers is several times slower
+        key = c.municipality.astype(np.int32)
+        key *= 2
+        key += c.sex
+        key *= N_AGES
         key += np.minimum(c.age, MAX_AGE)
         by_cell = np.bincount(key, minlength=self.n_municipalities * 2 * N_AGES)
         by_cell = by_cell.reshape(self.n_municipalities, 2, N_AGES)
@@ -640,6 +649,7 @@ def _offending() -> tuple[float, int, float]:
 
 def _row_chunks(n: int, split: bool, threads: int) -> list[tuple[int, int]]:
     """Row ranges covering ``0..n``: one, or ``4 x threads`` for populations run in threads."""
-    parts = 4 * threads if split else 1
-    edges = np.linspace(0, n, parts + 1).astype(int).tolist()
+    if not split:
+        return [(0, n)]
+    edges = np.linspace(0, n, 4 * threads + 1).astype(int).tolist()
     return list(zip(edges[:-1], edges[1:], strict=True))

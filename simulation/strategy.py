@@ -171,6 +171,7 @@ class Strategy:
         self._option = np.argsort(~possible, axis=1, kind="stable")[:, :width]
         valid = np.arange(width)[None, :] < self._option_count[:, None]
         self._option_weight = np.where(valid, np.take_along_axis(weight, self._option, 1), 0.0)
+        self._option_actor = self._option // len(self.kind)
 
         cs = self.model.civil_society
         member = np.argwhere(cs.association_areas)  # (association row, area) pairs
@@ -183,6 +184,13 @@ class Strategy:
         online[:, ~online.any(axis=0)] = True  # an area no community works in: any of them
         pairs = np.argwhere(online.T)  # (area, community row)
         self._online_pools = Groups.of(pairs[:, 1], pairs[:, 0], n_areas)
+        # pools of associations and online communities do not change during a run
+        self._unit_pool_key = self.unit_municipality * n_areas + self.unit_area
+        self._unit_enterprise_key = self.unit_municipality * len(ENTERPRISE_KINDS)
+        static = np.ones((len(active), len(ACTOR_ORDER)), dtype=bool)
+        static[:, _ASSOCIATION] = self._association_pools.count[self._unit_pool_key] > 0
+        static[:, _ONLINE] = self._online_pools.count[self.unit_area] > 0
+        self._unit_static_pool = static
 
     # --- per-municipality views used by civil society -------------------------------------
     def by_municipality(self, lever: str, how: str = "mean") -> np.ndarray:
@@ -224,9 +232,7 @@ class Strategy:
 
     def contracts(self, n_enterprises: int) -> np.ndarray:
         """Active initiatives led by each enterprise (by enterprise row)."""
-        t = self.table
-        sel = self._enterprise_led() & t.active()
-        return np.bincount(t.lead[sel], minlength=n_enterprises)
+        return np.bincount(self.table.lead[self._enterprise_rows()], minlength=n_enterprises)
 
     def running_by_municipality(self) -> np.ndarray:
         """Active initiatives by area and municipality, shape (areas, municipalities)."""
@@ -241,13 +247,16 @@ class Strategy:
         t = self.table
         closed = np.zeros(len(self.model.civil_society.enterprises), dtype=bool)
         closed[enterprises] = True
-        rows = np.flatnonzero(self._enterprise_led() & t.active())
+        rows = self._enterprise_rows()
         self._stop(rows[closed[t.lead[rows]]], year, "lead closed")
         self._flush_counts()
 
-    def _enterprise_led(self) -> np.ndarray:
-        lead_type = self.table.lead_type
-        return (lead_type == _SOCIAL_ENTERPRISE) | (lead_type == _FIRM)
+    def _enterprise_rows(self) -> np.ndarray:
+        """Rows of the active initiatives led by an enterprise, ascending."""
+        t = self.table
+        rows = np.flatnonzero(t.active())
+        lead_type = t.lead_type[rows]
+        return rows[(lead_type == _SOCIAL_ENTERPRISE) | (lead_type == _FIRM)]
 
     # --- the year -------------------------------------------------------------------------
     def step(
@@ -403,6 +412,16 @@ class Strategy:
         extra = t.jobs[rows] * (factor - 1.0)
         t.jobs[rows] += self._share_out(t.lead[rows], extra, self.jobs_free())
 
+    def _has_pool(self, unit: np.ndarray, actor: np.ndarray) -> np.ndarray:
+        """Whether an actor of the given type may lead in the given unit (one per pair)."""
+        has = self._unit_static_pool[unit, actor]
+        count = self._enterprise_pools.count
+        for a, code in _ENTERPRISE_CODE.items():
+            sel = np.flatnonzero(actor == a)
+            if len(sel):
+                has[sel] = count[self._unit_enterprise_key[unit[sel]] + code] > 0
+        return has
+
     def _pool_sizes(self, unit: np.ndarray) -> np.ndarray:
         """Number of actors of each type that may lead in the given units, (units, types)."""
         n_areas = len(AREAS)
@@ -420,14 +439,18 @@ class Strategy:
         n_areas = len(AREAS)
         mun, area = self.unit_municipality[unit], self.unit_area[unit]
         lead = np.full(len(unit), -1, dtype=np.int64)  # the municipal volunteer centre
-        sel = actor == _ASSOCIATION
-        lead[sel] = self._association_pools.draw(mun[sel] * n_areas + area[sel], u[sel])
-        sel = actor == _ONLINE
-        lead[sel] = self._online_pools.draw(area[sel], u[sel])
+        present = np.bincount(actor, minlength=len(ACTOR_ORDER)).tolist()
+        if present[_ASSOCIATION]:
+            sel = np.flatnonzero(actor == _ASSOCIATION)
+            lead[sel] = self._association_pools.draw(mun[sel] * n_areas + area[sel], u[sel])
+        if present[_ONLINE]:
+            sel = np.flatnonzero(actor == _ONLINE)
+            lead[sel] = self._online_pools.draw(area[sel], u[sel])
         for a, code in _ENTERPRISE_CODE.items():
-            sel = actor == a
-            key = mun[sel] * len(ENTERPRISE_KINDS) + code
-            lead[sel] = self._enterprise_pools.draw(key, u[sel])
+            if present[a]:
+                sel = np.flatnonzero(actor == a)
+                key = mun[sel] * len(ENTERPRISE_KINDS) + code
+                lead[sel] = self._enterprise_pools.draw(key, u[sel])
         return lead
 
     def _propose(self, year: int, rng: np.random.Generator, stats: StrategyStats) -> None:
@@ -445,8 +468,11 @@ class Strategy:
         z = rng.standard_normal((len(unit), 2))
 
         # the (actor type, kind) options of each unit and their weights, where there are leads
-        has_pool = self._pool_sizes(np.arange(n_units)) > 0
-        weight = self._option_weight * np.take_along_axis(has_pool, self._option // n_kinds, 1)
+        has_pool = self._unit_static_pool.copy()
+        count = self._enterprise_pools.count
+        for actor, code in _ENTERPRISE_CODE.items():
+            has_pool[:, actor] = count[self._unit_enterprise_key + code] > 0
+        weight = self._option_weight * np.take_along_axis(has_pool, self._option_actor, 1)
         cum = np.cumsum(weight, axis=1)
         total = cum[:, -1]
         ok = total[unit] > 0
@@ -564,10 +590,7 @@ class Strategy:
         target = self._spread_targets[first + pick + (pick >= own)]
         unit = self.unit_of[target, area]
         actor = t.lead_type[rows]
-        pick = np.arange(len(rows))
-        allowed = (self.unit_actor_weight[unit, actor] > 0) & (
-            self._pool_sizes(unit)[pick, actor] > 0
-        )
+        allowed = (self.unit_actor_weight[unit, actor] > 0) & self._has_pool(unit, actor)
         rows, unit, actor, u = rows[allowed], unit[allowed], actor[allowed], u[allowed]
         lead = self._draw_leads(unit, actor, u[:, 1])
         looks = t.looks(rows)
@@ -738,8 +761,8 @@ class Strategy:
         min_age, max_age = (int(age.min()), int(age.max())) if n else (0, 0)
         municipality = c.municipality
         n_mun = m.n_municipalities
-        rows, groups = [], []
-        for p, kind in enumerate(batch.tolist()):
+        rows = []
+        for kind in batch.tolist():
             j = int(k.area[kind])
             # Python ints: a NumPy int64 scalar would make NumPy widen the small-integer columns
             ok = code[j] == 2 * int(k.target_level[kind]) + 1
@@ -752,10 +775,12 @@ class Strategy:
                 ok &= c.released >= year + 1 - int(m.risk_window)
             if taken is not None:
                 ok &= ~taken[:, j]
-            found = np.flatnonzero(ok)
-            rows.append(found)
-            groups.append(municipality.take(found).astype(np.int64) + p * n_mun)
-        return np.concatenate(rows), np.concatenate(groups)
+            rows.append(np.flatnonzero(ok))
+        found = np.concatenate(rows)
+        group = municipality.take(found).astype(np.int64)
+        if len(rows) > 1:
+            group += np.repeat(np.arange(0, len(rows) * n_mun, n_mun), [len(r) for r in rows])
+        return found, group
 
 
 @dataclass

@@ -15,6 +15,7 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 UNCERTAINTIES = [
@@ -33,6 +34,12 @@ def main() -> None:
     parser.add_argument("--scenarios", type=int, default=64)
     parser.add_argument("--scale", type=float, default=0.005)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="seed of the Latin hypercube (EMA samples with NumPy's global generator)",
+    )
     parser.add_argument("--out", default="results/prim-strategic-vs-patchwork")
     args = parser.parse_args()
 
@@ -52,6 +59,7 @@ def main() -> None:
         evaluator = ema.MultiprocessingEvaluator(model, n_processes=args.workers)
     else:
         evaluator = ema.SequentialEvaluator(model)
+    np.random.seed(args.seed)  # EMA Workbench 2.5's LHS sampler draws from np.random
     with evaluator:
         experiments, outcomes = ema.perform_experiments(
             model, scenarios=args.scenarios, evaluator=evaluator
