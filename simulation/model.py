@@ -127,6 +127,8 @@ class WelfareModel(mesa.Model):
         self.population_by_municipality = self._by_municipality()
         self._register_metrics()
         self._next_start_cases: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+        # (year, caseloads at its end), counted by the needs step for the cost step
+        self._year_end_cases: tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]] | None = None
         self._region_rows = {
             int(r): np.flatnonzero((self.region_of == r) & self.simulated)
             for r in sorted(set(self.region_of[self.simulated]))
@@ -511,7 +513,7 @@ class WelfareModel(mesa.Model):
 
     def _cost_step(self, year: int, start_cases: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """Cost of the year's average caseload, booked to the results and the public units."""
-        counted = getattr(self, "_year_end_cases", None)  # counted by the needs step
+        counted = self._year_end_cases
         end_cases = counted[1] if counted is not None and counted[0] == year else self._caseloads()
         self._next_start_cases = end_cases  # nothing changes need states until next year
         add = self.results.add

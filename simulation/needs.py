@@ -254,20 +254,6 @@ class NeedModel:
             hold = hold * (1.0 - inc[i])
         return inc, rem
 
-    def active_ages(self, area: str, shift: float = 0.0) -> tuple[int, int]:
-        """The youngest and oldest age (on 1 January) at which anyone can enter a level.
-
-        Outside this range only remission can happen, so the yearly step can skip the citizens
-        who are in no level there.
-        """
-
-        def compute() -> tuple[int, int]:
-            inc, _ = self.transitions(area, shift)
-            ages = np.flatnonzero(inc.reshape(-1, N_AGES).max(axis=0) > 0)
-            return (int(ages[0]), int(ages[-1])) if len(ages) else (0, -1)
-
-        return self._cached("active_ages", area, shift, compute)
-
     def draw_initial(
         self,
         area: str,
