@@ -16,6 +16,7 @@ import numpy as np
 
 from simulation.population import CitizenSet
 from simulation.projection import Projection, age_groups, base_population, move_destinations
+from simulation.random_bits import random_bits
 from simulation.rates import MAX_AGE, N_AGES, base_rates, demography_parameters
 
 __all__ = ["Flows", "DemographyStep", "RowSampler", "group_shapes", "draw_from_cdf"]
@@ -152,10 +153,10 @@ class DemographyStep:
 
         # the event uniform is u = high * 2**16 + low, with the low half drawn only where the
         # high half leaves an event possible (high <= top // 2**16, a few per cent of rows)
-        high = _random_bits(rng, n, np.uint16)
+        high = random_bits(rng, n, np.uint16)
         maybe = np.flatnonzero(high <= top_high.take(sex_age))
         u_maybe = high[maybe].astype(np.int64) << 16
-        u_maybe |= _random_bits(rng, len(maybe), np.uint16)
+        u_maybe |= random_bits(rng, len(maybe), np.uint16)
         sa_maybe = sex_age[maybe]
         happens = u_maybe <= top.take(sa_maybe)
         event = maybe[happens]
@@ -308,7 +309,7 @@ class DemographyStep:
         # right number); the gone cell never draws candidates
         threshold = np.zeros(len(remove_k) + 1, np.uint16)
         threshold[:-1] = np.minimum(np.ceil(p * 2.0**16), 2.0**16 - 1)
-        candidate = _random_bits(rng, len(cell), np.uint16) < threshold.take(cell)
+        candidate = random_bits(rng, len(cell), np.uint16) < threshold.take(cell)
         sub = np.flatnonzero(candidate)
         drawn = np.bincount(cell[sub], minlength=len(remove_k))
         short = (drawn < remove_k) & (drawn < have)
@@ -321,9 +322,9 @@ class DemographyStep:
         n_sub = len(sub)
         pos_bits = max(n_sub - 1, 1).bit_length()
         low_bits = 63 - len(remove_k).bit_length()  # below the cell
-        random_bits = low_bits - pos_bits
+        n_random = low_bits - pos_bits
         key = cell[sub].astype(np.int64) << low_bits
-        key |= (rng.bit_generator.random_raw(n_sub) >> np.uint64(64 - random_bits)).view(
+        key |= (rng.bit_generator.random_raw(n_sub) >> np.uint64(64 - n_random)).view(
             np.int64
         ) << pos_bits
         key |= np.arange(n_sub)
@@ -377,17 +378,6 @@ def _shared_thresholds(key: tuple) -> dict[int, tuple[np.ndarray, ...]]:
             _THRESHOLDS.pop(next(iter(_THRESHOLDS)))
         cache = _THRESHOLDS[key] = {}
     return cache
-
-
-def _random_bits(rng: np.random.Generator, size: int, dtype: type = np.uint32) -> np.ndarray:
-    """``size`` uniform unsigned integers of ``dtype`` (all values equally likely) from ``rng``.
-
-    The raw 64-bit outputs of the bit generator are cut into pieces: two 32-bit numbers (or
-    four 16-bit ones) per output, so fewer generator calls than ``rng.random(size)`` and no
-    conversion to floating point.
-    """
-    per = 8 // np.dtype(dtype).itemsize
-    return rng.bit_generator.random_raw(-(-size // per)).view(dtype)[:size]
 
 
 class RowSampler:

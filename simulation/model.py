@@ -21,10 +21,11 @@ from simulation.data import read_table
 from simulation.demography import DemographyStep, draw_from_cdf, group_shapes
 from simulation.geography import municipalities as municipality_table
 from simulation.levers import resolve_unit_levers
-from simulation.needs import AREAS, Modifiers, need_model, random_bits
+from simulation.needs import AREAS, Modifiers, need_model
 from simulation.parameters import defaults
 from simulation.population import CitizenSet
 from simulation.projection import BASE_YEAR, frkm126_counts, project
+from simulation.random_bits import random_bits
 from simulation.rates import MAX_AGE, N_AGES
 from simulation.results import ResultCollector
 from simulation.strategy import Strategy

@@ -32,7 +32,6 @@ __all__ = [
     "Modifiers",
     "YearTables",
     "need_model",
-    "random_bits",
 ]
 
 AREAS = (
@@ -121,18 +120,6 @@ def _bound(p: np.ndarray) -> np.ndarray:
     The test is a filter: where it passes, the exact rule decides.
     """
     return np.clip(np.ceil(p * 2.0**32) - 1, 0, 2**32 - 1).astype(np.uint32)
-
-
-def random_bits(rng: np.random.Generator, size: int, dtype: type) -> np.ndarray:
-    """``size`` random unsigned integers of ``dtype`` (16 or 32 bits), several to a 64-bit draw.
-
-    Args:
-        rng: the generator (one of the model's streams).
-        size: how many.
-        dtype: ``np.uint16`` or ``np.uint32``.
-    """
-    per = 8 // np.dtype(dtype).itemsize
-    return rng.bit_generator.random_raw(-(-size // per)).view(dtype)[:size]
 
 
 def _reach(incidence: np.ndarray) -> np.ndarray:
