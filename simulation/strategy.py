@@ -279,6 +279,12 @@ class Strategy:
             ent.municipality[open_rows] * len(ENTERPRISE_KINDS) + ent.kind[open_rows],
             self.model.n_municipalities * len(ENTERPRISE_KINDS),
         )
+        # whether each unit has a possible lead of each actor type this year
+        has_pool = self._unit_static_pool.copy()
+        count = self._enterprise_pools.count
+        for actor, code in _ENTERPRISE_CODE.items():
+            has_pool[:, actor] = count[self._unit_enterprise_key + code] > 0
+        self._unit_has_pool = has_pool
         self._lifecycle(year, rng, stats, costs)
         self._propose(year, rng, stats)
         self._book_fixed_costs(year, costs)
@@ -412,28 +418,6 @@ class Strategy:
         extra = t.jobs[rows] * (factor - 1.0)
         t.jobs[rows] += self._share_out(t.lead[rows], extra, self.jobs_free())
 
-    def _has_pool(self, unit: np.ndarray, actor: np.ndarray) -> np.ndarray:
-        """Whether an actor of the given type may lead in the given unit (one per pair)."""
-        has = self._unit_static_pool[unit, actor]
-        count = self._enterprise_pools.count
-        for a, code in _ENTERPRISE_CODE.items():
-            sel = np.flatnonzero(actor == a)
-            if len(sel):
-                has[sel] = count[self._unit_enterprise_key[unit[sel]] + code] > 0
-        return has
-
-    def _pool_sizes(self, unit: np.ndarray) -> np.ndarray:
-        """Number of actors of each type that may lead in the given units, (units, types)."""
-        n_areas = len(AREAS)
-        mun, area = self.unit_municipality[unit], self.unit_area[unit]
-        sizes = np.empty((len(unit), len(ACTOR_ORDER)), dtype=np.int64)
-        sizes[:, _ASSOCIATION] = self._association_pools.count[mun * n_areas + area]
-        sizes[:, _VOLUNTEER] = 1
-        sizes[:, _ONLINE] = self._online_pools.count[area]
-        for actor, code in _ENTERPRISE_CODE.items():
-            sizes[:, actor] = self._enterprise_pools.count[mun * len(ENTERPRISE_KINDS) + code]
-        return sizes
-
     def _draw_leads(self, unit: np.ndarray, actor: np.ndarray, u: np.ndarray) -> np.ndarray:
         """A lead of the given actor type in each unit (pools must not be empty)."""
         n_areas = len(AREAS)
@@ -468,11 +452,9 @@ class Strategy:
         z = rng.standard_normal((len(unit), 2))
 
         # the (actor type, kind) options of each unit and their weights, where there are leads
-        has_pool = self._unit_static_pool.copy()
-        count = self._enterprise_pools.count
-        for actor, code in _ENTERPRISE_CODE.items():
-            has_pool[:, actor] = count[self._unit_enterprise_key + code] > 0
-        weight = self._option_weight * np.take_along_axis(has_pool, self._option_actor, 1)
+        weight = self._option_weight * np.take_along_axis(
+            self._unit_has_pool, self._option_actor, 1
+        )
         cum = np.cumsum(weight, axis=1)
         total = cum[:, -1]
         ok = total[unit] > 0
@@ -590,7 +572,7 @@ class Strategy:
         target = self._spread_targets[first + pick + (pick >= own)]
         unit = self.unit_of[target, area]
         actor = t.lead_type[rows]
-        allowed = (self.unit_actor_weight[unit, actor] > 0) & self._has_pool(unit, actor)
+        allowed = (self.unit_actor_weight[unit, actor] > 0) & self._unit_has_pool[unit, actor]
         rows, unit, actor, u = rows[allowed], unit[allowed], actor[allowed], u[allowed]
         lead = self._draw_leads(unit, actor, u[:, 1])
         looks = t.looks(rows)
