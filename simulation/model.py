@@ -128,8 +128,6 @@ class WelfareModel(mesa.Model):
         self.population_by_municipality = self._by_municipality()
         self._register_metrics()
         self._next_start_cases: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
-        # (year, caseloads at its end), counted by the needs step for the cost step
-        self._year_end_cases: tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]] | None = None
         self._region_rows = {
             int(r): np.flatnonzero((self.region_of == r) & self.simulated)
             for r in sorted(set(self.region_of[self.simulated]))
@@ -287,8 +285,9 @@ class WelfareModel(mesa.Model):
         flows = self.demography.step(c, year, self.streams["demography"])
         by_cell = self._stock_counts()  # kept for next year's stocks
         self.population_by_municipality = by_cell.sum(axis=(1, 2)) * c.weight
-        self._needs_step(year, first_new_pid)
-        self._cost_step(year, start_cases)
+        end_cases = self._needs_step(year, first_new_pid)
+        self._cost_step(year, start_cases, end_cases)
+        self._next_start_cases = end_cases  # nothing changes need states until next year
         self._civil_society_step(year)
         self._strategy_step(year)
         self._collect_flows(year, flows)
@@ -300,15 +299,20 @@ class WelfareModel(mesa.Model):
                 self._pool.shutdown()
                 self._pool = None
 
-    def _needs_step(self, year: int, first_new_pid: int) -> None:
+    def _needs_step(
+        self, year: int, first_new_pid: int
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Need transitions of the year for residents of 1 January; initial needs for newcomers.
 
         Residents of 1 January occupy the first rows (demography appends newcomers after them).
         Every citizen gets one uniform per area (a 32-bit integer); a resident in no level whose
         uniform is above the year's entry bound for their sex and age keeps level 0, so only
         the citizens in a level, the few who may enter one, and those with modified
-        probabilities are stepped individually. The year-end caseloads are counted on the way.
-        The draws do not depend on the levers (common random numbers across scenarios).
+        probabilities are stepped individually. The draws do not depend on the levers (common
+        random numbers across scenarios).
+
+        Returns:
+            The caseloads at the end of the year, as :meth:`_caseloads` (counted on the way).
         """
         c = self.citizens
         rng = self.streams["needs"]
@@ -440,14 +444,12 @@ class WelfareModel(mesa.Model):
             counts = counts + count_in_need(
                 c.municipality[n_old:], c.need[n_old:], c.addressable[n_old:], top, n_mun
             )
-        n_levels = [self.needs.n_levels(a) for a in AREAS]
-        cases = caseloads(counts, n_levels, c.weight)
-        self._year_end_cases = (year, dict(zip(AREAS, cases, strict=True)))
         self.results.add(
             "reoffending",
             year,
             np.bincount(c.municipality[reoffended], minlength=n_mun) * c.weight,
         )
+        return self._by_area(counts)
 
     def _modifiers(self, n_old: int) -> Modifiers:
         """Multipliers on the need probabilities from the initiatives reaching citizens.
@@ -494,8 +496,12 @@ class WelfareModel(mesa.Model):
             )
 
         counts = sum(self._map(count, _row_chunks(len(c), len(c) >= _THREADS_FROM, self._threads)))
+        return self._by_area(counts)
+
+    def _by_area(self, counts: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Caseloads by area from :func:`~simulation.costs.count_cases` counts (weights applied)."""
         n_levels = [self.needs.n_levels(a) for a in AREAS]
-        return dict(zip(AREAS, caseloads(counts, n_levels, c.weight), strict=True))
+        return dict(zip(AREAS, caseloads(counts, n_levels, self.citizens.weight), strict=True))
 
     def _map(self, fn, items) -> list:
         """Apply ``fn`` to ``items`` in order; in two threads for large populations.
@@ -512,11 +518,13 @@ class WelfareModel(mesa.Model):
             self._pool = ThreadPoolExecutor(max_workers=self._threads)
         return list(self._pool.map(fn, items))
 
-    def _cost_step(self, year: int, start_cases: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+    def _cost_step(
+        self,
+        year: int,
+        start_cases: dict[str, tuple[np.ndarray, np.ndarray]],
+        end_cases: dict[str, tuple[np.ndarray, np.ndarray]],
+    ) -> None:
         """Cost of the year's average caseload, booked to the results and the public units."""
-        counted = self._year_end_cases
-        end_cases = counted[1] if counted is not None and counted[0] == year else self._caseloads()
-        self._next_start_cases = end_cases  # nothing changes need states until next year
         add = self.results.add
         regional_cost = {}
         for area in AREAS:
