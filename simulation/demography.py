@@ -95,7 +95,6 @@ class DemographyStep:
         self._destination = _move_sampler()
         n_mun = move_destinations().shape[0]
         self.n_mun = n_mun
-        self._group_shape = group_shapes()
         # shared by all steps with the same rates (runs that differ only in the seed)
         key = (mortality_improvement, fertility, projection.emigration.tobytes())
         self._threshold_cache = _shared_thresholds(key)
@@ -105,15 +104,7 @@ class DemographyStep:
         # age group after ageing, by sex * N_AGES + age
         next_age = np.minimum(np.arange(N_AGES) + 1, MAX_AGE)
         self._next_group = np.tile(self.groups.of_age[next_age], 2).astype(np.intp)
-        self._shape = _shape_sampler()
-        # age and sex of entry j of group g's distribution, at g * width + j
-        width = self._shape.width
-        self._shape_age = np.zeros(n_groups * width, np.int16)
-        self._shape_sex = np.zeros(n_groups * width, np.int8)
-        for g, (ages, _) in enumerate(self._group_shape):
-            at = g * width + np.arange(2 * len(ages))
-            self._shape_age[at] = np.tile(ages, 2)
-            self._shape_sex[at] = np.repeat(np.arange(2, dtype=np.int8), len(ages))
+        self._shape, self._shape_age, self._shape_sex = _shape_sampler()
 
     def _count(self, municipality: np.ndarray) -> np.ndarray:
         return np.bincount(municipality, minlength=self.n_mun).astype(float)
@@ -441,6 +432,21 @@ def _move_sampler() -> RowSampler:
 
 
 @cache
-def _shape_sampler() -> RowSampler:
-    """Single age and sex within each age group, as :func:`group_shapes` (cached)."""
-    return RowSampler([cdf for _, cdf in group_shapes()])
+def _shape_sampler() -> tuple[RowSampler, np.ndarray, np.ndarray]:
+    """Single age and sex within each age group, as :func:`group_shapes` (cached).
+
+    Returns:
+        The sampler, and the age (int16) and sex (int8) of entry ``j`` of group ``g``'s
+        distribution at ``g * sampler.width + j``.
+    """
+    shapes = group_shapes()
+    sampler = RowSampler([cdf for _, cdf in shapes])
+    width = sampler.width
+    age = np.zeros(len(shapes) * width, np.int16)
+    sex = np.zeros(len(shapes) * width, np.int8)
+    for g, (ages, _) in enumerate(shapes):
+        at = g * width + np.arange(2 * len(ages))
+        age[at] = np.tile(ages, 2)
+        sex[at] = np.repeat(np.arange(2, dtype=np.int8), len(ages))
+    age.flags.writeable = sex.flags.writeable = False  # shared by every model of the process
+    return sampler, age, sex
