@@ -263,13 +263,8 @@ class NeedModel:
         Returns:
             int8 array of levels (0 = no need).
         """
-        n_lv = self.n_levels(area)
-        cum = self._cached(  # (L, 2 x ages)
-            "cumulative",
-            area,
-            shift,
-            lambda: np.cumsum(self.prevalence(area, shift), axis=0).reshape(n_lv, -1),
-        )
+        cum = self._cumulative(area, shift)
+        n_lv = len(cum)
         if sex_age is None:
             sex_age = sex.astype(np.int64) * N_AGES + np.minimum(age, MAX_AGE)
         level = np.zeros(len(u), dtype=np.int8)
@@ -279,6 +274,17 @@ class NeedModel:
             level[(u >= lower) & (u < upper)] = i + 1
             lower = upper
         return level
+
+    def _cumulative(self, area: str, shift: float) -> np.ndarray:
+        """Cumulative prevalence over the levels, shape (levels, 2 x ages) (cached)."""
+        return self._cached(
+            "cumulative",
+            area,
+            shift,
+            lambda: np.cumsum(self.prevalence(area, shift), axis=0).reshape(
+                self.n_levels(area), -1
+            ),
+        )
 
     def year_tables(self, shift: float, factors: Sequence[float]) -> YearTables:
         """The transitions of one year for every area as lookup tables (kept for a while).
@@ -447,7 +453,7 @@ class NeedModel:
         top = max(self.n_levels(a) for a in AREAS)
         cum = np.empty((top, 2 * N_AGES, len(AREAS)))
         for j, area in enumerate(AREAS):
-            c = np.cumsum(self.prevalence(area, shift), axis=0).reshape(self.n_levels(area), -1)
+            c = self._cumulative(area, shift)
             cum[:, :, j] = c[np.minimum(np.arange(top), len(c) - 1)]
         return np.ceil(np.clip(cum, 0.0, 1.0) * 2.0**32).astype(np.int64)
 
