@@ -177,9 +177,6 @@ class CivilSociety:
         groups = self._associations_of
         mun = c.municipality.take(rows)
         u = rng.random(len(rows))
-        if groups.count.take(mun).all():
-            c.vol_org[rows] = groups.draw(mun, u)
-            return
         has = groups.count.take(mun) > 0
         org = np.full(len(rows), -1, dtype=np.int32)
         org[has] = groups.draw(mun[has], u[has])
