@@ -131,16 +131,13 @@ class CitizenSet:
                 np.take(col, rows, out=out[:m], mode="clip")
             else:
                 _row_view(out)[:m] = _row_view(col)[mask]
-            if not k:
-                pass
-            elif name == "pid":
-                out[m:] = np.arange(self._next_pid, self._next_pid + k, dtype=np.int64)
-            elif name in values:
-                out[m:] = values[name]
-            elif name in self._defaults:
-                out[m:] = self._defaults[name]
-            else:
-                out[m:] = 0
+            if k:
+                if name == "pid":
+                    out[m:] = np.arange(self._next_pid, self._next_pid + k, dtype=np.int64)
+                elif name in values:
+                    out[m:] = values[name]
+                else:
+                    out[m:] = self._defaults.get(name, 0)
             self.columns[name] = out
         self._next_pid += k
         return np.arange(m, m + k)
