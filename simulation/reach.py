@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["assign_doses", "stable_order"]
+from simulation.groups import stable_order
+
+__all__ = ["assign_doses"]
 
 
 def assign_doses(
@@ -108,20 +110,3 @@ def assign_doses(
     pair_init, rank = pair_init[keep], rank[keep]
     rows = eligible[order[first_of_group[g[pair_init]] + rank]]
     return rows, order_i[pair_init], overlap[keep] / w
-
-
-def stable_order(key: np.ndarray) -> np.ndarray:
-    """Indices that sort the non-negative integers ``key`` stably (ties in index order).
-
-    Where key and index fit in 63 bits together, they are packed and sorted as one number,
-    which is several times faster than a stable argsort.
-    """
-    n = len(key)
-    if not n:
-        return np.zeros(0, dtype=np.int64)
-    bits = max(int(n - 1).bit_length(), 1)
-    if int(key.max()).bit_length() + bits > 63:
-        return np.argsort(key, kind="stable")
-    packed = np.sort((key.astype(np.int64, copy=False) << bits) | np.arange(n, dtype=np.int64))
-    packed &= (1 << bits) - 1
-    return packed

@@ -42,7 +42,7 @@ from scipy.special import ndtr
 
 from simulation.agents.initiative import Initiative
 from simulation.enterprises import ENTERPRISE_KINDS
-from simulation.groups import Groups
+from simulation.groups import Groups, stable_order
 from simulation.initiative_kinds import (
     ACTOR_ORDER,
     RESOURCES,
@@ -52,7 +52,7 @@ from simulation.initiative_kinds import (
 from simulation.initiatives import PILOT, RUNNING, SCALED, InitiativeTable, multiplier
 from simulation.levers import INTENSITY_LEVERS, UnitLevers
 from simulation.needs import AREAS
-from simulation.reach import assign_doses, stable_order
+from simulation.reach import assign_doses
 from simulation.strategy_parameters import strategy_parameters, volunteering_parameters
 
 __all__ = ["Strategy", "InitiativeKind", "ACTOR_ORDER", "actor_weights", "StrategyStats"]
