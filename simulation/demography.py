@@ -19,7 +19,7 @@ from simulation.projection import Projection, age_groups, base_population, move_
 from simulation.random_bits import random_bits
 from simulation.rates import MAX_AGE, N_AGES, base_rates, demography_parameters
 
-__all__ = ["Flows", "DemographyStep", "RowSampler", "group_shapes", "draw_from_cdf"]
+__all__ = ["Flows", "YearChange", "DemographyStep", "RowSampler", "group_shapes", "draw_from_cdf"]
 
 
 @cache
@@ -68,6 +68,44 @@ class Flows:
     immigrants: np.ndarray
 
 
+@dataclass
+class YearChange:
+    """One year's demographic change of a citizen set, as drawn by :meth:`DemographyStep.change`.
+
+    Attributes:
+        leaving: rows of the citizens who die, emigrate or move out of the simulated area.
+        movers: rows of the citizens who move to another simulated municipality.
+        destinations: their new municipalities (row numbers of the 98).
+        new: columns of the newborns and immigrants, appended after the survivors.
+        flows: the year's flows by municipality.
+    """
+
+    leaving: np.ndarray
+    movers: np.ndarray
+    destinations: np.ndarray
+    new: dict[str, np.ndarray]
+    flows: Flows
+
+    def apply(self, citizens: CitizenSet) -> None:
+        """Make the change: move and age everyone, then drop the leavers and append the new.
+
+        Survivors keep their rows and order; newborns and immigrants are appended after them,
+        so the rows of citizens who lived on 1 January come first (the needs step relies on it).
+        The change's own arrays are only read, so one change can be applied to several copies
+        of the same citizens.
+        """
+        c = citizens
+        new_mun = c.municipality.copy()
+        new_mun[self.movers] = self.destinations
+        next_age = c.age + np.int16(1)
+        np.minimum(next_age, MAX_AGE, out=next_age)
+        c.columns["municipality"] = new_mun
+        c.columns["age"] = next_age
+        stay = np.ones(len(c), dtype=bool)
+        stay[self.leaving] = False
+        c.renew(stay, **self.new)
+
+
 class DemographyStep:
     """The demography mechanism: holds the rates and applies one year to a citizen set.
 
@@ -110,10 +148,22 @@ class DemographyStep:
         return np.bincount(municipality, minlength=self.n_mun).astype(float)
 
     def step(self, citizens: CitizenSet, year: int, rng: np.random.Generator) -> Flows:
-        """Apply the demography of ``year`` to ``citizens`` (in place).
+        """Apply the demography of ``year`` to ``citizens`` (in place): :meth:`change`, applied.
 
-        Survivors keep their rows and order; newborns and immigrants are appended after them,
-        so the rows of citizens who lived on 1 January come first (the needs step relies on it).
+        Args:
+            citizens: the citizen set; on return it is the population of 1 January ``year + 1``.
+            year: the calendar year being simulated.
+            rng: the demography random stream.
+
+        Returns:
+            The year's flows by municipality in simulated citizens.
+        """
+        change = self.change(citizens, year, rng)
+        change.apply(citizens)
+        return change.flows
+
+    def change(self, citizens: CitizenSet, year: int, rng: np.random.Generator) -> YearChange:
+        """Draw the demography of ``year`` for ``citizens`` (left unchanged).
 
         Death, emigration, a move and a birth are decided by one 32-bit uniform per citizen,
         cut at the cumulative thresholds of :meth:`_thresholds` (its low 16 bits are drawn only
@@ -124,13 +174,16 @@ class DemographyStep:
         destinations and the immigrants' ages are inverse-CDF draws through guide tables
         (:class:`RowSampler`).
 
+        The change reads only the citizens' municipality, sex and age, and draws only from
+        ``rng``.
+
         Args:
-            citizens: the citizen set; on return it is the population of 1 January ``year + 1``.
+            citizens: the citizen set on 1 January ``year``.
             year: the calendar year being simulated.
             rng: the demography random stream.
 
         Returns:
-            The year's flows by municipality in simulated citizens.
+            The year's change, which :meth:`YearChange.apply` makes to the citizens.
         """
         c = citizens
         n = len(c)
@@ -196,12 +249,6 @@ class DemographyStep:
         imm_mun, imm_age, imm_sex = self._immigrants(np.maximum(diff, 0), rng)
         immigrants = self._count(imm_mun)
 
-        new_mun = mun.copy()
-        new_mun[movers_in] = dest_in
-        next_age = c.age + np.int16(1)
-        np.minimum(next_age, MAX_AGE, out=next_age)
-        c.columns["municipality"] = new_mun
-        c.columns["age"] = next_age
         new: dict[str, np.ndarray] = {}
         if n_births + len(imm_mun):
             new = {
@@ -217,8 +264,8 @@ class DemographyStep:
                     [np.full(n_births, -1, np.int16), np.full(len(imm_mun), year, np.int16)]
                 ),
             }
-        c.renew(cell != gone, **new)
-        return Flows(births, deaths, moves_in + immigrants, moves_out + extra_out, immigrants)
+        flows = Flows(births, deaths, moves_in + immigrants, moves_out + extra_out, immigrants)
+        return YearChange(np.flatnonzero(cell == gone), movers_in, dest_in, new, flows)
 
     def _thresholds(self, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cumulative event thresholds of ``year`` for a 32-bit uniform, by ``sex * N_AGES + age``.

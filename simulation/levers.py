@@ -17,6 +17,7 @@ From the scenario's levers, overrides and unit-to-unit variation to the values e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -40,9 +41,12 @@ INTENSITY_LEVERS = (
 )
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class UnitLevers:
     """The lever values one unit acts on (after adoption, coverage and the action plan).
+
+    Units with the same settings share one instance (so ``values`` must not be modified): in
+    a uniform scenario all active units of a run have the same one.
 
     Attributes:
         active: whether the unit works with non-public actors at all.
@@ -61,11 +65,13 @@ class UnitLevers:
         return self.values[name]
 
 
-def _lever_for(source: Any, code: int, area: str, drawn: dict[str, Any] | None) -> dict[str, Any]:
-    """Effective scenario levers for one unit, with its variation draws."""
+def _lever_for(
+    source: Any, code: int, area: str, drawn: dict[str, Any], defaults: dict[str, Any]
+) -> dict[str, Any]:
+    """Effective levers for one unit, with its variation draws (registry defaults for the rest)."""
     if hasattr(source, "lever_for"):
-        return dict(source.lever_for(code, area, drawn))
-    return {**dict(source), **(drawn or {})}
+        return {**defaults, **source.lever_for(code, area, drawn)}
+    return {**defaults, **source, **drawn}
 
 
 def resolve_unit_levers(
@@ -85,12 +91,14 @@ def resolve_unit_levers(
         rng: the strategy random stream (drawn in a fixed order, so runs are reproducible).
 
     Returns:
-        ``{(municipality index, area): UnitLevers}`` for the simulated municipalities.
+        ``{(municipality index, area): UnitLevers}`` for the simulated municipalities; units
+        with equal settings share one instance.
     """
     defaults = {k: p.default for k, p in lever_registry().items()}
     plan_factor = strategy_parameters()["implementation_without_plan"]
     variation = {k: v for k, v in (getattr(source, "variation", None) or {}).items() if v}
     out: dict[tuple[int, str], UnitLevers] = {}
+    shared: dict[tuple[Any, ...], UnitLevers] = {}
     n = len(codes)
     # Draws happen for every municipality in a fixed order, simulated or not, so that the
     # same municipality gets the same draws whatever subset is simulated.
@@ -101,25 +109,30 @@ def resolve_unit_levers(
     rank = (area_u[:, None, :] < area_u[:, :, None]).sum(axis=2).tolist()
     adopt = adopt_u.tolist()
     names = sorted(variation)
+    idle = (0.0,) * len(INTENSITY_LEVERS)
+    intensities = itemgetter(*INTENSITY_LEVERS)
     for i in range(n):
         code = int(codes[i])
         for j, area in enumerate(AREAS):
             drawn = {name: sample_variation(variation[name], var_rng) for name in names}
             if not simulated[i]:
                 continue
-            base = {**defaults, **_lever_for(source, code, area, drawn)}
-            adopted = adopt[i] < float(base["adoption"])
-            covered = rank[i][j] < round(float(base["coverage"]) * len(AREAS))
+            base = _lever_for(source, code, area, drawn, defaults)
             plan = bool(base["action_plan"])
-            factor = 1.0 if plan else plan_factor
-            active = adopted and covered
-            values = {
-                name: (float(base[name]) * factor if active else 0.0) for name in INTENSITY_LEVERS
-            }
-            out[(i, area)] = UnitLevers(
-                active=active and any(v > 0 for v in values.values()),
-                values=values,
-                public_role=str(base["public_role"]),
-                action_plan=plan,
-            )
+            values = idle
+            if adopt[i] < float(base["adoption"]) and rank[i][j] < round(
+                float(base["coverage"]) * len(AREAS)
+            ):
+                factor = 1.0 if plan else plan_factor
+                values = tuple([float(v) * factor for v in intensities(base)])
+            key = (values, str(base["public_role"]), plan)
+            unit = shared.get(key)
+            if unit is None:
+                unit = shared[key] = UnitLevers(
+                    active=any(v > 0 for v in values),
+                    values=dict(zip(INTENSITY_LEVERS, values, strict=True)),
+                    public_role=key[1],
+                    action_plan=plan,
+                )
+            out[(i, area)] = unit
     return out

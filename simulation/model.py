@@ -18,7 +18,7 @@ from simulation.agents import AreaLedger, MunicipalUnit, RegionalUnit
 from simulation.civil_society import CivilSociety
 from simulation.costs import CostModel, LeverCosts, caseloads, count_cases, count_in_need
 from simulation.data import read_table
-from simulation.demography import DemographyStep, draw_from_cdf, group_shapes
+from simulation.demography import DemographyStep, Flows, draw_from_cdf, group_shapes
 from simulation.geography import municipalities as municipality_table
 from simulation.levers import resolve_unit_levers
 from simulation.needs import AREAS, Modifiers, need_model
@@ -29,6 +29,7 @@ from simulation.random_bits import random_bits
 from simulation.rates import MAX_AGE, N_AGES
 from simulation.results import ResultCollector
 from simulation.strategy import Strategy
+from simulation.trajectories import KEEP_UP_TO, Trajectory, keep, kept
 
 __all__ = ["WelfareModel"]
 
@@ -118,6 +119,19 @@ class WelfareModel(mesa.Model):
         self.addressable_share = _addressable_share().copy()
         self.reoffend_rate, self.risk_window, self.first_offence_factor = _offending()
         self.citizens = self._starting_citizens()
+        # the demography of runs with the same seed and demographic parameters is the same
+        self._trajectory_key = (
+            self.seed,
+            self.scale,
+            self.simulated.tobytes(),
+            float(p["mortality_improvement"]),
+            float(p["fertility"]),
+            float(p["migration_scale"]),
+            self.end_year,
+        )
+        self._replay = kept(self._trajectory_key)
+        small = len(self.citizens) <= KEEP_UP_TO
+        self._recording = Trajectory() if self._replay is None and small else None
         self.results = ResultCollector(
             np.arange(BASE_YEAR, self.end_year + 1), self.codes, self.region_of, self.simulated
         )
@@ -282,7 +296,7 @@ class WelfareModel(mesa.Model):
         start_cases = self._next_start_cases or self._caseloads()
         first_new_pid = c._next_pid
 
-        flows = self.demography.step(c, year, self.streams["demography"])
+        flows = self._demography_step(year)
         by_cell = self._stock_counts()  # kept for next year's stocks
         self.population_by_municipality = by_cell.sum(axis=(1, 2)) * c.weight
         end_cases = self._needs_step(year, first_new_pid)
@@ -298,6 +312,30 @@ class WelfareModel(mesa.Model):
             if self._pool is not None:
                 self._pool.shutdown()
                 self._pool = None
+
+    def _demography_step(self, year: int) -> Flows:
+        """Apply the year's demography: drawn, or replayed from a kept trajectory.
+
+        A run whose trajectory (:mod:`simulation.trajectories`) is kept applies its changes and
+        takes its stock counts instead of drawing and counting them; the first run with a key
+        records them and keeps them once it reaches the end year.
+        """
+        c = self.citizens
+        i = year - BASE_YEAR
+        if self._replay is not None:
+            change = self._replay.changes[i]
+            change.apply(c)
+            self._stocks = ((c.municipality, c.sex, c.age), self._replay.stock_counts[i])
+            return change.flows
+        change = self.demography.change(c, year, self.streams["demography"])
+        change.apply(c)
+        if self._recording is not None:
+            self._recording.changes.append(change)
+            self._recording.stock_counts.append(self._stock_counts())
+            if year == self.end_year:
+                keep(self._trajectory_key, self._recording)
+                self._recording = None
+        return change.flows
 
     def _needs_step(
         self, year: int, first_new_pid: int

@@ -6,22 +6,31 @@ import numpy as np
 import pandas as pd
 
 from simulation import model as model_module
+from simulation import trajectories
 from simulation.scenario import load_scenario
-from simulation.simulate import run_scenarios
+from simulation.simulate import run_scenarios, scenario_parameters
 from tests.conftest import run_model
 
 SMALL = (101, 461, 751)
 
 
-def test_same_seed_gives_identical_tables():
+def forget_kept_runs(monkeypatch) -> None:
+    """Start without kept starting citizens and trajectories, so that a run draws them."""
+    monkeypatch.setattr(model_module, "_STARTING_CITIZENS", {})
+    monkeypatch.setattr(trajectories, "_KEPT", {})
+
+
+def test_same_seed_gives_identical_tables(monkeypatch):
+    forget_kept_runs(monkeypatch)
     a = run_model(scale=0.01, seed=3, municipalities=SMALL, end_year=2035).table()
+    forget_kept_runs(monkeypatch)
     b = run_model(scale=0.01, seed=3, municipalities=SMALL, end_year=2035).table()
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_runs_sharing_a_seed_start_from_the_same_citizens_drawn_once(monkeypatch):
     """The per-process copy of the starting citizens gives what drawing them anew gives."""
-    monkeypatch.setattr(model_module, "_STARTING_CITIZENS", {})
+    forget_kept_runs(monkeypatch)
     fresh = run_model(scale=0.01, seed=5, municipalities=SMALL, end_year=2030, scenario="s")
     assert len(model_module._STARTING_CITIZENS) == 1
     kept = next(iter(model_module._STARTING_CITIZENS.values()))
@@ -34,6 +43,35 @@ def test_runs_sharing_a_seed_start_from_the_same_citizens_drawn_once(monkeypatch
     assert len(model_module._STARTING_CITIZENS) == 2  # another seed: other citizens
     first, second = model_module._STARTING_CITIZENS.values()
     assert not np.array_equal(first.age, second.age)
+
+
+def test_runs_sharing_a_seed_replay_the_demography_drawn_once(monkeypatch, strategic_scenario):
+    """A kept trajectory gives, under other levers, exactly what drawing the demography gives."""
+    args = dict(scale=0.01, seed=5, municipalities=SMALL, end_year=2032, scenario="s")
+    strategic = dict(
+        parameters=scenario_parameters(strategic_scenario), lever_source=strategic_scenario
+    )
+    forget_kept_runs(monkeypatch)
+    drawn = run_model(**strategic, **args)
+    forget_kept_runs(monkeypatch)
+    run_model(**args)  # the baseline draws and keeps the trajectory ...
+    assert len(trajectories._KEPT) == 1
+    kept = next(iter(trajectories._KEPT.values()))
+    assert len(kept.changes) == len(kept.stock_counts) == 2032 - 2026 + 1
+    assert not kept.changes[0].leaving.flags.writeable  # shared: read only
+    replayed = run_model(**strategic, **args)  # ... that the strategic run replays
+    assert replayed._replay is kept
+    table = replayed.table()
+    pd.testing.assert_frame_equal(drawn.table(), table)
+    assert table[table.metric == "initiatives_started"].value.sum() > 0
+    # other demographic parameters or another end year: another trajectory
+    run_model({"fertility": 1.9}, **args)
+    run_model(**{**args, "end_year": 2030})
+    assert len(trajectories._KEPT) == 3
+    # an unfinished run keeps nothing
+    model = model_module.WelfareModel(seed=8, scale=0.01, municipalities=SMALL, end_year=2030)
+    model.step()
+    assert len(trajectories._KEPT) == 3
 
 
 def test_other_seed_differs():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import gc
 import math
 import multiprocessing
 import os
@@ -200,8 +201,11 @@ def _init_worker(parent_pid: int) -> None:
     """Prepare a pool worker: ignore Ctrl-C (the runner handles it) and exit if the runner dies.
 
     A pool worker whose runner was killed with ``kill -9`` would otherwise wait for work forever
-    (it holds its own end of the task queue), keeping the forkserver alive too.
+    (it holds its own end of the task queue), keeping the forkserver alive too. The objects the
+    worker starts with (modules, loaded data) live as long as it does, so they are frozen out of
+    the garbage collector's full passes (a full pass over them takes about 60 ms).
     """
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(
         target=_watch_parent, args=(parent_pid,), daemon=True, name="watch-runner"

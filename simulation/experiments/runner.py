@@ -272,6 +272,8 @@ def run_sweep(
             int(record.pop("set_id")): {n: _plain(v) for n, v in record.items()}
             for record in design.table[["set_id", *design.parameters]].to_dict("records")
         }
+        # replicate by replicate: the runs that share a seed follow one another, so a worker
+        # reuses what a model keeps per process for a seed (starting citizens, demography)
         todo = deque(
             RunSpec(
                 key=row.key,
@@ -280,7 +282,9 @@ def run_sweep(
                 seed=int(row.seed),
                 params=params_by_set[int(row.set_id)],
             )
-            for row in unique.itertuples(index=False)
+            for row in unique.sort_values(["replicate", "set_id"], kind="stable").itertuples(
+                index=False
+            )
             if row.key not in done_keys
         )
 
