@@ -6,7 +6,10 @@ society, strategy, data collection (DESIGN 3.3). The mechanisms live in their ow
 
 from __future__ import annotations
 
+import itertools
 import os
+import weakref
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
@@ -40,6 +43,27 @@ _STOCK_BANDS = np.array([0, 18, 20, 65, 80])  # first ages of the reported popul
 _STARTING_CITIZENS: dict[tuple[int, float, bytes], CitizenSet] = {}
 _KEEP_STARTING_RUNS = 8
 _KEEP_STARTING_UP_TO = 250_000  # citizens (scale 0.04); larger sets are drawn anew each time
+
+
+class _AgentIds(weakref.WeakKeyDictionary):
+    """Mesa's per-model counters of agent ids, holding the models weakly.
+
+    Mesa 3.3 keeps them in ``mesa.Agent._ids``, a class-level ``defaultdict`` keyed by the model,
+    so every model a process ever created stayed in memory (mesa issue #3179, fixed upstream in
+    later versions): a sweep worker grew by about 10 MB per strategic run at scale 0.01. Held
+    weakly, a model is freed once nothing else refers to it, and ids still count per model.
+    """
+
+    def __getitem__(self, model: mesa.Model) -> itertools.count:
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = self[model] = itertools.count(1)
+            return counter
+
+
+if isinstance(getattr(mesa.Agent, "_ids", None), defaultdict):
+    mesa.Agent._ids = _AgentIds(mesa.Agent._ids)
 
 
 class WelfareModel(mesa.Model):
@@ -309,6 +333,9 @@ class WelfareModel(mesa.Model):
         self.year += 1
         if self.year > self.end_year:
             self.running = False
+            if self._recording is not None:  # a complete trajectory, for the next such runs
+                keep(self._trajectory_key, self._recording)
+                self._recording = None
             if self._pool is not None:
                 self._pool.shutdown()
                 self._pool = None
@@ -318,7 +345,7 @@ class WelfareModel(mesa.Model):
 
         A run whose trajectory (:mod:`simulation.trajectories`) is kept applies its changes and
         takes its stock counts instead of drawing and counting them; the first run with a key
-        records them and keeps them once it reaches the end year.
+        records them, and :meth:`step` keeps them once the run reaches its end year.
         """
         c = self.citizens
         i = year - BASE_YEAR
@@ -332,10 +359,26 @@ class WelfareModel(mesa.Model):
         if self._recording is not None:
             self._recording.changes.append(change)
             self._recording.stock_counts.append(self._stock_counts())
-            if year == self.end_year:
-                keep(self._trajectory_key, self._recording)
-                self._recording = None
         return change.flows
+
+    def _needs_draws(self, year: int, n_new: int, n_old: int) -> tuple[np.ndarray | None, ...]:
+        """The needs step's 32-bit uniforms, for the newcomers and for the residents.
+
+        The newcomers' (``None`` if there are none) have two per area: for the level and for
+        addressability. They depend only on the needs stream and on the numbers of citizens,
+        so a kept trajectory holds them too (:mod:`simulation.trajectories`).
+        """
+        if self._replay is not None and self._replay.needs_draws:
+            return self._replay.needs_draws[year - BASE_YEAR]
+        rng = self.streams["needs"]
+        n_areas = len(AREAS)
+        x_new = None
+        if n_new:
+            x_new = random_bits(rng, n_new * 2 * n_areas, np.uint32).reshape(n_new, 2 * n_areas)
+        x_old = random_bits(rng, n_old * n_areas, np.uint32).reshape(n_old, n_areas)
+        if self._recording is not None:
+            self._recording.needs_draws.append((x_new, x_old))
+        return x_new, x_old
 
     def _needs_step(
         self, year: int, first_new_pid: int
@@ -353,7 +396,6 @@ class WelfareModel(mesa.Model):
             The caseloads at the end of the year, as :meth:`_caseloads` (counted on the way).
         """
         c = self.citizens
-        rng = self.streams["needs"]
         n = len(c)
         n_old = int(np.searchsorted(c.pid, first_new_pid))
         n_areas = len(AREAS)
@@ -370,11 +412,9 @@ class WelfareModel(mesa.Model):
         ]
         tables = self.needs.year_tables(shift, factors)
         top = len(tables.remission) - 1
-        if n > n_old:  # newcomers: 32-bit uniforms for their levels and their addressability
-            x_new = random_bits(rng, (n - n_old) * 2 * n_areas, np.uint32)
-            x_new = x_new.reshape(n - n_old, 2 * n_areas)
+        x_new, x_old = self._needs_draws(year, n - n_old, n_old)
+        if x_new is not None:  # newcomers: uniforms for their levels and their addressability
             c.addressable[n_old:] = x_new[:, n_areas:] * 2.0**-32 < self.addressable_share
-        x_old = random_bits(rng, n_old * n_areas, np.uint32).reshape(n_old, n_areas)
         # age after ageing: the tables take the transitions of the age on 1 January
         sex_age = c.sex[:n_old].astype(np.int32)  # 32-bit: faster than mixing in 64 bits
         sex_age *= N_AGES

@@ -6,9 +6,12 @@ starting citizens (the seed, the scale and the simulated municipalities) and on 
 parameters, not on the levers or the other uncertainties. The runs of a sweep that share a seed
 (common random numbers) therefore share one trajectory: the first run draws it and keeps it
 here, and the next ones apply its changes instead of drawing them again, with exactly the same
-result.
+result. The needs step's uniforms are kept with it: the needs stream draws one per citizen and
+area and year, however the levers change the citizens' needs, so they too depend only on the
+seed and the numbers of citizens.
 
-Only complete trajectories of small populations are kept, the last few of them.
+Only complete trajectories of small populations are kept, the last few of them, within a
+memory budget (a trajectory too large for it is kept without the needs step's uniforms).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from simulation.demography import YearChange
 
 __all__ = ["Trajectory", "kept", "keep"]
 
-KEEP_RUNS = 8  # trajectories kept per process (about 6 MB each at scale 0.01, 12 MB at 0.04)
+KEEP_RUNS = 8  # trajectories kept per process at most
+KEEP_BYTES = 128 * 2**20  # and their memory: about 42 MB each at scale 0.01 (36 MB of uniforms)
 KEEP_UP_TO = 250_000  # citizens (scale 0.04); larger populations are not recorded
 
 _KEPT: dict[tuple, Trajectory] = {}
@@ -35,10 +39,28 @@ class Trajectory:
         changes: each year's change (:class:`~simulation.demography.YearChange`).
         stock_counts: each year's citizens by municipality, sex and single age after the change
             (as ``WelfareModel._stock_counts``), so that a replay need not count them again.
+        needs_draws: each year's uniforms of the needs step, ``(newcomers, residents)`` (the
+            first ``None`` in a year without newcomers); empty if not kept.
     """
 
     changes: list[YearChange] = field(default_factory=list)
     stock_counts: list[np.ndarray] = field(default_factory=list)
+    needs_draws: list[tuple[np.ndarray | None, np.ndarray]] = field(default_factory=list)
+
+    def arrays(self) -> list[np.ndarray]:
+        """Every array the trajectory holds."""
+        out = [*self.stock_counts]
+        for change in self.changes:
+            f = change.flows
+            out += [change.leaving, change.movers, change.destinations, *change.new.values()]
+            out += [f.births, f.deaths, f.moves_in, f.moves_out, f.immigrants]
+        for new, old in self.needs_draws:
+            out += [old] if new is None else [new, old]
+        return out
+
+    def nbytes(self) -> int:
+        """Memory held by the trajectory's arrays."""
+        return sum(a.nbytes for a in self.arrays())
 
 
 def kept(key: tuple) -> Trajectory | None:
@@ -47,14 +69,11 @@ def kept(key: tuple) -> Trajectory | None:
 
 
 def keep(key: tuple, trajectory: Trajectory) -> None:
-    """Keep a complete ``trajectory`` for ``key``, forgetting the oldest beyond ``KEEP_RUNS``."""
-    for change in trajectory.changes:  # shared by the runs that replay it: read only
-        f = change.flows
-        arrays = (change.leaving, change.movers, change.destinations, *change.new.values())
-        for array in (*arrays, f.births, f.deaths, f.moves_in, f.moves_out, f.immigrants):
-            array.flags.writeable = False
-    for array in trajectory.stock_counts:
+    """Keep a complete ``trajectory`` for ``key``, forgetting the oldest beyond the limits."""
+    if trajectory.nbytes() > KEEP_BYTES:
+        trajectory.needs_draws = []
+    for array in trajectory.arrays():  # shared by the runs that replay it: read only
         array.flags.writeable = False
     _KEPT[key] = trajectory
-    while len(_KEPT) > KEEP_RUNS:
+    while len(_KEPT) > KEEP_RUNS or sum(t.nbytes() for t in _KEPT.values()) > KEEP_BYTES:
         _KEPT.pop(next(iter(_KEPT)))

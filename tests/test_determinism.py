@@ -57,13 +57,21 @@ def test_runs_sharing_a_seed_replay_the_demography_drawn_once(monkeypatch, strat
     run_model(**args)  # the baseline draws and keeps the trajectory ...
     assert len(trajectories._KEPT) == 1
     kept = next(iter(trajectories._KEPT.values()))
-    assert len(kept.changes) == len(kept.stock_counts) == 2032 - 2026 + 1
-    assert not kept.changes[0].leaving.flags.writeable  # shared: read only
+    assert len(kept.changes) == len(kept.stock_counts) == len(kept.needs_draws) == 2032 - 2026 + 1
+    assert not any(a.flags.writeable for a in kept.arrays())  # shared: read only
     replayed = run_model(**strategic, **args)  # ... that the strategic run replays
     assert replayed._replay is kept
     table = replayed.table()
     pd.testing.assert_frame_equal(drawn.table(), table)
     assert table[table.metric == "initiatives_started"].value.sum() > 0
+    # a trajectory larger than the memory budget is kept without the needs step's uniforms
+    forget_kept_runs(monkeypatch)
+    monkeypatch.setattr(trajectories, "KEEP_BYTES", kept.nbytes() - 1)
+    run_model(**args)
+    kept = next(iter(trajectories._KEPT.values()))
+    assert kept.needs_draws == [] and len(kept.changes) == 2032 - 2026 + 1
+    pd.testing.assert_frame_equal(drawn.table(), run_model(**strategic, **args).table())
+    monkeypatch.setattr(trajectories, "KEEP_BYTES", 2**40)
     # other demographic parameters or another end year: another trajectory
     run_model({"fertility": 1.9}, **args)
     run_model(**{**args, "end_year": 2030})

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import math
+import weakref
 
+import mesa
 import pytest
 
 from simulation.experiments import run_welfare
@@ -20,6 +23,26 @@ def test_run_welfare_returns_scalar_outcomes_and_is_deterministic():
     assert set(outcome_names()) <= set(a)
     assert all(isinstance(v, float | int) and math.isfinite(v) for v in a.values())
     assert run_welfare(seed=4, facilitation=0.8, effect_scale=1.5, **SMALL) != a
+
+
+def test_finished_models_are_freed(monkeypatch):
+    """A sweep worker runs thousands of models: none may stay in memory after its run."""
+    created = []
+    original = mesa.Model.__init__
+
+    def init(self, *args, **kwargs):
+        created.append(weakref.ref(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(mesa.Model, "__init__", init)
+    for seed in (1, 2):
+        assert run_welfare(seed=seed, base="strategic", **SMALL)["run_ok"] == 1
+    gc.collect()
+    assert len(created) == 2
+    assert all(ref() is None for ref in created)
+    # agent ids still count per model
+    model = mesa.Model()
+    assert [mesa.Agent(model).unique_id for _ in range(3)] == [1, 2, 3]
 
 
 def test_run_welfare_never_raises():
