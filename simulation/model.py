@@ -32,7 +32,7 @@ from simulation.random_bits import random_bits
 from simulation.rates import MAX_AGE, N_AGES
 from simulation.results import ResultCollector
 from simulation.strategy import Strategy
-from simulation.trajectories import KEEP_UP_TO, Trajectory, keep, kept
+from simulation.trajectories import KEEP_BYTES, KEEP_UP_TO, Trajectory, keep, kept
 
 __all__ = ["WelfareModel"]
 
@@ -156,6 +156,9 @@ class WelfareModel(mesa.Model):
         self._replay = kept(self._trajectory_key)
         small = len(self.citizens) <= KEEP_UP_TO
         self._recording = Trajectory() if self._replay is None and small else None
+        # the needs step's uniforms: 4 bytes per citizen, area and year (if they fit the budget)
+        draws = len(self.citizens) * len(AREAS) * 4 * (self.end_year - BASE_YEAR + 1)
+        self._record_draws = draws <= KEEP_BYTES
         self.results = ResultCollector(
             np.arange(BASE_YEAR, self.end_year + 1), self.codes, self.region_of, self.simulated
         )
@@ -376,7 +379,7 @@ class WelfareModel(mesa.Model):
         if n_new:
             x_new = random_bits(rng, n_new * 2 * n_areas, np.uint32).reshape(n_new, 2 * n_areas)
         x_old = random_bits(rng, n_old * n_areas, np.uint32).reshape(n_old, n_areas)
-        if self._recording is not None:
+        if self._recording is not None and self._record_draws:
             self._recording.needs_draws.append((x_new, x_old))
         return x_new, x_old
 
