@@ -32,17 +32,16 @@ from simulation.random_bits import random_bits
 from simulation.rates import MAX_AGE, N_AGES
 from simulation.results import ResultCollector
 from simulation.strategy import Strategy
-from simulation.trajectories import KEEP_BYTES, KEEP_UP_TO, Trajectory, keep, kept
+from simulation.trajectories import KEEP_BYTES, KEEP_RUNS, KEEP_UP_TO, Trajectory, keep, kept
 
 __all__ = ["WelfareModel"]
 
 _STREAMS = ("init", "demography", "needs", "civil_society", "strategy", "spare")
 _THREADS_FROM = 500_000  # citizens; below this, threads cost more than they save
 _STOCK_BANDS = np.array([0, 18, 20, 65, 80])  # first ages of the reported population bands
-# starting citizens kept per process (seed, scale, municipalities): the last few, small ones
+# starting citizens kept per process (seed, scale, municipalities): the last few small ones, with
+# the limits of the kept trajectories; larger sets are drawn anew each time
 _STARTING_CITIZENS: dict[tuple[int, float, bytes], CitizenSet] = {}
-_KEEP_STARTING_RUNS = 8
-_KEEP_STARTING_UP_TO = 250_000  # citizens (scale 0.04); larger sets are drawn anew each time
 
 
 class _AgentIds(weakref.WeakKeyDictionary):
@@ -216,9 +215,9 @@ class WelfareModel(mesa.Model):
             return kept.copy(self)
         self.citizens = self._initial_citizens()
         self._init_citizen_roles()
-        if len(self.citizens) <= _KEEP_STARTING_UP_TO:
+        if len(self.citizens) <= KEEP_UP_TO:
             _STARTING_CITIZENS[key] = self.citizens.copy(None)
-            while len(_STARTING_CITIZENS) > _KEEP_STARTING_RUNS:
+            while len(_STARTING_CITIZENS) > KEEP_RUNS:
                 _STARTING_CITIZENS.pop(next(iter(_STARTING_CITIZENS)))
         return self.citizens
 

@@ -24,6 +24,7 @@ from simulation.demography import YearChange
 
 __all__ = ["Trajectory", "kept", "keep"]
 
+# also the limits of the starting citizens a process keeps (``WelfareModel._starting_citizens``)
 KEEP_RUNS = 8  # trajectories kept per process at most
 KEEP_BYTES = 128 * 2**20  # and their memory: about 42 MB each at scale 0.01 (36 MB of uniforms)
 KEEP_UP_TO = 250_000  # citizens (scale 0.04); larger populations are not recorded
@@ -51,9 +52,8 @@ class Trajectory:
         """Every array the trajectory holds."""
         out = [*self.stock_counts]
         for change in self.changes:
-            f = change.flows
             out += [change.leaving, change.movers, change.destinations, *change.new.values()]
-            out += [f.births, f.deaths, f.moves_in, f.moves_out, f.immigrants]
+            out += vars(change.flows).values()
         for new, old in self.needs_draws:
             out += [old] if new is None else [new, old]
         return out
