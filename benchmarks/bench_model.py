@@ -83,15 +83,15 @@ def measure_vectorised(scale: float, years: int, scenario: str, seed: int = 1) -
     import numpy as np
 
     from simulation.model import WelfareModel
-    from simulation.needs import AREAS
+    from simulation.year.needs import AREAS
 
     import_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     if scenario == "baseline":
         model = WelfareModel(scale=scale, seed=seed, end_year=FIRST_YEAR - 1 + years)
     else:
+        from simulation.runs.simulate import scenario_parameters
         from simulation.scenario import load_scenario
-        from simulation.simulate import scenario_parameters
 
         sc = load_scenario(str(ROOT / "scenarios" / f"{scenario}.toml"))
         model = WelfareModel(
@@ -232,9 +232,9 @@ def measure_plain(scale: float, years: int, seed: int = 1) -> dict[str, Any]:
     import numpy as np
 
     from benchmarks.plain_mesa import PlainMesaModel
+    from simulation.inputs.projection import BASE_YEAR
     from simulation.model import WelfareModel
-    from simulation.needs import AREAS
-    from simulation.projection import BASE_YEAR
+    from simulation.year.needs import AREAS
 
     source = WelfareModel(scale=scale, seed=seed, end_year=BASE_YEAR + 1)
     rss_before = _rss_mb()

@@ -1,6 +1,6 @@
 """Plain-Mesa reference implementation of the citizens' yearly rules (one ``mesa.Agent`` each).
 
-This is the yardstick for the vectorised :class:`simulation.population.CitizenSet`: the same
+This is the yardstick for the vectorised :class:`simulation.actors.citizens.CitizenSet`: the same
 citizen rules, written the way a Mesa model is usually written, with one Python object per
 citizen and a ``step`` method called through ``model.agents.shuffle_do("step")``. It is used by
 ``benchmarks/bench_model.py`` only; nothing in ``simulation/`` depends on it.
@@ -39,12 +39,12 @@ from typing import Any
 import mesa
 import numpy as np
 
-from simulation.data import read_table
+from simulation.inputs.data import read_table
+from simulation.inputs.projection import BASE_YEAR, move_destinations, project
+from simulation.inputs.rates import MAX_AGE, base_rates, demography_parameters
+from simulation.inputs.registry import defaults
 from simulation.model import WelfareModel
-from simulation.needs import AREAS, need_model
-from simulation.parameters import defaults
-from simulation.projection import BASE_YEAR, move_destinations, project
-from simulation.rates import MAX_AGE, base_rates, demography_parameters
+from simulation.year.needs import AREAS, need_model
 
 __all__ = ["Citizen", "PlainMesaModel"]
 

@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.scenario == "baseline":
         model = WelfareModel(scale=args.scale, seed=1)
     else:
+        from simulation.runs.simulate import scenario_parameters
         from simulation.scenario import load_scenario
-        from simulation.simulate import scenario_parameters
 
         sc = load_scenario(str(root / "scenarios" / f"{args.scenario}.toml"))
         model = WelfareModel(scenario_parameters(sc), scale=args.scale, seed=1, lever_source=sc)

@@ -3,7 +3,7 @@
 An agent-based model on Mesa: a vectorised population of citizens with their demography and
 needs, public units that pay for provision, associations, enterprises and online communities,
 and the initiatives that a patchwork or a strategic approach to social innovation creates.
-Start with :class:`simulation.model.WelfareModel` or :func:`simulation.jobs.run_job`.
+Start with :class:`simulation.model.WelfareModel` or :func:`simulation.runs.jobs.run_job`.
 """
 
 __version__ = "0.1.0"

@@ -10,8 +10,8 @@ def user_errors() -> tuple[type[BaseException], ...]:
 
     Scenario, sweep and place errors, and results folders that exist already.
     """
-    from simulation.experiments.errors import SensitivityError, SweepError, SweepFileError
-    from simulation.places import PlaceError
+    from simulation.experiments.sweep_errors import SensitivityError, SweepError, SweepFileError
+    from simulation.inputs.places import PlaceError
     from simulation.scenario import ScenarioError
 
     return (

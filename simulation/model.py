@@ -17,22 +17,22 @@ from typing import Any
 import mesa
 import numpy as np
 
-from simulation.agents import AreaLedger, MunicipalUnit, RegionalUnit
-from simulation.civil_society import CivilSociety
-from simulation.costs import CostModel, LeverCosts, caseloads, count_cases, count_in_need
-from simulation.data import read_table
-from simulation.demography import DemographyStep, Flows, draw_from_cdf, group_shapes
-from simulation.geography import municipalities as municipality_table
-from simulation.levers import resolve_unit_levers
-from simulation.needs import AREAS, Modifiers, need_model
-from simulation.parameters import defaults
-from simulation.population import CitizenSet
-from simulation.projection import BASE_YEAR, frkm126_counts, project
-from simulation.random_bits import random_bits
-from simulation.rates import MAX_AGE, N_AGES
-from simulation.results import ResultCollector
-from simulation.strategy import Strategy
-from simulation.trajectories import KEEP_BYTES, KEEP_RUNS, KEEP_UP_TO, Trajectory, keep, kept
+from simulation.actors import AreaLedger, MunicipalUnit, RegionalUnit
+from simulation.actors.citizens import CitizenSet
+from simulation.actors.unit_levers import resolve_unit_levers
+from simulation.inputs.data import read_table
+from simulation.inputs.geography import municipalities as municipality_table
+from simulation.inputs.projection import BASE_YEAR, frkm126_counts, project
+from simulation.inputs.rates import MAX_AGE, N_AGES
+from simulation.inputs.registry import defaults
+from simulation.year.civil_society import CivilSociety
+from simulation.year.collection import ResultCollector
+from simulation.year.demography import DemographyStep, Flows, draw_from_cdf, group_shapes
+from simulation.year.needs import AREAS, Modifiers, need_model
+from simulation.year.provision import CostModel, LeverCosts, caseloads, count_cases, count_in_need
+from simulation.year.random_bits import random_bits
+from simulation.year.strategy import Strategy
+from simulation.year.trajectories import KEEP_BYTES, KEEP_RUNS, KEEP_UP_TO, Trajectory, keep, kept
 
 __all__ = ["WelfareModel"]
 
@@ -226,7 +226,7 @@ class WelfareModel(mesa.Model):
 
         Each municipality's FRKM126 age group gets ``round(scale x residents)`` citizens, whose
         single ages and sexes are drawn from the national distribution within the group (HMD
-        2021 population aged to 2026, see :func:`simulation.projection.base_population`).
+        2021 population aged to 2026, see :func:`simulation.inputs.projection.base_population`).
         """
         rng = self.streams["init"]
         counts = np.rint(frkm126_counts()[BASE_YEAR] * self.scale).astype(np.int64)
@@ -345,7 +345,7 @@ class WelfareModel(mesa.Model):
     def _demography_step(self, year: int) -> Flows:
         """Apply the year's demography: drawn, or replayed from a kept trajectory.
 
-        A run whose trajectory (:mod:`simulation.trajectories`) is kept applies its changes and
+        A run whose trajectory (:mod:`simulation.year.trajectories`) is kept applies its changes and
         takes its stock counts instead of drawing and counting them; the first run with a key
         records them, and :meth:`step` keeps them once the run reaches its end year.
         """
@@ -368,7 +368,7 @@ class WelfareModel(mesa.Model):
 
         The newcomers' (``None`` if there are none) have two per area: for the level and for
         addressability. They depend only on the needs stream and on the numbers of citizens,
-        so a kept trajectory holds them too (:mod:`simulation.trajectories`).
+        so a kept trajectory holds them too (:mod:`simulation.year.trajectories`).
         """
         if self._replay is not None and self._replay.needs_draws:
             return self._replay.needs_draws[year - BASE_YEAR]
@@ -579,7 +579,7 @@ class WelfareModel(mesa.Model):
         return self._by_area(counts)
 
     def _by_area(self, counts: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Caseloads by area from :func:`~simulation.costs.count_cases` counts (weights applied)."""
+        """Caseloads by area from :func:`~simulation.year.provision.count_cases` counts."""
         n_levels = [self.needs.n_levels(a) for a in AREAS]
         return dict(zip(AREAS, caseloads(counts, n_levels, self.citizens.weight), strict=True))
 

@@ -1,7 +1,7 @@
 """Scenario files: read them, resolve ``extends``, check them, and give clear errors.
 
 A scenario is a TOML file that a strategist edits. Every name in it comes from the parameter
-registry (:mod:`simulation.parameters`): run *settings* at the top, *levers* (what a strategist
+registry (:mod:`simulation.inputs.registry`): run *settings* at the top, *levers* (what a strategist
 chooses) and *uncertainties* (what nobody chooses) in their tables, per-unit *overrides* of
 levers, and unit-to-unit *variation* for a patchwork. An example with every part::
 
@@ -49,9 +49,9 @@ levers, and unit-to-unit *variation* for a patchwork. An example with every part
     public_role = { dist = "choice", values = ["driver", "enabler"], weights = [3, 1] }
     action_plan = { dist = "bernoulli", p = 0.25 }                     # true with p, else false
 
-**Welfare areas** are :data:`AREAS`. **Places** are names or codes as :mod:`simulation.places`
-resolves them (``"Koebenhavn"``, ``"Århus"``, ``101``; ``"Hovedstaden"``, ``"Region Sjælland"``,
-``1084``).
+**Welfare areas** are :data:`AREAS`. **Places** are names or codes as
+:mod:`simulation.inputs.places` resolves them (``"Koebenhavn"``, ``"Århus"``, ``101``;
+``"Hovedstaden"``, ``"Region Sjælland"``, ``1084``).
 
 **Precedence.** The value of a lever for one municipality and area is, from weakest to
 strongest: the ``[levers]`` value, a draw from ``[variation]``, the region override, the area
@@ -97,9 +97,7 @@ from typing import Any
 
 import numpy as np
 
-from simulation.needs import AREAS  # the welfare areas, re-exported here for scenario users
-from simulation.parameters import Parameter, registry
-from simulation.places import (
+from simulation.inputs.places import (
     PlaceError,
     municipalities_in,
     municipality_codes,
@@ -109,6 +107,8 @@ from simulation.places import (
     resolve_municipality,
     resolve_region,
 )
+from simulation.inputs.registry import Parameter, registry
+from simulation.year.needs import AREAS  # the welfare areas, re-exported here for scenario users
 
 __all__ = [
     "AREAS",

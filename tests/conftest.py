@@ -7,8 +7,8 @@ import signal
 import pytest
 
 from simulation.model import WelfareModel
+from simulation.runs.simulate import scenario_parameters
 from simulation.scenario import load_scenario
-from simulation.simulate import scenario_parameters
 
 # A subset of municipalities of every size and region, for the faster mechanism tests.
 SUBSET = (101, 147, 151, 157, 169, 400, 410, 461, 479, 561, 607, 630, 710, 751, 787, 813, 851)

@@ -21,7 +21,7 @@ from simulation.app import (
     texts,
 )
 from simulation.app.controller import BASELINE, SCENARIOS, ClassroomController
-from simulation.parameters import levers, registry
+from simulation.inputs.registry import levers, registry
 
 SCALE = 0.002  # a small sample: these tests check behaviour, not numbers
 END = 2032

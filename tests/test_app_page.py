@@ -15,7 +15,7 @@ solara = pytest.importorskip("solara", reason="the app extra (solara) is not ins
 
 from simulation.app import texts  # noqa: E402
 from simulation.app.controller import ClassroomController  # noqa: E402
-from simulation.parameters import levers  # noqa: E402
+from simulation.inputs.registry import levers  # noqa: E402
 
 SCALE = 0.002
 END = 2032

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulation.data import DATA_DIR, read_table, source_lines
-from simulation.parameter_table import DOC_PATH, render
-from simulation.parameters import registry
+from simulation.documents.parameter_table import DOC_PATH, render
+from simulation.inputs.data import DATA_DIR, read_table, source_lines
+from simulation.inputs.registry import registry
 
 CSV_FILES = sorted(p.name for p in DATA_DIR.glob("*.csv"))
 CONFIDENCE = {"A", "B", "C", "assumption", "calibrated", "A (old)"}
@@ -67,5 +67,5 @@ def test_registry_ranges_contain_defaults():
 
 def test_parameter_documentation_is_up_to_date():
     assert DOC_PATH.read_text(encoding="utf-8") == render(), (
-        "docs/parameters.md is out of date: run python -m simulation.parameter_table"
+        "docs/parameters.md is out of date: run python -m simulation.documents.parameter_table"
     )

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from simulation import model as model_module
-from simulation import trajectories
+from simulation.runs.simulate import run_scenarios, scenario_parameters
 from simulation.scenario import load_scenario
-from simulation.simulate import run_scenarios, scenario_parameters
+from simulation.year import trajectories
 from tests.conftest import run_model
 
 SMALL = (101, 461, 751)

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from simulation.experiments import store
-from simulation.experiments.errors import SensitivityError, SweepError, SweepFileError
 from simulation.experiments.runner import plan_runs, run_sweep, run_sweep_file
 from simulation.experiments.samplers import Design, build_design
 from simulation.experiments.sensitivity import analyse
+from simulation.experiments.sweep_errors import SensitivityError, SweepError, SweepFileError
 from simulation.experiments.sweepfile import load_sweep
 from simulation.experiments.testfunctions import (
     ishigami,
@@ -33,7 +33,7 @@ from tests.conftest import sigint_as_at_a_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMING = ["wall_time", "host", "pid", "finished_at"]
-CLI = [sys.executable, "-m", "simulation.experiments.runner_cli"]
+CLI = [sys.executable, "-m", "simulation.cli.sweep_runner"]
 TESTFN = "simulation.experiments.testfunctions"
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.agents import MunicipalUnit, RegionalUnit
-from simulation.needs import AREAS
+from simulation.actors import MunicipalUnit, RegionalUnit
+from simulation.year.needs import AREAS
 
 
 def _pivot(table, metric, area=None):

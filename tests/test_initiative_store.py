@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.initiative_kinds import kind_arrays, load_kinds
-from simulation.initiatives import PILOT, RUNNING, InitiativeTable
-from simulation.needs import AREAS
-from simulation.strategy import Strategy
+from simulation.actors.initiatives import PILOT, RUNNING, InitiativeTable
+from simulation.inputs.initiative_kinds import kind_arrays, load_kinds
+from simulation.year.needs import AREAS
+from simulation.year.strategy import Strategy
 
 
 def test_table_grows_keeps_rows_and_stops():

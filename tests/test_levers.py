@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.simulate import scenario_parameters
+from simulation.runs.simulate import scenario_parameters
 from tests.conftest import SUBSET, run_model
 
 END = 2036

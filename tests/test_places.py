@@ -1,11 +1,11 @@
-"""Tests for simulation.places: municipality and region names and codes."""
+"""Tests for simulation.inputs.places: municipality and region names and codes."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulation.geography import municipalities
-from simulation.places import (
+from simulation.inputs.geography import municipalities
+from simulation.inputs.places import (
     PlaceError,
     municipalities_in,
     municipality_codes,

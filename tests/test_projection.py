@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.parameters import registry
-from simulation.projection import base_population, frkm126_counts, project
+from simulation.inputs.projection import base_population, frkm126_counts, project
+from simulation.inputs.registry import registry
 
 
 def test_base_population_reproduces_frkm126_groups():

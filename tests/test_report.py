@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from simulation.geography import municipalities  # noqa: E402
+from simulation.inputs.geography import municipalities  # noqa: E402
 from simulation.report import figures, labels, tables, tilemap  # noqa: E402
 from simulation.report.html import plan_figures, write_report  # noqa: E402
 
@@ -357,7 +357,7 @@ def test_tile_grid_matches_geography_without_shared_cells():
 
 
 def test_tile_grid_file_documents_its_source_and_is_reproducible():
-    from simulation.data import source_lines
+    from simulation.inputs.data import source_lines
 
     head = " ".join(source_lines(tilemap.TILE_GRID_FILE))
     assert "computed from municipalities_geo.csv" in head

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import simulation.scenario as scenario_module
-from simulation.parameters import registry
-from simulation.places import municipality_codes, municipality_name, region_codes
+from simulation.inputs.places import municipality_codes, municipality_name, region_codes
+from simulation.inputs.registry import registry
 from simulation.scenario import (
     AREAS,
     Scenario,

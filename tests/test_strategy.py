@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.needs import AREAS
-from simulation.parameters import defaults
-from simulation.simulate import scenario_parameters
+from simulation.inputs.registry import defaults
+from simulation.runs.simulate import scenario_parameters
+from simulation.year.needs import AREAS
 from tests.conftest import SUBSET, run_model
 
 

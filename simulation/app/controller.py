@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.geography import municipalities as municipality_table
+from simulation.inputs.geography import municipalities as municipality_table
+from simulation.inputs.projection import BASE_YEAR
+from simulation.inputs.registry import Parameter, levers, uncertainties
 from simulation.model import WelfareModel
-from simulation.needs import AREAS
-from simulation.parameters import Parameter, levers, uncertainties
-from simulation.projection import BASE_YEAR
+from simulation.runs.simulate import scenario_parameters
 from simulation.scenario import SCENARIO_DIR, Scenario, load_scenario
-from simulation.simulate import scenario_parameters
+from simulation.year.needs import AREAS
 
 __all__ = [
     "SCENARIOS",
@@ -62,7 +62,7 @@ class FollowedInitiative:
     """An initiative that reached the followed citizen.
 
     Attributes:
-        agent: the :class:`~simulation.agents.initiative.Initiative` agent (its ``stage`` and
+        agent: the :class:`~simulation.actors.initiative_agent.Initiative` agent (its ``stage`` and
             ``measured_effect`` keep changing as the run goes on).
         years: the years in which it reached the citizen.
     """

@@ -32,7 +32,7 @@ from simulation.app.controller import (
     SCENARIOS,
     ClassroomController,
 )
-from simulation.parameters import Parameter, levers, uncertainties
+from simulation.inputs.registry import Parameter, levers, uncertainties
 from simulation.report import labels
 
 __all__ = [

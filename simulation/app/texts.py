@@ -2,7 +2,7 @@
 
 Report texts (area names, scenario names, metric names) come from
 :mod:`simulation.report.labels`; lever descriptions come from the parameter registry
-(:mod:`simulation.parameters`). This module holds what only the app says: buttons, headings,
+(:mod:`simulation.inputs.registry`). This module holds what only the app says: buttons, headings,
 the article's seven questions, short lever names and the follow-a-citizen words.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulation.parameters import Parameter
+from simulation.inputs.registry import Parameter
 from simulation.report import labels
 
 __all__ = [

@@ -21,11 +21,11 @@ sweep loop), :mod:`.sensitivity` and :mod:`.figures` (analysis), :mod:`.testfunc
 
 from __future__ import annotations
 
-from simulation.experiments.errors import SensitivityError, SweepError, SweepFileError
 from simulation.experiments.runner import SweepResult, plan_runs, run_sweep, run_sweep_file
 from simulation.experiments.samplers import Design, build_design
 from simulation.experiments.sensitivity import analyse, morris_indices, sobol_indices
 from simulation.experiments.store import collect, completed_keys, read_manifest
+from simulation.experiments.sweep_errors import SensitivityError, SweepError, SweepFileError
 from simulation.experiments.sweepfile import ParameterSpec, SweepFile, load_sweep
 from simulation.experiments.welfare import run_welfare, run_welfare_recorded
 

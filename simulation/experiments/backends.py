@@ -35,8 +35,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulation.experiments.errors import SweepError
 from simulation.experiments.store import RESERVED
+from simulation.experiments.sweep_errors import SweepError
 
 __all__ = [
     "RunSpec",

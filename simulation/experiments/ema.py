@@ -1,7 +1,7 @@
 """A bridge to the EMA Workbench: the model as an EMA ``Model`` or ``ReplicatorModel``.
 
 Uncertainties, levers and outcomes come from the project's own parameter registry
-(:mod:`simulation.parameters`) and from :func:`simulation.experiments.welfare.run_welfare`, so
+(:mod:`simulation.inputs.registry`) and from :func:`simulation.experiments.welfare.run_welfare`, so
 EMA sees exactly the names, types and ranges that scenario and sweep files use. Requires the
 optional dependency ``ema-workbench`` (``pip install -e '.[ema]'``)::
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from simulation.experiments.welfare import outcome_names, run_welfare
-from simulation.parameters import Parameter, registry
+from simulation.inputs.registry import Parameter, registry
 
 __all__ = ["build_model", "ema_parameter"]
 

@@ -49,10 +49,10 @@ from simulation.experiments.backends import (
     failed_record,
     start_method,
 )
-from simulation.experiments.errors import SweepError
-from simulation.experiments.provenance import git_commit, now_iso, versions
 from simulation.experiments.samplers import Design, build_design
+from simulation.experiments.sweep_errors import SweepError
 from simulation.experiments.sweepfile import load_sweep
+from simulation.runs.provenance import git_commit, now_iso, versions
 
 __all__ = ["SweepResult", "plan_runs", "run_sweep", "run_sweep_file"]
 

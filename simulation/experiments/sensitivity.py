@@ -13,7 +13,7 @@ Choices, stated once:
   indices stay valid estimates from fewer samples, but they then describe the model where it runs,
   which is biased if failures cluster in one region. Every dropped unit is counted in the tables
   (``dropped``) and in a warning. With ``drop_failed=False``, or when nothing is left, a
-  :class:`~simulation.experiments.errors.SensitivityError` says how many runs failed.
+  :class:`~simulation.experiments.sweep_errors.SensitivityError` says how many runs failed.
 - A sweep with runs not yet done (interrupted) is refused: resume it first.
 - The ``second_order`` flag and Morris ``num_levels`` are read from the sweep's manifest, the
   values the design was sampled with (SALib gives silently wrong indices when they differ).
@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiments import store
-from simulation.experiments.errors import SensitivityError, nearest
+from simulation.experiments.sweep_errors import SensitivityError, nearest
 
 __all__ = [
     "SweepData",
@@ -428,7 +428,7 @@ def analyse(
         tables["morris"] = morris_indices(data, names, **kw)
         _write_csv(out / "sensitivity_morris.csv", tables["morris"])
     if figures:
-        from simulation.experiments.figures import morris_figure, save_figure, sobol_figure
+        from simulation.experiments.index_figures import morris_figure, save_figure, sobol_figure
 
         for outcome in names:
             if "sobol" in tables:

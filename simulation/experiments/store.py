@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from simulation.experiments.errors import SweepError
+from simulation.experiments.sweep_errors import SweepError
 
 __all__ = [
     "RUNS",

@@ -22,8 +22,9 @@ A sweep file looks like this::
 
 Every parameter must exist in the parameter registry (levers and uncertainties; the run settings
 ``scale``, ``seed`` and ``replicates`` are top-level keys) and every range or value must lie within
-the registry's bounds. Every problem raises :class:`~simulation.experiments.errors.SweepFileError`
-naming the file, the key, what is allowed and the nearest valid name.
+the registry's bounds. Every problem raises
+:class:`~simulation.experiments.sweep_errors.SweepFileError` naming the file, the key, what is
+allowed and the nearest valid name.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulation.experiments.errors import SweepFileError, nearest
+from simulation.experiments.sweep_errors import SweepFileError, nearest
 
 __all__ = [
     "SAMPLERS",
@@ -160,8 +161,8 @@ def load_sweep(
     Args:
         path: The TOML file.
         registry: The parameters that may be varied, by name (objects with the attributes of
-            :class:`simulation.parameters.Parameter`), or a function returning them. Defaults
-            to :func:`simulation.parameters.registry`.
+            :class:`simulation.inputs.registry.Parameter`), or a function returning them. Defaults
+            to :func:`simulation.inputs.registry.registry`.
         scenarios_dir: Second place to look for the base scenario (default: ``scenarios/``).
 
     Returns:
@@ -349,7 +350,7 @@ def _resolve_registry(
     registry: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None,
 ) -> Mapping[str, Any]:
     if registry is None:
-        from simulation.parameters import registry as project_registry
+        from simulation.inputs.registry import registry as project_registry
 
         return project_registry()
     if callable(registry):

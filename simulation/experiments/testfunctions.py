@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from simulation.parameters import Parameter
+from simulation.inputs.registry import Parameter
 
 __all__ = [
     "ISHIGAMI_A",

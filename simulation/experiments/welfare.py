@@ -1,8 +1,8 @@
 """One entry point for every exploration tool: ``run_welfare(**parameters, seed, scale)``.
 
 It takes levers and uncertainties as snake_case keyword arguments (names, types and ranges from
-:mod:`simulation.parameters`), runs the model on a base scenario with those values, and returns a
-dict of scalar outcomes. It never raises: a run that fails returns NaN outcomes and
+:mod:`simulation.inputs.registry`), runs the model on a base scenario with those values, and
+returns a dict of scalar outcomes. It never raises: a run that fails returns NaN outcomes and
 ``run_ok = 0`` (EMA Workbench's multiprocessing evaluator hangs on an exception), and it is
 deterministic for a given seed.
 
@@ -19,9 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from simulation.needs import AREAS
-from simulation.parameters import registry
+from simulation.inputs.registry import registry
 from simulation.scenario import SCENARIO_DIR, Scenario, load_scenario
+from simulation.year.needs import AREAS
 
 __all__ = ["run_welfare", "run_welfare_recorded", "OUTCOMES", "outcome_names", "last_error"]
 
@@ -89,7 +89,7 @@ def _plain(typ: str, value: Any) -> Any:
 
 def _outcomes(scenario: Scenario, seed: int, municipalities) -> dict[str, float]:
     from simulation.model import WelfareModel
-    from simulation.simulate import scenario_parameters
+    from simulation.runs.simulate import scenario_parameters
 
     if municipalities is not None:
         scenario = scenario.with_places(municipalities=list(municipalities))
@@ -190,8 +190,8 @@ def run_welfare_recorded(**kwargs: Any) -> dict[str, Any]:
 
 # Load the data once at import, so that forked sweep workers start with it (no lazy loading).
 def _warm() -> None:
-    from simulation.needs import need_model
-    from simulation.projection import base_population, move_destinations
+    from simulation.inputs.projection import base_population, move_destinations
+    from simulation.year.needs import need_model
 
     base_population()
     move_destinations()

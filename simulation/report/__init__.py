@@ -5,7 +5,7 @@
   replicates, differences to the baseline paired by replicate, summaries.
 - :mod:`simulation.report.figures`: matplotlib figures (net cost, cost by area, difference by
   area, tile map of the 98 municipalities, mobilisation, population pyramid).
-- :mod:`simulation.report.tilemap`: the tile-map layout (``simulation/data/tile_grid.csv``).
+- :mod:`simulation.report.tilemap`: the tile-map layout (``simulation/inputs/data/tile_grid.csv``).
 - :mod:`simulation.report.html`: :func:`write_report`, which writes the whole report folder.
 
 All of them work on the model's tidy long table with columns ``scenario, replicate, seed, year,

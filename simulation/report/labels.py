@@ -2,7 +2,7 @@
 
 Every title, axis label, area and scenario name, table header and report paragraph comes from
 here, so that ``lang="da"`` gives a Danish report and a translation is fixed in one place.
-Metric descriptions that have no short label here come from ``simulation/data/metrics.csv``.
+Metric descriptions that have no short label here come from ``simulation/inputs/data/metrics.csv``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from simulation.data import read_table
-from simulation.needs import AREAS as NEED_AREAS
+from simulation.inputs.data import read_table
+from simulation.year.needs import AREAS as NEED_AREAS
 
 __all__ = [
     "LANGUAGES",

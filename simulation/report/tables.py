@@ -324,7 +324,7 @@ def format_key_figures(
 
 
 def _catalogue_units() -> dict[str, str]:
-    from simulation.data import read_table
+    from simulation.inputs.data import read_table
 
     try:
         table = read_table("metrics.csv")

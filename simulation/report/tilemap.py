@@ -2,8 +2,9 @@
 
 A tile map draws every municipality as one square of the same size, in its rough geographic
 place, so that small dense municipalities (the Copenhagen area) are as visible as large rural ones.
-The layout is computed once from the inner points in ``simulation/data/municipalities_geo.csv``
-and committed as ``simulation/data/tile_grid.csv``; the report reads the committed file.
+The layout is computed once from the inner points in
+``simulation/inputs/data/municipalities_geo.csv`` and committed as
+``simulation/inputs/data/tile_grid.csv``; the report reads the committed file.
 Regenerate it with ``python -m simulation.report.tilemap``.
 
 How the layout is made:
@@ -28,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulation.data import DATA_DIR, read_table
+from simulation.inputs.data import DATA_DIR, read_table
 
 __all__ = [
     "TILE_GRID_FILE",
@@ -90,7 +91,7 @@ def compute_tile_grid(geo: pd.DataFrame | None = None) -> pd.DataFrame:
 
     Args:
         geo: Table with columns ``code3`` (or ``code``), ``name``, ``inner_lat`` and
-            ``inner_lon``; default: ``simulation/data/municipalities_geo.csv``.
+            ``inner_lon``; default: ``simulation/inputs/data/municipalities_geo.csv``.
 
     Returns:
         One row per municipality with columns ``code``, ``name``, ``row`` (0 at the top) and
@@ -141,7 +142,7 @@ def write_tile_grid(path: str | Path | None = None, geo: pd.DataFrame | None = N
     """Compute the layout and write it as CSV with provenance comment lines.
 
     Args:
-        path: Output file; default ``simulation/data/tile_grid.csv``.
+        path: Output file; default ``simulation/inputs/data/tile_grid.csv``.
         geo: Passed to :func:`compute_tile_grid`.
 
     Returns:
@@ -169,7 +170,7 @@ def write_tile_grid(path: str | Path | None = None, geo: pd.DataFrame | None = N
 
 
 def read_tile_grid() -> pd.DataFrame:
-    """Read the committed layout ``simulation/data/tile_grid.csv``.
+    """Read the committed layout ``simulation/inputs/data/tile_grid.csv``.
 
     Returns:
         Columns ``code``, ``name``, ``row``, ``col`` and ``label`` (a short label, see

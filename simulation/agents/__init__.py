@@ -1,5 +1,0 @@
-"""Mesa agents of the model other than the vectorised citizens."""
-
-from simulation.agents.public_units import AreaLedger, MunicipalUnit, RegionalUnit
-
-__all__ = ["AreaLedger", "MunicipalUnit", "RegionalUnit"]

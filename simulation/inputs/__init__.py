@@ -1,0 +1,1 @@
+"""What the model reads: data files with sources, the projection, geography and the registry."""

@@ -1,0 +1,136 @@
+"""The kinds of initiative (``data/initiative_types.csv``), one by one and as columns.
+
+Strategy works on thousands of initiatives a year, so it looks their kind's numbers up in
+arrays indexed by a kind number (:class:`KindArrays`); :class:`InitiativeKind` is the readable
+record of one kind, for reports, the app and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from simulation.inputs.data import read_table
+from simulation.year.needs import AREAS
+
+__all__ = [
+    "ACTOR_ORDER",
+    "RESOURCES",
+    "InitiativeKind",
+    "KindArrays",
+    "load_kinds",
+    "kind_arrays",
+]
+
+ACTOR_ORDER = ("association", "volunteer", "social_enterprise", "online", "firm")
+RESOURCES = ("money", "hours", "jobs")
+
+
+@dataclass(frozen=True)
+class InitiativeKind:
+    """A kind of initiative from ``data/initiative_types.csv``."""
+
+    area: str
+    kind: str
+    leads: tuple[str, ...]
+    target_level: int
+    age_low: int
+    age_high: int
+    acts_on: str
+    effect_mean: float
+    effect_sd: float
+    resource: str
+    hours_per_participant: float
+    cost_per_participant: float
+
+    def benefit(self, effect: float) -> float:
+        """Benefit of a relative effect: a fall in incidence or a rise in remission is good."""
+        return -effect if self.acts_on == "incidence" else effect
+
+
+@cache
+def load_kinds() -> dict[str, list[InitiativeKind]]:
+    """Initiative kinds by area (in the order of the data file)."""
+    table = read_table("initiative_types.csv")
+    out: dict[str, list[InitiativeKind]] = {a: [] for a in AREAS}
+    for row in table.to_dict("records"):
+        out[row["area"]].append(
+            InitiativeKind(
+                area=row["area"],
+                kind=row["kind"],
+                leads=tuple(row["lead"].split("|")),
+                target_level=int(row["target_level"]),
+                age_low=int(row["age_low"]),
+                age_high=int(row["age_high"]),
+                acts_on=row["acts_on"],
+                effect_mean=float(row["effect_mean"]),
+                effect_sd=float(row["effect_sd"]),
+                resource=row["resource"],
+                hours_per_participant=float(row["hours_per_participant"]),
+                cost_per_participant=float(row["cost_per_participant_dkk"]),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class KindArrays:
+    """Every kind's numbers as arrays indexed by kind number (areas in :data:`AREAS` order).
+
+    Attributes:
+        specs: the kinds themselves, by number.
+        area: area index.
+        leads: (kinds, actor types) mask of the actor types (:data:`ACTOR_ORDER`) that may lead.
+        sign: +1 where the effect acts on remission, -1 on incidence (benefit = sign x effect).
+        resource: index into :data:`RESOURCES`.
+    """
+
+    specs: tuple[InitiativeKind, ...]
+    area: np.ndarray
+    leads: np.ndarray
+    target_level: np.ndarray
+    age_low: np.ndarray
+    age_high: np.ndarray
+    on_incidence: np.ndarray
+    sign: np.ndarray
+    effect_mean: np.ndarray
+    effect_sd: np.ndarray
+    resource: np.ndarray
+    hours_per_participant: np.ndarray
+    cost_per_participant: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def benefit(self, kind: np.ndarray, effect: np.ndarray) -> np.ndarray:
+        """Benefit of relative effects of initiatives of the given kinds."""
+        return self.sign[kind] * effect
+
+
+@cache
+def kind_arrays() -> KindArrays:
+    """The kinds of :func:`load_kinds` as :class:`KindArrays` (built once per process)."""
+    specs = tuple(k for area in AREAS for k in load_kinds()[area])
+
+    def col(fn, dtype=float) -> np.ndarray:
+        return np.array([fn(k) for k in specs], dtype=dtype)
+
+    return KindArrays(
+        specs=specs,
+        area=col(lambda k: AREAS.index(k.area), np.int64),
+        leads=np.array([[a in k.leads for a in ACTOR_ORDER] for k in specs], dtype=bool).reshape(
+            len(specs), len(ACTOR_ORDER)
+        ),
+        target_level=col(lambda k: k.target_level, np.int64),
+        age_low=col(lambda k: k.age_low, np.int64),
+        age_high=col(lambda k: k.age_high, np.int64),
+        on_incidence=col(lambda k: k.acts_on == "incidence", bool),
+        sign=col(lambda k: -1.0 if k.acts_on == "incidence" else 1.0),
+        effect_mean=col(lambda k: k.effect_mean),
+        effect_sd=col(lambda k: k.effect_sd),
+        resource=col(lambda k: RESOURCES.index(k.resource), np.int64),
+        hours_per_participant=col(lambda k: k.hours_per_participant),
+        cost_per_participant=col(lambda k: k.cost_per_participant),
+    )

@@ -1,0 +1,132 @@
+"""Demographic rates from the data files: mortality, fertility, emigration and internal moves.
+
+All rates are arrays indexed by sex (0 = male, 1 = female) and single age 0..110 (110 = 110+).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from simulation.inputs.data import read_table
+
+__all__ = [
+    "MAX_AGE",
+    "N_AGES",
+    "DemographicRates",
+    "demography_parameters",
+    "base_rates",
+    "age_band_array",
+    "parse_age",
+]
+
+MAX_AGE = 110
+N_AGES = MAX_AGE + 1
+
+
+def parse_age(column) -> np.ndarray:
+    """Parse an age column in which the open interval is written ``110+``.
+
+    Args:
+        column: a pandas Series of ages as text or numbers.
+    """
+    return column.astype(str).str.rstrip("+").astype(int).to_numpy()
+
+
+@cache
+def demography_parameters() -> dict[str, float]:
+    """Return the scalar demographic parameters of ``demography.csv`` by name."""
+    table = read_table("demography.csv")
+    return {row["name"]: float(row["value"]) for row in table.to_dict("records")}
+
+
+def age_band_array(table_name: str, column: str) -> np.ndarray:
+    """Expand a table of age bands (``age_low``, ``age_high``, value column) to single ages.
+
+    Args:
+        table_name: data file with ``age_low`` and ``age_high`` columns.
+        column: the value column.
+
+    Returns:
+        Array of length ``N_AGES``; ages not covered by a band get 0.
+    """
+    table = read_table(table_name)
+    out = np.zeros(N_AGES)
+    for row in table.to_dict("records"):
+        out[int(row["age_low"]) : int(row["age_high"]) + 1] = float(row[column])
+    return out
+
+
+@dataclass(frozen=True)
+class DemographicRates:
+    """Base-year rates, before improvement and level adjustments.
+
+    Attributes:
+        q_base: death probability per year, shape (2, N_AGES), in ``base_year``.
+        base_year: year of ``q_base``.
+        asfr_shape: age-specific fertility of women, shape (N_AGES,), summing to 1.
+        emigration_profile: relative emigration rate by age, shape (N_AGES,).
+        internal_move: probability of moving municipality per year, shape (N_AGES,).
+    """
+
+    q_base: np.ndarray
+    base_year: int
+    asfr_shape: np.ndarray
+    emigration_profile: np.ndarray
+    internal_move: np.ndarray
+
+    def q(self, year: int, improvement: float) -> np.ndarray:
+        """Death probabilities in ``year`` with a constant yearly relative improvement.
+
+        Args:
+            year: calendar year.
+            improvement: yearly relative decline of death rates (e.g. 0.02).
+        """
+        factor = (1.0 - improvement) ** (year - self.base_year)
+        q = self.q_base * factor
+        q[:, MAX_AGE] = np.maximum(q[:, MAX_AGE], self.q_base[:, MAX_AGE])  # open age: all die
+        return np.clip(q, 0.0, 1.0)
+
+    def asfr(self, year: int, tfr_long_run: float) -> np.ndarray:
+        """Age-specific fertility in ``year``: the 2019 shape at a TFR moving to the long run.
+
+        Args:
+            year: calendar year.
+            tfr_long_run: total fertility rate reached in the target year.
+        """
+        params = demography_parameters()
+        start, tfr0 = 2023.0, params["tfr_2023"]
+        end = params["fertility_target_year"]
+        w = float(np.clip((year - start) / (end - start), 0.0, 1.0))
+        tfr = tfr0 + w * (tfr_long_run - tfr0)
+        return self.asfr_shape * tfr
+
+
+@cache
+def base_rates() -> DemographicRates:
+    """Load the base rates from the data files (cached)."""
+    params = demography_parameters()
+    life = read_table("lifetable_hmd.csv")
+    base_year = int(params["mortality_base_year"])
+    q = np.zeros((2, N_AGES))
+    for s, sex in enumerate(("male", "female")):
+        sel = life[(life["year"].astype(int) == base_year) & (life["sex"] == sex)]
+        ages = np.minimum(parse_age(sel["age"]), MAX_AGE)
+        q[s, ages] = sel["qx"].astype(float).to_numpy()
+    q[:, MAX_AGE] = 1.0
+
+    asfr = read_table("asfr_hfd.csv")
+    sel = asfr[asfr["year"] == int(params["fertility_shape_year"])]
+    shape = np.zeros(N_AGES)
+    shape[sel["age"].astype(int).to_numpy()] = sel["rate"].astype(float).to_numpy()
+    shape /= shape.sum()
+
+    return DemographicRates(
+        q_base=q,
+        base_year=base_year,
+        asfr_shape=shape,
+        emigration_profile=age_band_array("emigration_profile.csv", "relative_rate"),
+        internal_move=age_band_array("internal_moves.csv", "rate"),
+    )

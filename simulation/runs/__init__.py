@@ -1,0 +1,1 @@
+"""Running scenarios and replicates, results folders and provenance."""

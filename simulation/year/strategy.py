@@ -1,0 +1,843 @@
+"""The strategy of one year (DESIGN 3.3, step 5).
+
+Public units frame challenges, actors propose initiatives, units select, fund, facilitate,
+evaluate, stop and scale them, and citizens are reached. Each lever has one documented
+mechanism (see ``docs/ODD.md``):
+
+* ``innovation_support``, ``challenge_based``, ``facilitation``: the rate of proposals
+  (Poisson, per 10,000 inhabitants); no lever, no proposal, so the baseline has no initiatives.
+* ``actor_mix``: which actor types may lead (associations and volunteers first, then
+  social-economy enterprises, online communities, ordinary firms).
+* ``challenge_based``: the share of open calls; their proposals have a wider spread of true
+  effects than the incumbent-efficiency proposals.
+* ``competence``: less noise in the effect a unit expects when it selects proposals.
+* ``facilitation``: more pilots become working partnerships (and, in civil society, more
+  volunteers stay).
+* ``quality_assurance``: the share of initiatives evaluated each year and the precision of the
+  evaluation; evaluated initiatives that show no benefit are stopped.
+* ``scaling``: the yearly probability that an initiative that looks successful is scaled
+  (capacity doubled) and possibly spread to another active municipality.
+* ``potential_mapping``: asks the would-volunteer-if-asked pool (civil society), so more hours.
+* ``public_role``: driver (grants, all actor types) or enabler (contracts with enterprises,
+  fewer proposals, lower cost per participant).
+* ``coverage``, ``action_plan``, ``adoption``: which units act at all and how fully
+  (:mod:`simulation.actors.unit_levers`).
+
+Lever costs (coordinators, training, mapping, innovation funds, evaluations, grants and
+contracts) are booked by municipality and area.
+
+Initiatives are kept column-wise (:class:`~simulation.actors.initiatives.InitiativeTable`), and
+every step of the year is written as array operations over them; the units' lever values are columns
+over the active units. An initiative's Mesa agent is a view of its row, made on demand
+(:attr:`Strategy.initiatives`, :attr:`Strategy.created`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.special import ndtr
+
+from simulation.actors.enterprises import ENTERPRISE_KINDS
+from simulation.actors.initiative_agent import Initiative
+from simulation.actors.initiatives import PILOT, RUNNING, SCALED, InitiativeTable, multiplier
+from simulation.actors.unit_levers import INTENSITY_LEVERS, UnitLevers
+from simulation.inputs.initiative_kinds import (
+    ACTOR_ORDER,
+    RESOURCES,
+    InitiativeKind,
+    kind_arrays,
+)
+from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
+from simulation.year.groups import Groups, stable_order
+from simulation.year.needs import AREAS
+from simulation.year.reach import assign_doses
+
+__all__ = ["Strategy", "InitiativeKind", "ACTOR_ORDER", "actor_weights", "StrategyStats"]
+
+_ACTOR_THRESHOLD = {
+    "association": 0.0,
+    "volunteer": 0.0,
+    "social_enterprise": 0.25,
+    "online": 0.5,
+    "firm": 0.75,
+}
+_ASSOCIATION, _VOLUNTEER, _SOCIAL_ENTERPRISE, _ONLINE, _FIRM = range(len(ACTOR_ORDER))
+_ENTERPRISE_CODE = {_SOCIAL_ENTERPRISE: 0, _FIRM: 1}  # actor type -> ENTERPRISE_KINDS index
+assert tuple(ACTOR_ORDER[a] for a in _ENTERPRISE_CODE) == ENTERPRISE_KINDS
+_HOURS, _JOBS = RESOURCES.index("hours"), RESOURCES.index("jobs")
+
+
+def actor_weights(actor_mix: float) -> dict[str, float]:
+    """Weight of each actor type at a given ``actor_mix`` (each phased in over 0.25)."""
+    if actor_mix <= 0:
+        return dict.fromkeys(ACTOR_ORDER, 0.0)
+    return {
+        a: (min(max((actor_mix - t) / 0.25, 0.0), 1.0) if t > 0 else 1.0)
+        for a, t in _ACTOR_THRESHOLD.items()
+    }
+
+
+@dataclass
+class StrategyStats:
+    """Intermediate outcomes of one year, for the tests and the documentation of each lever."""
+
+    proposals: int = 0
+    selected: int = 0
+    pilots_ended: int = 0
+    pilots_succeeded: int = 0
+    evaluated: int = 0
+    stopped_by_evaluation: int = 0
+    scaled: int = 0
+    spread: int = 0
+    lead_types: dict[str, int] = field(default_factory=dict)
+
+
+class Strategy:
+    """The strategy mechanism.
+
+    Args:
+        model: the welfare model.
+        unit_levers: resolved lever settings per (municipality index, area).
+    """
+
+    def __init__(self, model: Any, unit_levers: dict[tuple[int, str], UnitLevers]) -> None:
+        self.model = model
+        self.units = unit_levers
+        self.sp = strategy_parameters()
+        self.kind = kind_arrays()
+        self.hours_per_volunteer = volunteering_parameters()["hours_per_month"] * 12.0
+        self.table = InitiativeTable()
+        self.history: list[StrategyStats] = []
+        self.reach: dict[str, _ReachRecord] = {}
+        self.hours_used = {a: np.zeros(model.n_municipalities) for a in AREAS}
+        self.employed = np.zeros(model.n_municipalities)
+        self.online_hours_used = 0.0
+        self._views: dict[int, Initiative] = {}
+        self._set_up_units()
+        self._by_municipality: dict[tuple[str, str], np.ndarray] = {}
+        self._pending: dict[tuple[str, int], np.ndarray] = {}
+        self._batch_cache: dict[bytes, list[np.ndarray]] = {}
+
+    # --- set-up ---------------------------------------------------------------------------
+    def _set_up_units(self) -> None:
+        """The active units' lever values as columns, and lookups by municipality and area."""
+        n_mun, n_areas = self.model.n_municipalities, len(AREAS)
+        active = [(i, area, lv) for (i, area), lv in self.units.items() if lv.active]
+        self.unit_municipality = np.array([i for i, _, _ in active], dtype=np.int64)
+        self.unit_area = np.array([AREAS.index(a) for _, a, _ in active], dtype=np.int64)
+        self.unit_lever = {
+            name: np.array([lv.values[name] for _, _, lv in active], dtype=float)
+            for name in INTENSITY_LEVERS
+        }
+        self.unit_driver = np.array([lv.public_role == "driver" for _, _, lv in active], bool)
+        self.unit_of = np.full((n_mun, n_areas), -1, dtype=np.int64)
+        self.unit_of[self.unit_municipality, self.unit_area] = np.arange(len(active))
+        # the actor weights of each distinct actor_mix (usually a handful of values)
+        distinct, which = np.unique(self.unit_lever["actor_mix"], return_inverse=True)
+        by_mix = np.array(
+            [[actor_weights(float(x))[a] for a in ACTOR_ORDER] for x in distinct.tolist()]
+        ).reshape(len(distinct), len(ACTOR_ORDER))
+        weights = by_mix[which.reshape(-1)]
+        not_enabled = [a for a in range(len(ACTOR_ORDER)) if a not in _ENTERPRISE_CODE]
+        weights[np.ix_(~self.unit_driver, not_enabled)] = 0.0  # enablers contract enterprises
+        self.unit_actor_weight = weights
+        sp = self.sp
+        self.unit_rate = (
+            sp["proposals_per_10000_per_100dkk"] * self.unit_lever["innovation_support"] / 100.0
+            + sp["proposals_per_10000_challenge"] * self.unit_lever["challenge_based"]
+            + sp["proposals_per_10000_facilitation"] * self.unit_lever["facilitation"]
+        ) / 10_000.0
+        self.unit_rate[~self.unit_driver] *= sp["enabler_proposal_factor"]
+        # active municipalities of each area, in municipality order (where a copy may spread),
+        # laid end to end with the first position and the number of each area's
+        by_area = np.argsort(self.unit_area * n_mun + self.unit_municipality, kind="stable")
+        self._spread_targets = self.unit_municipality[by_area]
+        self._spread_key = (self.unit_area * n_mun + self.unit_municipality)[by_area]
+        self._spread_count = np.bincount(self.unit_area, minlength=n_areas)
+        self._spread_first = np.cumsum(self._spread_count) - self._spread_count
+        # The (actor type, kind) options of each unit with their weights before the yearly check
+        # of the pools: only the few possible ones, in (actor type, kind) order, padded with
+        # options of weight 0. An option's number is actor type x kinds + kind.
+        in_area = self.kind.area[None, :] == self.unit_area[:, None]  # (units, kinds)
+        weight = (
+            self.unit_actor_weight[:, :, None] * self.kind.leads.T[None, :, :] * in_area[:, None, :]
+        ).reshape(len(active), len(ACTOR_ORDER) * len(self.kind))
+        possible = weight > 0
+        self._option_count = possible.sum(axis=1)
+        width = max(int(self._option_count.max(initial=0)), 1)
+        self._option = np.argsort(~possible, axis=1, kind="stable")[:, :width]
+        valid = np.arange(width)[None, :] < self._option_count[:, None]
+        self._option_weight = np.where(valid, np.take_along_axis(weight, self._option, 1), 0.0)
+        self._option_actor = self._option // len(self.kind)
+
+        cs = self.model.civil_society
+        member = np.argwhere(cs.association_areas)  # (association row, area) pairs
+        self._association_pools = Groups.of(
+            member[:, 0],
+            cs.association_municipality[member[:, 0]] * n_areas + member[:, 1],
+            n_mun * n_areas,
+        )
+        online = cs.online_areas.copy()
+        online[:, ~online.any(axis=0)] = True  # an area no community works in: any of them
+        pairs = np.argwhere(online.T)  # (area, community row)
+        self._online_pools = Groups.of(pairs[:, 1], pairs[:, 0], n_areas)
+        # pools of associations and online communities do not change during a run
+        self._unit_pool_key = self.unit_municipality * n_areas + self.unit_area
+        self._unit_enterprise_key = self.unit_municipality * len(ENTERPRISE_KINDS)
+        static = np.ones((len(active), len(ACTOR_ORDER)), dtype=bool)
+        static[:, _ASSOCIATION] = self._association_pools.count[self._unit_pool_key] > 0
+        static[:, _ONLINE] = self._online_pools.count[self.unit_area] > 0
+        self._unit_static_pool = static
+
+    # --- per-municipality views used by civil society -------------------------------------
+    def by_municipality(self, lever: str, how: str = "mean") -> np.ndarray:
+        """A lever's value by municipality index, over its units (``mean`` or ``max``).
+
+        Levers do not change during a run, so each result is computed once.
+        """
+        key = (lever, how)
+        if key not in self._by_municipality:
+            values = np.zeros((self.model.n_municipalities, len(AREAS)))
+            for (i, area), lv in self.units.items():
+                values[i, AREAS.index(area)] = lv[lever]
+            self._by_municipality[key] = values.max(axis=1) if how == "max" else values.mean(axis=1)
+        return self._by_municipality[key]
+
+    # --- initiatives as agents ------------------------------------------------------------
+    def view(self, row: int) -> Initiative:
+        """The Mesa agent of initiative ``row`` (made on first use)."""
+        agent = self._views.get(int(row))
+        if agent is None:
+            agent = self._views[int(row)] = Initiative(self.model, self.table, int(row))
+        return agent
+
+    @property
+    def initiatives(self) -> list[Initiative]:
+        """The active initiatives (pilot, running or scaled) as agents."""
+        return [self.view(r) for r in np.flatnonzero(self.table.active()).tolist()]
+
+    @property
+    def created(self) -> list[Initiative]:
+        """Every initiative ever started, as agents (for analysis)."""
+        return [self.view(r) for r in range(len(self.table))]
+
+    def led_by(self, lead_type: str, row: int) -> list[Initiative]:
+        """The initiatives (agents) an actor leads or has led."""
+        t = self.table
+        mine = (t.lead_type == ACTOR_ORDER.index(lead_type)) & (t.lead == row)
+        return [self.view(r) for r in np.flatnonzero(mine).tolist()]
+
+    def contracts(self, n_enterprises: int) -> np.ndarray:
+        """Active initiatives led by each enterprise (by enterprise row)."""
+        return np.bincount(self.table.lead[self._enterprise_rows()], minlength=n_enterprises)
+
+    def running_by_municipality(self) -> np.ndarray:
+        """Active initiatives by area and municipality, shape (areas, municipalities)."""
+        t = self.table
+        act = t.active()
+        return self._by_area_and_municipality(np.flatnonzero(act))
+
+    def lead_closed(self, enterprises: np.ndarray, year: int) -> None:
+        """Stop the active initiatives of enterprises that closed."""
+        if not len(enterprises):
+            return
+        t = self.table
+        closed = np.zeros(len(self.model.civil_society.enterprises), dtype=bool)
+        closed[enterprises] = True
+        rows = self._enterprise_rows()
+        self._stop(rows[closed[t.lead[rows]]], year, "lead closed")
+        self._flush_counts()
+
+    def _enterprise_rows(self) -> np.ndarray:
+        """Rows of the active initiatives led by an enterprise, ascending."""
+        t = self.table
+        rows = np.flatnonzero(t.active())
+        lead_type = t.lead_type[rows]
+        return rows[(lead_type == _SOCIAL_ENTERPRISE) | (lead_type == _FIRM)]
+
+    # --- the year -------------------------------------------------------------------------
+    def step(
+        self, year: int, rng: np.random.Generator, hours_available: np.ndarray, online_hours: float
+    ) -> StrategyStats:
+        """Run the year's strategy: lifecycle of existing initiatives, then new ones, then reach.
+
+        Args:
+            year: calendar year.
+            rng: the strategy random stream.
+            hours_available: social volunteer hours by municipality (persons x hours).
+            online_hours: hours of the online communities (national).
+        """
+        stats = StrategyStats()
+        costs = self.model.lever_costs
+        ent = self.model.civil_society.enterprises
+        open_rows = np.flatnonzero(ent.open)  # enterprises open and close from year to year
+        self._enterprise_pools = Groups.of(
+            open_rows,
+            ent.municipality[open_rows] * len(ENTERPRISE_KINDS) + ent.kind[open_rows],
+            self.model.n_municipalities * len(ENTERPRISE_KINDS),
+        )
+        # whether each unit has a possible lead of each actor type this year
+        has_pool = self._unit_static_pool.copy()
+        count = self._enterprise_pools.count
+        for actor, code in _ENTERPRISE_CODE.items():
+            has_pool[:, actor] = count[self._unit_enterprise_key + code] > 0
+        self._unit_has_pool = has_pool
+        self._lifecycle(year, rng, stats, costs)
+        self._propose(year, rng, stats)
+        self._book_fixed_costs(year, costs)
+        self._reach(year, rng, hours_available, online_hours, costs)
+        self._flush_counts()
+        self.history.append(stats)
+        return stats
+
+    def _by_area_and_municipality(self, rows: np.ndarray) -> np.ndarray:
+        t = self.table
+        n_mun = self.model.n_municipalities
+        key = t.area[rows] * n_mun + t.municipality[rows]
+        return np.bincount(key, minlength=len(AREAS) * n_mun).reshape(len(AREAS), n_mun)
+
+    def _count(self, metric: str, year: int, rows: np.ndarray) -> None:
+        """Add one per initiative in ``rows`` to a metric by municipality and area.
+
+        The counts are gathered and written by :meth:`_flush_counts` (whole numbers, so the
+        sums do not depend on the order).
+        """
+        if not len(rows):
+            return
+        counts = self._by_area_and_municipality(rows)
+        pending = self._pending.get((metric, year))
+        if pending is None:
+            self._pending[(metric, year)] = counts
+        else:
+            pending += counts
+
+    def _flush_counts(self) -> None:
+        """Write the gathered counts into the results, by metric and area."""
+        for (metric, year), counts in self._pending.items():
+            for j in np.flatnonzero(counts.any(axis=1)).tolist():
+                self.model.results.add(metric, year, counts[j], AREAS[j])
+        self._pending.clear()
+
+    def _stop(self, rows: np.ndarray, year: int, reason: str) -> None:
+        self.table.stop(rows, year, reason)
+        self._count("initiatives_stopped", year, rows)
+
+    def _lifecycle(self, year, rng, stats, costs) -> None:
+        sp = self.sp
+        t, k = self.table, self.kind
+        effect_scale = float(self.model.parameters["effect_scale"])
+        rows = np.flatnonzero(t.active())
+        u = rng.random((len(rows), 5))
+        z = rng.standard_normal(len(rows))
+        unit = self.unit_of[t.municipality[rows], t.area[rows]]
+        kind = t.kind[rows]
+        stage = t.stage[rows]
+
+        # pilots become working partnerships or fail
+        pilot = stage == PILOT
+        facilitated = np.where(
+            self.unit_driver[unit],
+            sp["pilot_success_per_facilitation"] * self.unit_lever["facilitation"][unit],
+            0.0,
+        )
+        success = np.minimum(sp["pilot_success_base"] + facilitated, 0.9)
+        succeeded = pilot & (u[:, 0] < success)
+        t.stage[rows[succeeded]] = RUNNING
+        stats.pilots_ended = int(pilot.sum())
+        stats.pilots_succeeded = int(succeeded.sum())
+        self._stop(rows[pilot & ~succeeded], year, "partnership failed")
+
+        # evaluation: the others are evaluated with the unit's quality assurance
+        qa = self.unit_lever["quality_assurance"][unit]
+        evaluated = ~pilot & (u[:, 1] < qa)
+        noise = sp["evaluation_noise_sd"] * k.effect_sd[kind] * (1.0 - 0.5 * qa)
+        measured = k.benefit(kind, t.true_effect[rows]) * effect_scale + noise * z
+        ev = rows[evaluated]
+        t.measured_effect[ev] = measured[evaluated]
+        costs.add_many(
+            year, t.municipality[ev], t.area[ev], np.full(len(ev), sp["evaluation_cost_dkk"])
+        )
+        no_benefit = evaluated & (measured < sp["stop_threshold"])
+        stats.evaluated = int(evaluated.sum())
+        stats.stopped_by_evaluation = int(no_benefit.sum())
+        self._stop(rows[no_benefit], year, "evaluation showed no benefit")
+
+        # scaling of running initiatives that look successful
+        go_on = ~pilot & ~no_benefit
+        looks = t.looks(rows)
+        scale = (
+            go_on
+            & (stage == RUNNING)
+            & (looks > sp["success_threshold"])
+            & (u[:, 2] < self.unit_lever["scaling"][unit])
+        )
+        scaled = rows[scale]
+        t.stage[scaled] = SCALED
+        t.capacity[scaled] *= sp["scale_factor"]
+        self._grow_jobs(scaled, sp["scale_factor"])
+        stats.scaled = len(scaled)
+        self._count("initiatives_scaled", year, scaled)
+        stats.spread = self._spread(rows[scale & (u[:, 3] < sp["spread_probability"])], year, rng)
+
+        # the others may end for other reasons
+        ended = go_on & ~scale & (u[:, 4] < 1.0 / sp["initiative_lifetime"])
+        self._stop(rows[ended], year, "ended")
+
+    def jobs_free(self) -> np.ndarray:
+        """Jobs of each enterprise not committed to its active initiatives (by row)."""
+        t = self.table
+        ent = self.model.civil_society.enterprises
+        # only active initiatives led by an enterprise hold jobs (a stop releases them)
+        sel = np.flatnonzero(t.jobs > 0)
+        committed = np.bincount(t.lead[sel], weights=t.jobs[sel], minlength=len(ent))
+        return np.maximum(ent.jobs - committed, 0.0)
+
+    @staticmethod
+    def _share_out(lead: np.ndarray, wanted: np.ndarray, free: np.ndarray) -> np.ndarray:
+        """Give each request its jobs in turn (row order) from its lead's free jobs."""
+        if not len(lead):
+            return np.zeros(0)
+        order = np.argsort(lead, kind="stable")
+        lead_o, wanted_o = lead[order], wanted[order]
+        cum = np.cumsum(wanted_o)
+        first = np.searchsorted(lead_o, lead_o)  # first position of each lead's group
+        before = cum - wanted_o - np.concatenate([[0.0], cum])[first]
+        out = np.empty(len(lead))
+        out[order] = np.clip(free[lead_o] - before, 0.0, wanted_o)
+        return out
+
+    def _grow_jobs(self, rows: np.ndarray, factor: float) -> None:
+        """Scaled job-based initiatives ask their enterprise for ``factor`` times their jobs."""
+        t = self.table
+        rows = rows[self.kind.resource[t.kind[rows]] == _JOBS]
+        if not len(rows):
+            return
+        extra = t.jobs[rows] * (factor - 1.0)
+        t.jobs[rows] += self._share_out(t.lead[rows], extra, self.jobs_free())
+
+    def _draw_leads(self, unit: np.ndarray, actor: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """A lead of the given actor type in each unit (pools must not be empty)."""
+        n_areas = len(AREAS)
+        mun, area = self.unit_municipality[unit], self.unit_area[unit]
+        lead = np.full(len(unit), -1, dtype=np.int64)  # the municipal volunteer centre
+        present = np.bincount(actor, minlength=len(ACTOR_ORDER)).tolist()
+        if present[_ASSOCIATION]:
+            sel = np.flatnonzero(actor == _ASSOCIATION)
+            lead[sel] = self._association_pools.draw(mun[sel] * n_areas + area[sel], u[sel])
+        if present[_ONLINE]:
+            sel = np.flatnonzero(actor == _ONLINE)
+            lead[sel] = self._online_pools.draw(area[sel], u[sel])
+        for a, code in _ENTERPRISE_CODE.items():
+            if present[a]:
+                sel = np.flatnonzero(actor == a)
+                key = mun[sel] * len(ENTERPRISE_KINDS) + code
+                lead[sel] = self._enterprise_pools.draw(key, u[sel])
+        return lead
+
+    def _propose(self, year: int, rng: np.random.Generator, stats: StrategyStats) -> None:
+        sp = self.sp
+        k = self.kind
+        n_units, n_kinds = len(self.unit_area), len(k)
+        if not n_units:
+            return
+        effect_scale = float(self.model.parameters["effect_scale"])
+        pop = self.model.population_by_municipality[self.unit_municipality]
+        n_prop = rng.poisson(pop * self.unit_rate)
+        stats.proposals = int(n_prop.sum())
+        unit = np.repeat(np.arange(n_units), n_prop)
+        u = rng.random((len(unit), 3))
+        z = rng.standard_normal((len(unit), 2))
+
+        # the (actor type, kind) options of each unit and their weights, where there are leads
+        weight = self._option_weight * np.take_along_axis(
+            self._unit_has_pool, self._option_actor, 1
+        )
+        cum = np.cumsum(weight, axis=1)
+        total = cum[:, -1]
+        ok = total[unit] > 0
+        unit, u, z = unit[ok], u[ok], z[ok]
+        pick = (cum[unit] <= (u[:, 0] * total[unit])[:, None]).sum(axis=1)
+        pick = self._option[unit, np.minimum(pick, self._option_count[unit] - 1)]
+        actor, kind = pick // n_kinds, pick % n_kinds
+        lead = self._draw_leads(unit, actor, u[:, 1])
+
+        open_call = u[:, 2] < self.unit_lever["challenge_based"][unit]
+        sd = k.effect_sd[kind]
+        mean = np.where(open_call, k.effect_mean[kind], k.effect_mean[kind] * 0.6)
+        wider, narrower = 1.0 + sp["challenge_effect_spread"], sp["incumbent_effect_shrink"]
+        sd_true = sd * np.where(open_call, wider, narrower)
+        true_effect = mean + sd_true * z[:, 0]
+        noise = (
+            sp["selection_noise_sd"]
+            * sd
+            * (1.0 - sp["competence_noise_reduction"] * self.unit_lever["competence"][unit])
+        )
+        expected = k.benefit(kind, true_effect) * effect_scale + noise * z[:, 1]
+        chosen = expected > 0
+        rows = self._create(
+            year,
+            unit[chosen],
+            kind[chosen],
+            actor[chosen],
+            lead[chosen],
+            true_effect[chosen],
+            expected[chosen],
+            PILOT,
+        )
+        stats.selected = len(rows)
+        counts = np.bincount(self.table.lead_type[rows], minlength=len(ACTOR_ORDER)).tolist()
+        stats.lead_types = {ACTOR_ORDER[a]: c for a, c in enumerate(counts) if c}
+
+    def _create(
+        self,
+        year: int,
+        unit: np.ndarray,
+        kind: np.ndarray,
+        actor: np.ndarray,
+        lead: np.ndarray,
+        true_effect: np.ndarray,
+        expected: np.ndarray,
+        stage: int,
+    ) -> np.ndarray:
+        """Start initiatives; job-based ones only with jobs free at an enterprise lead.
+
+        Returns:
+            The rows of the initiatives started.
+        """
+        sp, k = self.sp, self.kind
+        resource = k.resource[kind]
+        jobs = np.zeros(len(unit))
+        needs_jobs = resource == _JOBS
+        by_enterprise = needs_jobs & ((actor == _SOCIAL_ENTERPRISE) | (actor == _FIRM))
+        sel = np.flatnonzero(by_enterprise)
+        if len(sel):
+            jobs[sel] = self._share_out(
+                lead[sel], np.full(len(sel), sp["jobs_per_initiative"]), self.jobs_free()
+            )
+        keep = ~needs_jobs | (jobs > 0)
+        unit, kind, actor, lead = unit[keep], kind[keep], actor[keep], lead[keep]
+        true_effect, expected, jobs, resource = (
+            true_effect[keep],
+            expected[keep],
+            jobs[keep],
+            resource[keep],
+        )
+        hours_capacity = (sp["volunteers_per_initiative"] * self.hours_per_volunteer) / np.where(
+            resource == _HOURS, k.hours_per_participant[kind], 1.0
+        )
+        capacity = np.where(
+            resource == _JOBS,
+            jobs,
+            np.where(resource == _HOURS, hours_capacity, sp["participants_per_initiative"]),
+        )
+        z = k.sign[kind] * (true_effect - k.effect_mean[kind]) / k.effect_sd[kind]
+        rows = self.table.append(
+            municipality=self.unit_municipality[unit],
+            area=self.unit_area[unit],
+            kind=kind,
+            lead_type=actor,
+            lead=lead,
+            stage=np.full(len(unit), stage, dtype=np.int8),
+            true_effect=true_effect,
+            expected_effect=expected,
+            quality=ndtr(z),
+            capacity=capacity,
+            jobs=jobs,
+            funded=(~self.unit_driver[unit]).astype(np.int8),
+            started=np.full(len(unit), year),
+        )
+        self._count("initiatives_started", year, rows)
+        return rows
+
+    def _spread(self, rows: np.ndarray, year: int, rng: np.random.Generator) -> int:
+        """Start copies (same true effect) in other active municipalities' units of the area.
+
+        Returns:
+            The number of copies started.
+        """
+        t = self.table
+        u = rng.random((len(rows), 2))
+        area, mun = t.area[rows], t.municipality[rows]
+        n_targets = self._spread_count[area] - 1
+        has = n_targets > 0
+        rows, u, area, mun, n_targets = rows[has], u[has], area[has], mun[has], n_targets[has]
+        if not len(rows):
+            return 0
+        first = self._spread_first[area]
+        own = np.searchsorted(self._spread_key, area * self.model.n_municipalities + mun) - first
+        pick = np.minimum((u[:, 0] * n_targets).astype(np.int64), n_targets - 1)
+        target = self._spread_targets[first + pick + (pick >= own)]
+        unit = self.unit_of[target, area]
+        actor = t.lead_type[rows]
+        allowed = (self.unit_actor_weight[unit, actor] > 0) & self._unit_has_pool[unit, actor]
+        rows, unit, actor, u = rows[allowed], unit[allowed], actor[allowed], u[allowed]
+        lead = self._draw_leads(unit, actor, u[:, 1])
+        looks = t.looks(rows)
+        copies = self._create(
+            year, unit, t.kind[rows], actor, lead, t.true_effect[rows], looks, RUNNING
+        )
+        return len(copies)
+
+    def _book_fixed_costs(self, year: int, costs) -> None:
+        sp = self.sp
+        pop = self.model.population_by_municipality[self.unit_municipality]
+        lever = self.unit_lever
+        amount = (
+            lever["facilitation"] * pop / 10_000.0 * sp["coordinator_cost_dkk"]
+            + lever["competence"]
+            * sp["staff_per_inhabitant"]
+            * pop
+            / len(AREAS)
+            * sp["training_cost_dkk"]
+            + lever["innovation_support"] * pop
+        )
+        costs.add_many(year, self.unit_municipality, self.unit_area, amount)
+        mapping = np.zeros(self.model.n_municipalities)
+        np.maximum.at(mapping, self.unit_municipality, lever["potential_mapping"])
+        mun = np.flatnonzero(mapping)
+        costs.add_many(
+            year,
+            mun,
+            None,
+            mapping[mun] * sp["mapping_cost_dkk"] * self.model.population_by_municipality[mun],
+        )
+
+    def _reach(self, year, rng, hours_available, online_hours, costs) -> None:
+        """Assign citizens to the active initiatives for the coming year, within resources.
+
+        All kinds are assigned together (a citizen may be reached in every area, and the kinds
+        of one area work on different need levels); volunteer hours are shared out in proportion
+        to what the initiatives of a municipality would use. The result, per area, is kept
+        sparse in :attr:`reach`: the reached citizens' ids, the summed effect
+        ``sum_i f_i (m_i - 1)`` of the initiatives reaching them, whether it acts on incidence,
+        and every (citizen, initiative, dose) pair for following a citizen.
+        """
+        m = self.model
+        c = m.citizens
+        w = c.weight
+        t, k, sp = self.table, self.kind, self.sp
+        n_mun, n_areas = m.n_municipalities, len(AREAS)
+        effect_scale = float(m.parameters["effect_scale"])
+        hours_left = hours_available.astype(float).copy()
+        online_left = float(online_hours)
+        employed = np.zeros(n_mun)
+        hours_used = np.zeros((n_areas, n_mun))
+        ent = m.civil_society.enterprises
+        active = np.flatnonzero(t.active())
+        kind_of = t.kind[active]
+        batches = self._batches(np.flatnonzero(np.bincount(kind_of, minlength=len(k))))
+        taken = np.zeros((len(c), n_areas), dtype=bool) if len(batches) > 1 else None
+        parts: list[tuple[np.ndarray, ...]] = []
+        for batch in batches:
+            position = np.full(len(k), -1)
+            position[batch] = np.arange(len(batch))
+            if len(batches) == 1:  # the usual case: every kind in one batch
+                group, kind = active, kind_of
+            else:
+                group = active[position[kind_of] >= 0]
+                kind = t.kind[group]
+            muns = t.municipality[group]
+            resource = k.resource[kind]
+            caps = t.capacity[group] * np.where(t.stage[group] == PILOT, sp["pilot_reach_share"], 1)
+            # volunteer hours: local ones by municipality, the online communities' nationally
+            online = (resource == _HOURS) & (t.lead_type[group] == _ONLINE)
+            local = (resource == _HOURS) & ~online
+            need_h = caps * k.hours_per_participant[kind]
+            local_need = np.bincount(muns[local], weights=need_h[local], minlength=n_mun)
+            f_local = np.divide(hours_left, local_need, out=np.ones(n_mun), where=local_need > 0)
+            f_local = np.clip(f_local, 0.0, 1.0)
+            online_need = need_h[online].sum()
+            f_online = min(1.0, max(online_left, 0.0) / online_need) if online_need else 1.0
+            caps = np.where(online, caps * f_online, np.where(local, caps * f_local[muns], caps))
+            # jobs: what the enterprise still offers
+            jobs = np.flatnonzero(resource == _JOBS)
+            lead = t.lead[group[jobs]]
+            offered = np.where(ent.open[lead], ent.jobs[lead], 0.0)
+            caps[jobs] = np.minimum(t.jobs[group[jobs]], offered)
+
+            rows, group_of_row = self._eligible(batch, year, taken)
+            pair_row, which, dose = assign_doses(
+                rows,
+                group_of_row,
+                caps,
+                position[kind] * n_mun + muns,
+                w,
+                rng,
+                len(batch) * n_mun,
+            )
+            pair_kind = kind[which]
+            pair_area = k.area[pair_kind]
+            if taken is not None:
+                taken[pair_row, pair_area] = True
+            mult = multiplier(t.true_effect[group], effect_scale)
+            effect = dose * (mult[which] - 1.0)
+            parts.append(
+                (pair_area, pair_row, group[which], dose, effect, k.on_incidence[pair_kind])
+            )
+            reached = np.bincount(which, weights=dose * w, minlength=len(group))
+            t.reached[group] = reached
+            cost = reached * k.cost_per_participant[kind]
+            grant = t.funded[group] == 0
+            cost = np.where(
+                grant, cost + sp["grant_overhead_dkk"], cost * sp["enabler_cost_factor"]
+            )
+            costs.add_many(year, muns, k.area[kind], cost)
+            used = reached * k.hours_per_participant[kind]
+            hours_left -= np.bincount(muns[local], weights=used[local], minlength=n_mun)
+            online_left -= float(used[online].sum())
+            hourly = local | online
+            hours_used += np.bincount(
+                k.area[kind[hourly]] * n_mun + muns[hourly],
+                weights=used[hourly],
+                minlength=n_areas * n_mun,
+            ).reshape(n_areas, n_mun)
+            employed += np.bincount(muns[jobs], weights=reached[jobs], minlength=n_mun)
+        self.reach = dict(zip(AREAS, _ReachRecord.build_areas(c.pid, parts, n_areas), strict=True))
+        self.hours_used = {area: hours_used[j] for j, area in enumerate(AREAS)}
+        self.employed = employed
+        self.online_hours_used = float(online_hours) - online_left
+
+    def _batches(self, kinds: np.ndarray) -> list[np.ndarray]:
+        """Kinds that can be assigned together: no two work on the same area and need level.
+
+        Kinds on the same area and level compete for the same citizens, so a later kind (in the
+        data file's order) waits for the next batch and takes only citizens not yet reached.
+        """
+        cached = self._batch_cache.get(kinds.tobytes())
+        if cached is not None:
+            return cached
+        k = self.kind
+        batches: list[list[int]] = []
+        seen: dict[tuple[int, int], int] = {}
+        for kind in kinds.tolist():
+            key = (int(k.area[kind]), int(k.target_level[kind]))
+            b = seen[key] = seen.get(key, -1) + 1
+            if b == len(batches):
+                batches.append([])
+            batches[b].append(kind)
+        out = self._batch_cache[kinds.tobytes()] = [np.array(b, dtype=np.int64) for b in batches]
+        return out
+
+    def _eligible(
+        self, batch: np.ndarray, year: int, taken: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Citizens in the target group of each kind of a batch, not yet reached in its area.
+
+        Returns:
+            ``(rows, group)``: a citizen's row once per kind it is eligible for (by kind, then
+            row), and its group ``position of the kind in batch x municipalities +
+            municipality``.
+        """
+        m = self.model
+        c = m.citizens
+        k = self.kind
+        n = len(c)
+        # need level x 2 + addressable, one area per row: one comparison per kind below
+        code = c.need + c.need
+        code += c.addressable
+        code = np.ascontiguousarray(code.T)
+        age = c.age
+        min_age, max_age = (int(age.min()), int(age.max())) if n else (0, 0)
+        municipality = c.municipality
+        n_mun = m.n_municipalities
+        rows = []
+        for kind in batch.tolist():
+            j = int(k.area[kind])
+            # Python ints: a NumPy int64 scalar would make NumPy widen the small-integer columns
+            ok = code[j] == 2 * int(k.target_level[kind]) + 1
+            low, high = int(k.age_low[kind]), int(k.age_high[kind])
+            if low > min_age:
+                ok &= age >= low
+            if high < max_age:
+                ok &= age <= high
+            if AREAS[j] == "rehabilitation":
+                ok &= c.released >= year + 1 - int(m.risk_window)
+            if taken is not None:
+                ok &= ~taken[:, j]
+            rows.append(np.flatnonzero(ok))
+        found = np.concatenate(rows)
+        group = municipality.take(found).astype(np.int64)
+        if len(rows) > 1:
+            group += np.repeat(np.arange(0, len(rows) * n_mun, n_mun), [len(r) for r in rows])
+        return found, group
+
+
+@dataclass
+class _ReachRecord:
+    """Sparse reach of one area: per reached citizen the summed effect, plus the pairs."""
+
+    pids: np.ndarray  # sorted ids of reached citizens
+    effect: np.ndarray  # sum of dose x (multiplier - 1)
+    on_incidence: np.ndarray  # whether the effect acts on incidence (else remission)
+    pair_pid: np.ndarray
+    pair_initiative: np.ndarray
+    pair_dose: np.ndarray
+
+    @staticmethod
+    def build_areas(pid_column: np.ndarray, parts, n_areas: int) -> list[_ReachRecord]:
+        """The record of each area from the parts of the year's batches.
+
+        Args:
+            pid_column: the citizens' ids by row (ascending with the row).
+            parts: per batch ``(area, rows, initiative ids, doses, effects, on-incidence)`` of
+                its (citizen, initiative) pairs.
+            n_areas: number of areas.
+
+        A citizen's effects are summed in the order of the parts and pairs, and its
+        ``on_incidence`` is that of its first pair; the pairs are kept in citizen order (the
+        pairs of one citizen in their original order).
+        """
+        n = len(pid_column)
+        area, rows, ids, dose, effect, on_inc = (
+            (np.concatenate([p[i] for p in parts]) if len(parts) > 1 else parts[0][i])
+            if parts
+            else np.empty(0)
+            for i in range(6)
+        )
+        area, rows, ids = (x.astype(np.int64, copy=False) for x in (area, rows, ids))
+        on_inc = on_inc.astype(bool, copy=False)
+        key = area * n + rows
+        m = len(key)
+        order = stable_order(key)
+        key = key[order]
+        rows, ids, dose, effect, on_inc = (
+            rows[order],
+            ids[order],
+            dose[order],
+            effect[order],
+            on_inc[order],
+        )
+        new = np.empty(m, dtype=bool)
+        new[:1] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        first = np.flatnonzero(new)
+        summed = np.bincount(np.cumsum(new) - 1, weights=effect, minlength=len(first))
+        pids, pair_pid = pid_column[rows[first]], pid_column[rows]
+        on_first = on_inc[first]
+        edges = np.arange(n_areas + 1, dtype=np.int64) * n
+        cut = np.searchsorted(key[first], edges).tolist()
+        pair_cut = np.searchsorted(key, edges).tolist()
+        out = []
+        for j in range(n_areas):
+            a, b = cut[j], cut[j + 1]
+            pa, pb = pair_cut[j], pair_cut[j + 1]
+            out.append(
+                _ReachRecord(
+                    pids=pids[a:b],
+                    effect=summed[a:b],
+                    on_incidence=on_first[a:b],
+                    pair_pid=pair_pid[pa:pb],
+                    pair_initiative=ids[pa:pb],
+                    pair_dose=dose[pa:pb],
+                )
+            )
+        return out
+
+    def pairs_of(self, pid: int):
+        sel = self.pair_pid == pid
+        return list(
+            zip(self.pair_initiative[sel].tolist(), self.pair_dose[sel].tolist(), strict=True)
+        )
