@@ -82,8 +82,8 @@ def measure_vectorised(scale: float, years: int, scenario: str, seed: int = 1) -
     t0 = time.perf_counter()
     import numpy as np
 
+    from simulation.constants import AREAS
     from simulation.model import WelfareModel
-    from simulation.year.needs import AREAS
 
     import_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -232,9 +232,8 @@ def measure_plain(scale: float, years: int, seed: int = 1) -> dict[str, Any]:
     import numpy as np
 
     from benchmarks.plain_mesa import PlainMesaModel
-    from simulation.inputs.projection import BASE_YEAR
+    from simulation.constants import AREAS, BASE_YEAR
     from simulation.model import WelfareModel
-    from simulation.year.needs import AREAS
 
     source = WelfareModel(scale=scale, seed=seed, end_year=BASE_YEAR + 1)
     rss_before = _rss_mb()

@@ -42,9 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="benchmarks/results/micro_ops.md")
     args = parser.parse_args(argv)
 
-    from simulation.inputs.rates import MAX_AGE, N_AGES
+    from simulation.constants import AREAS, MAX_AGE, N_AGES
     from simulation.model import WelfareModel
-    from simulation.year.needs import AREAS, need_model
+    from simulation.year.needs import need_model
 
     model = WelfareModel(scale=args.scale, seed=1, end_year=2030)
     for _ in range(args.years):  # the row order of a running model, not the initial one

@@ -39,12 +39,13 @@ from typing import Any
 import mesa
 import numpy as np
 
+from simulation.constants import AREAS, BASE_YEAR, MAX_AGE
 from simulation.inputs.data import read_table
-from simulation.inputs.projection import BASE_YEAR, move_destinations, project
-from simulation.inputs.rates import MAX_AGE, base_rates, demography_parameters
+from simulation.inputs.projection import move_destinations, project
+from simulation.inputs.rates import base_rates, demography_parameters
 from simulation.inputs.registry import defaults
 from simulation.model import WelfareModel
-from simulation.year.needs import AREAS, need_model
+from simulation.year.needs import need_model
 
 __all__ = ["Citizen", "PlainMesaModel"]
 

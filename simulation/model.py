@@ -20,15 +20,15 @@ import numpy as np
 from simulation.actors import AreaLedger, MunicipalUnit, RegionalUnit
 from simulation.actors.citizens import CitizenSet
 from simulation.actors.unit_levers import resolve_unit_levers
+from simulation.constants import AREAS, MAX_AGE, N_AGES
 from simulation.inputs.data import read_table
 from simulation.inputs.geography import municipalities as municipality_table
 from simulation.inputs.projection import BASE_YEAR, frkm126_counts, project
-from simulation.inputs.rates import MAX_AGE, N_AGES
 from simulation.inputs.registry import defaults
 from simulation.year.civil_society import CivilSociety
 from simulation.year.collection import ResultCollector
 from simulation.year.demography import DemographyStep, Flows, draw_from_cdf, group_shapes
-from simulation.year.needs import AREAS, Modifiers, need_model
+from simulation.year.needs import Modifiers, need_model
 from simulation.year.provision import CostModel, LeverCosts, caseloads, count_cases, count_in_need
 from simulation.year.random_bits import random_bits
 from simulation.year.strategy import Strategy

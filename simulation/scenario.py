@@ -97,6 +97,7 @@ from typing import Any
 
 import numpy as np
 
+from simulation.constants import AREAS  # the welfare areas, re-exported here for scenario users
 from simulation.inputs.places import (
     PlaceError,
     municipalities_in,
@@ -108,7 +109,6 @@ from simulation.inputs.places import (
     resolve_region,
 )
 from simulation.inputs.registry import Parameter, registry
-from simulation.year.needs import AREAS  # the welfare areas, re-exported here for scenario users
 
 __all__ = [
     "AREAS",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulation.constants import AREAS
 from simulation.inputs.data import read_table
 from simulation.model import WelfareModel
-from simulation.year.needs import AREAS
 
 
 def _national(table, metric, year):

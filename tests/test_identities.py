@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from simulation.actors import MunicipalUnit, RegionalUnit
-from simulation.year.needs import AREAS
+from simulation.constants import AREAS
 
 
 def _pivot(table, metric, area=None):

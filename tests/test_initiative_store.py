@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from simulation.actors.initiatives import PILOT, RUNNING, InitiativeTable
+from simulation.constants import AREAS
 from simulation.inputs.initiative_kinds import kind_arrays, load_kinds
-from simulation.year.needs import AREAS
 from simulation.year.strategy import Strategy
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulation.constants import AREAS
 from simulation.inputs.registry import defaults
 from simulation.runs.simulate import scenario_parameters
-from simulation.year.needs import AREAS
 from tests.conftest import SUBSET, run_model
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import mesa
 
-from simulation.year.needs import AREAS
+from simulation.constants import AREAS
 
 __all__ = ["Association", "OnlineCommunity", "Enterprise"]
 

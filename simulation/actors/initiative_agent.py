@@ -12,8 +12,8 @@ from typing import Any
 import mesa
 
 from simulation.actors.initiatives import FUNDING, STAGES, STOP_REASONS, STOPPED, multiplier
+from simulation.constants import AREAS
 from simulation.inputs.initiative_kinds import ACTOR_ORDER, RESOURCES, InitiativeKind, kind_arrays
-from simulation.year.needs import AREAS
 
 __all__ = ["Initiative", "STAGES"]
 

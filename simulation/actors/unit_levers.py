@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from simulation.constants import AREAS
 from simulation.inputs.mechanism_numbers import strategy_parameters
 from simulation.inputs.registry import levers as lever_registry
 from simulation.scenario import sample_variation
-from simulation.year.needs import AREAS
 
 __all__ = ["UnitLevers", "INTENSITY_LEVERS", "resolve_unit_levers"]
 

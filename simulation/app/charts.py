@@ -20,12 +20,12 @@ import numpy as np
 
 from simulation.app import texts
 from simulation.app.controller import BASELINE, STAGES, ClassroomController
-from simulation.inputs.projection import BASE_YEAR
+from simulation.constants import AREAS, BASE_YEAR
 from simulation.report import figures as report_figures
 from simulation.report import labels
 from simulation.report.figures import scenario_colors
 from simulation.report.tilemap import read_tile_grid
-from simulation.year.needs import AREAS, need_model
+from simulation.year.needs import need_model
 
 __all__ = [
     "AREA_COLORS",

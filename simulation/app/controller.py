@@ -24,13 +24,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulation.constants import AREAS, BASE_YEAR
 from simulation.inputs.geography import municipalities as municipality_table
-from simulation.inputs.projection import BASE_YEAR
 from simulation.inputs.registry import Parameter, levers, uncertainties
 from simulation.model import WelfareModel
 from simulation.runs.simulate import scenario_parameters
 from simulation.scenario import SCENARIO_DIR, Scenario, load_scenario
-from simulation.year.needs import AREAS
 
 __all__ = [
     "SCENARIOS",

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from simulation.constants import AREAS
 from simulation.inputs.data import read_table
 from simulation.inputs.geography import municipalities, regions
 from simulation.inputs.registry import Parameter, registry
 from simulation.scenario import SCENARIO_DIR, ScenarioError, load_scenario
-from simulation.year.needs import AREAS
 
 __all__ = ["listing", "WHAT"]
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulation.constants import AREAS
 from simulation.inputs.data import read_table
 from simulation.model import WelfareModel
-from simulation.year.needs import AREAS
 
 __all__ = ["render", "DOC_PATH"]
 

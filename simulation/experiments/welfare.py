@@ -19,9 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from simulation.constants import AREAS
 from simulation.inputs.registry import registry
 from simulation.scenario import SCENARIO_DIR, Scenario, load_scenario
-from simulation.year.needs import AREAS
 
 __all__ = ["run_welfare", "run_welfare_recorded", "OUTCOMES", "outcome_names", "last_error"]
 

@@ -12,8 +12,8 @@ from functools import cache
 
 import numpy as np
 
+from simulation.constants import AREAS
 from simulation.inputs.data import read_table
-from simulation.year.needs import AREAS
 
 __all__ = [
     "ACTOR_ORDER",

@@ -21,12 +21,12 @@ from functools import cache
 
 import numpy as np
 
+from simulation.constants import BASE_YEAR, MAX_AGE, N_AGES
 from simulation.inputs.data import read_table
 from simulation.inputs.geography import municipalities
-from simulation.inputs.rates import MAX_AGE, N_AGES, base_rates, demography_parameters, parse_age
+from simulation.inputs.rates import base_rates, demography_parameters, parse_age
 
 __all__ = [
-    "BASE_YEAR",
     "AgeGroups",
     "age_groups",
     "frkm126_counts",
@@ -35,8 +35,6 @@ __all__ = [
     "Projection",
     "project",
 ]
-
-BASE_YEAR = 2026
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,16 @@ from functools import cache
 
 import numpy as np
 
+from simulation.constants import MAX_AGE, N_AGES
 from simulation.inputs.data import read_table
 
 __all__ = [
-    "MAX_AGE",
-    "N_AGES",
     "DemographicRates",
     "demography_parameters",
     "base_rates",
     "age_band_array",
     "parse_age",
 ]
-
-MAX_AGE = 110
-N_AGES = MAX_AGE + 1
 
 
 def parse_age(column) -> np.ndarray:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from simulation.constants import AREAS as NEED_AREAS
 from simulation.inputs.data import read_table
-from simulation.year.needs import AREAS as NEED_AREAS
 
 __all__ = [
     "LANGUAGES",

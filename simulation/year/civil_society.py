@@ -20,11 +20,9 @@ import numpy as np
 
 from simulation.actors.associations import Association, Enterprise, OnlineCommunity
 from simulation.actors.enterprises import ENTERPRISE_KINDS, EnterpriseTable
+from simulation.constants import AREAS, BASE_YEAR, N_AGES
 from simulation.inputs.mechanism_numbers import actor_parameters, volunteering_parameters
-from simulation.inputs.projection import BASE_YEAR
-from simulation.inputs.rates import N_AGES
 from simulation.year.groups import Groups
-from simulation.year.needs import AREAS
 
 __all__ = ["CivilSociety", "VolunteerStats", "volunteer_share_by_age"]
 

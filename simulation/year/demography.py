@@ -15,8 +15,9 @@ from functools import cache
 import numpy as np
 
 from simulation.actors.citizens import CitizenSet
+from simulation.constants import MAX_AGE, N_AGES
 from simulation.inputs.projection import Projection, age_groups, base_population, move_destinations
-from simulation.inputs.rates import MAX_AGE, N_AGES, base_rates, demography_parameters
+from simulation.inputs.rates import base_rates, demography_parameters
 from simulation.year.random_bits import random_bits
 
 __all__ = ["Flows", "YearChange", "DemographyStep", "RowSampler", "group_shapes", "draw_from_cdf"]

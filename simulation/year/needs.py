@@ -22,26 +22,17 @@ from typing import Any
 
 import numpy as np
 
+from simulation.constants import AREAS, MAX_AGE, N_AGES
 from simulation.inputs.data import read_table
-from simulation.inputs.rates import MAX_AGE, N_AGES, base_rates
+from simulation.inputs.rates import base_rates
 
 __all__ = [
-    "AREAS",
     "NeedLevel",
     "NeedModel",
     "Modifiers",
     "YearTables",
     "need_model",
 ]
-
-AREAS = (
-    "elderly_care",
-    "health",
-    "mental_health",
-    "employment",
-    "integration",
-    "rehabilitation",
-)
 
 _SEXES = {"male": (0,), "female": (1,), "all": (0, 1)}
 _TO_UNIT = 2.0**-32  # a 32-bit random integer x stands for the uniform x / 2**32 in [0, 1)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.inputs.projection import BASE_YEAR
-from simulation.year.needs import AREAS, NeedModel
+from simulation.constants import AREAS, BASE_YEAR
+from simulation.year.needs import NeedModel
 
 __all__ = ["CostModel", "LeverCosts", "caseloads", "count_cases", "count_in_need"]
 

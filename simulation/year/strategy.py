@@ -44,6 +44,7 @@ from simulation.actors.enterprises import ENTERPRISE_KINDS
 from simulation.actors.initiative_agent import Initiative
 from simulation.actors.initiatives import PILOT, RUNNING, SCALED, InitiativeTable, multiplier
 from simulation.actors.unit_levers import INTENSITY_LEVERS, UnitLevers
+from simulation.constants import AREAS
 from simulation.inputs.initiative_kinds import (
     ACTOR_ORDER,
     RESOURCES,
@@ -52,7 +53,6 @@ from simulation.inputs.initiative_kinds import (
 )
 from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
 from simulation.year.groups import Groups, stable_order
-from simulation.year.needs import AREAS
 from simulation.year.reach import assign_doses
 
 __all__ = ["Strategy", "InitiativeKind", "ACTOR_ORDER", "actor_weights", "StrategyStats"]
