@@ -42,13 +42,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PHASES = (
-    ("demography", "demography", "step"),
-    ("needs", None, "_needs_step"),
-    ("costs", None, "_cost_step"),
-    ("civil_society", None, "_civil_society_step"),
-    ("strategy", None, "_strategy_step"),
-    ("collect", None, "_collect_stocks"),
-    ("collect", None, "_collect_flows"),
+    ("demography", "demography", "change"),
+    ("needs", "needs_step", "run"),
+    ("costs", "provision", "run"),
+    ("civil_society", "civil_society", "step"),
+    ("strategy", "strategy", "step"),
 )
 FIRST_YEAR = 2026
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from simulation import model as model_module
+from simulation.actors import starting_citizens
 from simulation.runs.simulate import run_scenarios, scenario_parameters
 from simulation.scenario import load_scenario
 from simulation.year import trajectories
@@ -16,7 +17,7 @@ SMALL = (101, 461, 751)
 
 def forget_kept_runs(monkeypatch) -> None:
     """Start without kept starting citizens and trajectories, so that a run draws them."""
-    monkeypatch.setattr(model_module, "_STARTING_CITIZENS", {})
+    monkeypatch.setattr(starting_citizens, "_STARTING_CITIZENS", {})
     monkeypatch.setattr(trajectories, "_KEPT", {})
 
 
@@ -32,16 +33,16 @@ def test_runs_sharing_a_seed_start_from_the_same_citizens_drawn_once(monkeypatch
     """The per-process copy of the starting citizens gives what drawing them anew gives."""
     forget_kept_runs(monkeypatch)
     fresh = run_model(scale=0.01, seed=5, municipalities=SMALL, end_year=2030, scenario="s")
-    assert len(model_module._STARTING_CITIZENS) == 1
-    kept = next(iter(model_module._STARTING_CITIZENS.values()))
+    assert len(starting_citizens._STARTING_CITIZENS) == 1
+    kept = next(iter(starting_citizens._STARTING_CITIZENS.values()))
     before = {k: v.copy() for k, v in kept.columns.items()}
     copied = run_model(scale=0.01, seed=5, municipalities=SMALL, end_year=2030, scenario="s")
     pd.testing.assert_frame_equal(fresh.table(), copied.table())
     # the runs changed their own citizens, never the kept ones
     assert all(np.array_equal(before[k], v) for k, v in kept.columns.items())
     run_model(scale=0.01, seed=6, municipalities=SMALL, end_year=2027, scenario="s")
-    assert len(model_module._STARTING_CITIZENS) == 2  # another seed: other citizens
-    first, second = model_module._STARTING_CITIZENS.values()
+    assert len(starting_citizens._STARTING_CITIZENS) == 2  # another seed: other citizens
+    first, second = starting_citizens._STARTING_CITIZENS.values()
     assert not np.array_equal(first.age, second.age)
 
 
@@ -60,7 +61,7 @@ def test_runs_sharing_a_seed_replay_the_demography_drawn_once(monkeypatch, strat
     assert len(kept.changes) == len(kept.stock_counts) == len(kept.needs_draws) == 2032 - 2026 + 1
     assert not any(a.flags.writeable for a in kept.arrays())  # shared: read only
     replayed = run_model(**strategic, **args)  # ... that the strategic run replays
-    assert replayed._replay is kept
+    assert replayed.trajectory.replay is kept
     table = replayed.table()
     pd.testing.assert_frame_equal(drawn.table(), table)
     assert table[table.metric == "initiatives_started"].value.sum() > 0

@@ -24,7 +24,7 @@ from simulation.constants import AREAS, BASE_YEAR, N_AGES
 from simulation.inputs.mechanism_numbers import actor_parameters, volunteering_parameters
 from simulation.year.groups import Groups
 
-__all__ = ["CivilSociety", "VolunteerStats", "volunteer_share_by_age"]
+__all__ = ["CivilSociety", "VolunteerStats", "civil_society_step", "volunteer_share_by_age"]
 
 
 def volunteer_share_by_age() -> np.ndarray:
@@ -322,3 +322,25 @@ class CivilSociety:
         """Jobs for marginalised citizens that open enterprises can offer (persons)."""
         table = self.enterprises
         return float(table.jobs[table.open].sum())
+
+
+def civil_society_step(model: Any, year: int) -> VolunteerStats:
+    """The civil-society step of ``model``'s year: volunteering and enterprises, then results.
+
+    The strategy's mapping and facilitation levers and its contracts reach civil society here;
+    the enterprises that closed end the initiatives they led.
+
+    Returns:
+        The year's volunteering (also kept as ``model.volunteer_stats`` for the strategy step).
+    """
+    strategy = model.strategy
+    mapping = strategy.by_municipality("potential_mapping", "max")
+    facilitation = strategy.by_municipality("facilitation", "mean")
+    cs = model.civil_society
+    contracts = strategy.contracts(len(cs.enterprises))
+    stats = cs.step(year, mapping, facilitation, model.streams["civil_society"], contracts)
+    strategy.lead_closed(cs.closed, year)
+    model.volunteer_stats = stats
+    model.results.add("volunteers", year, stats.volunteers)
+    model.results.add("volunteer_hours", year, stats.social_hours)
+    return stats

@@ -1,7 +1,8 @@
 """Data collection: the tidy long output table and the national age structure.
 
 One row per ``scenario, replicate, seed, year, municipality, region, area, metric, value``.
-Metrics and their meaning are listed in ``data/metrics.csv``.
+Metrics and their meaning are listed in ``inputs/data/metrics.csv``. Besides the collector, the
+year's population counts (:class:`PopulationCounts`) and the metrics every run registers.
 """
 
 from __future__ import annotations
@@ -9,7 +10,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["COLUMNS", "ResultCollector", "AGE_BANDS"]
+from simulation.constants import AREAS, MAX_AGE, N_AGES
+
+__all__ = [
+    "AGE_BANDS",
+    "COLUMNS",
+    "PopulationCounts",
+    "ResultCollector",
+    "collect_flows",
+    "collect_stocks",
+    "register_metrics",
+]
 
 COLUMNS = [
     "scenario",
@@ -23,6 +34,22 @@ COLUMNS = [
     "value",
 ]
 AGE_BANDS = tuple(f"{a}-{a + 4}" for a in range(0, 95, 5)) + ("95+",)
+_STOCK_BANDS = np.array([0, 18, 20, 65, 80])  # first ages of the reported population bands
+_TOTALS = ("lever_cost_dkk", "net_cost_dkk", "volunteer_hours")
+_NATIONAL = ("volunteers", "marginalised_employed", "reoffending", "births", "deaths")
+_BY_AREA = (
+    "need_cases",
+    "public_cost_dkk",
+    "lever_cost_dkk",
+    "net_cost_dkk",
+    "unmet_need_cases",
+    "unaddressable_cost_dkk",
+    "volunteer_hours",
+    "initiatives_running",
+    "initiatives_started",
+    "initiatives_scaled",
+    "initiatives_stopped",
+)
 
 
 class ResultCollector:
@@ -130,3 +157,76 @@ class ResultCollector:
                 "value": self._ages.ravel(),
             }
         )
+
+
+def register_metrics(results: ResultCollector) -> None:
+    """Register the metrics every run reports, so that they appear even when zero."""
+    for metric in _TOTALS + _NATIONAL:
+        results.register(metric, None)
+    for area in AREAS:
+        for metric in _BY_AREA:
+            results.register(metric, area)
+
+
+class PopulationCounts:
+    """Simulated citizens by municipality, sex and single age, shape (98, 2, N_AGES).
+
+    Counted in one pass, and kept until the columns they were counted from are replaced (only
+    demography changes municipality, sex and age, and it replaces the arrays).
+
+    Args:
+        citizens: the citizen set.
+        n_municipalities: municipality rows of the model's arrays.
+    """
+
+    def __init__(self, citizens, n_municipalities: int) -> None:
+        self.citizens = citizens
+        self.n_municipalities = n_municipalities
+        self._kept: tuple[tuple[np.ndarray, ...], np.ndarray] | None = None
+
+    def _columns(self) -> tuple[np.ndarray, ...]:
+        c = self.citizens
+        return (c.municipality, c.sex, c.age)
+
+    def by_cell(self) -> np.ndarray:
+        """The counts of the current columns (counted now, or kept from an earlier call)."""
+        c = self.citizens
+        columns = self._columns()
+        kept = self._kept
+        if kept is not None and all(a is b for a, b in zip(kept[0], columns, strict=True)):
+            return kept[1]
+        # 32-bit keys: mixing the 8- and 16-bit columns with 64-bit numbers is several times slower
+        key = c.municipality.astype(np.int32)
+        key *= 2
+        key += c.sex
+        key *= N_AGES
+        key += np.minimum(c.age, MAX_AGE)
+        by_cell = np.bincount(key, minlength=self.n_municipalities * 2 * N_AGES)
+        by_cell = by_cell.reshape(self.n_municipalities, 2, N_AGES)
+        self._kept = (columns, by_cell)
+        return by_cell
+
+    def set(self, by_cell: np.ndarray) -> None:
+        """Take ``by_cell`` as the counts of the current columns (a replayed trajectory's)."""
+        self._kept = (self._columns(), by_cell)
+
+
+def collect_stocks(results: ResultCollector, year: int, by_cell: np.ndarray, weight: float) -> None:
+    """Population by municipality and age band, and nationally by sex and 5-year band."""
+    by_age = by_cell.sum(axis=1)
+    # age bands 0-17, 18-19, 20-64, 65-79, 80+ by municipality
+    counts = np.add.reduceat(by_age, _STOCK_BANDS, axis=1) * weight
+    results.add("population", year, counts.sum(axis=1))
+    results.add("population_0_17", year, counts[:, 0])
+    results.add("population_20_64", year, counts[:, 2])
+    results.add("population_65p", year, counts[:, 3] + counts[:, 4])
+    results.add("population_80p", year, counts[:, 4])
+    results.add_age_counts(year, by_cell.sum(axis=0), weight)
+
+
+def collect_flows(results: ResultCollector, year: int, flows, weight: float) -> None:
+    """The year's births, deaths and moves by municipality (a demography ``Flows``)."""
+    results.add("births", year, flows.births * weight)
+    results.add("deaths", year, flows.deaths * weight)
+    results.add("moves_in", year, flows.moves_in * weight)
+    results.add("moves_out", year, flows.moves_out * weight)

@@ -8,12 +8,17 @@ municipality; the regional share of health and psychiatry is also booked to the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.constants import AREAS, BASE_YEAR
 from simulation.year.needs import NeedModel
 
-__all__ = ["CostModel", "LeverCosts", "caseloads", "count_cases", "count_in_need"]
+if TYPE_CHECKING:
+    from simulation.model import WelfareModel
+
+__all__ = ["CostModel", "LeverCosts", "Provision", "caseloads", "count_cases", "count_in_need"]
 
 
 def count_cases(
@@ -162,3 +167,38 @@ class LeverCosts:
                 self.results.add("net_cost_dkk", self._year, row, area)
         self._buffer[:] = 0.0
         self._year = None
+
+
+class Provision:
+    """The provision step: the year's average caseload, costed and booked.
+
+    Costs go to the results by area and municipality, to the municipal units' ledgers, and the
+    regional share of health and psychiatry to the regional units.
+
+    Args:
+        model: the model (its cost model, results, ledgers and regional units are used).
+    """
+
+    def __init__(self, model: WelfareModel) -> None:
+        self.model = model
+
+    def run(self, year: int, start_cases: dict, end_cases: dict) -> None:
+        """Cost and book the year between the caseloads of 1 January and of its end."""
+        m = self.model
+        add = m.results.add
+        regional_cost = {}
+        for area in AREAS:
+            cases = 0.5 * (start_cases[area][0] + end_cases[area][0])
+            floor_cases = 0.5 * (start_cases[area][1] + end_cases[area][1])
+            total, reg = m.costs.cost(area, cases, year)
+            floor_cost, _ = m.costs.cost(area, floor_cases, year)
+            case_sum = cases.sum(axis=1)
+            add("need_cases", year, case_sum, area)
+            add("unmet_need_cases", year, floor_cases.sum(axis=1), area)
+            add("unaddressable_cost_dkk", year, floor_cost, area)
+            add("public_cost_dkk", year, total, area)
+            add("net_cost_dkk", year, total, area)
+            m.ledgers[area].book(year, case_sum, total)
+            regional_cost[area] = reg
+        for (region, area), unit in m.regional_units.items():
+            unit.book(year, float(regional_cost[area][m.region_rows[region]].sum()))

@@ -55,7 +55,14 @@ from simulation.inputs.mechanism_numbers import strategy_parameters, volunteerin
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
 
-__all__ = ["Strategy", "InitiativeKind", "ACTOR_ORDER", "actor_weights", "StrategyStats"]
+__all__ = [
+    "ACTOR_ORDER",
+    "InitiativeKind",
+    "Strategy",
+    "StrategyStats",
+    "actor_weights",
+    "strategy_step",
+]
 
 _ACTOR_THRESHOLD = {
     "association": 0.0,
@@ -841,3 +848,28 @@ class _ReachRecord:
         return list(
             zip(self.pair_initiative[sel].tolist(), self.pair_dose[sel].tolist(), strict=True)
         )
+
+
+def strategy_step(model: Any, year: int) -> None:
+    """The strategy step of ``model``'s year, then its results.
+
+    The units run their strategies with the volunteer hours civil society offers; lever costs
+    are booked; the hours initiatives used are reported by area, and where paid work is
+    substituted (``substitution`` > 0, default 0) its wage is saved from public cost.
+    """
+    stats = model.volunteer_stats
+    strategy = model.strategy
+    strategy.step(year, model.streams["strategy"], stats.social_hours, stats.online_hours)
+    model.lever_costs.flush()
+    results = model.results
+    for area, used in strategy.hours_used.items():
+        results.add("volunteer_hours", year, used, area)
+        substitution = float(model.parameters["substitution"])
+        if substitution > 0:
+            saving = used * substitution * strategy.sp["substitution_wage_dkk"]
+            results.add("public_cost_dkk", year, -saving, area)
+            results.add("net_cost_dkk", year, -saving, area)
+    results.add("marginalised_employed", year, strategy.employed)
+    running = strategy.running_by_municipality()
+    for j, area in enumerate(AREAS):
+        results.add("initiatives_running", year, running[j], area)

@@ -16,15 +16,17 @@ memory budget (a trajectory too large for it is kept without the needs step's un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulation.year.demography import YearChange
+from simulation.year.demography import Flows, YearChange
 
-__all__ = ["Trajectory", "kept", "keep"]
+__all__ = ["Trajectory", "TrajectoryPlayer", "kept", "keep"]
 
-# also the limits of the starting citizens a process keeps (``WelfareModel._starting_citizens``)
+# also the limits of the starting citizens a process keeps
+# (:mod:`simulation.actors.starting_citizens`)
 KEEP_RUNS = 8  # trajectories kept per process at most
 KEEP_BYTES = 128 * 2**20  # and their memory: about 42 MB each at scale 0.01 (36 MB of uniforms)
 KEEP_UP_TO = 250_000  # citizens (scale 0.04); larger populations are not recorded
@@ -39,7 +41,8 @@ class Trajectory:
     Attributes:
         changes: each year's change (:class:`~simulation.year.demography.YearChange`).
         stock_counts: each year's citizens by municipality, sex and single age after the change
-            (as ``WelfareModel._stock_counts``), so that a replay need not count them again.
+            (as :class:`~simulation.year.collection.PopulationCounts`), so that a replay need not
+            count them again.
         needs_draws: each year's uniforms of the needs step, ``(newcomers, residents)`` (the
             first ``None`` in a year without newcomers); empty if not kept.
     """
@@ -77,3 +80,70 @@ def keep(key: tuple, trajectory: Trajectory) -> None:
     _KEPT[key] = trajectory
     while len(_KEPT) > KEEP_RUNS or sum(t.nbytes() for t in _KEPT.values()) > KEEP_BYTES:
         _KEPT.pop(next(iter(_KEPT)))
+
+
+class TrajectoryPlayer:
+    """One run's use of the kept trajectories: replay the kept one, or record a new one.
+
+    A run whose key has a kept trajectory applies its changes and takes its stock counts and
+    uniforms instead of drawing and counting them; the first run with a key records them (if
+    its population is small enough), and :meth:`finish` keeps them once the run is complete.
+
+    Args:
+        key: what the trajectory depends on (seed, scale, municipalities, demographic
+            parameters, end year).
+        n_citizens: the number of starting citizens.
+        draws_bytes: memory the needs step's uniforms of the whole run would take.
+    """
+
+    def __init__(self, key: tuple, n_citizens: int, draws_bytes: int) -> None:
+        self.key = key
+        self.replay = kept(key)
+        small = n_citizens <= KEEP_UP_TO
+        self.recording = Trajectory() if self.replay is None and small else None
+        self.record_draws = draws_bytes <= KEEP_BYTES
+
+    def demography(
+        self,
+        index: int,
+        citizens,
+        draw: Callable[[], YearChange],
+        counts,
+    ) -> Flows:
+        """Apply year ``index``'s demographic change to ``citizens``: replayed or drawn.
+
+        Args:
+            index: years since the base year.
+            citizens: the citizen set the change is applied to.
+            draw: draws the year's change (called only when nothing is replayed).
+            counts: the run's :class:`~simulation.year.collection.PopulationCounts`, given
+                the replayed counts or asked for the new ones.
+        """
+        if self.replay is not None:
+            change = self.replay.changes[index]
+            change.apply(citizens)
+            counts.set(self.replay.stock_counts[index])
+            return change.flows
+        change = draw()
+        change.apply(citizens)
+        if self.recording is not None:
+            self.recording.changes.append(change)
+            self.recording.stock_counts.append(counts.by_cell())
+        return change.flows
+
+    def needs_draws(
+        self, index: int, draw: Callable[[], tuple[np.ndarray | None, np.ndarray]]
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        """The needs step's uniforms of year ``index``: replayed, or drawn (and recorded)."""
+        if self.replay is not None and self.replay.needs_draws:
+            return self.replay.needs_draws[index]
+        draws = draw()
+        if self.recording is not None and self.record_draws:
+            self.recording.needs_draws.append(draws)
+        return draws
+
+    def finish(self) -> None:
+        """Keep the recorded trajectory (call once the run has reached its end year)."""
+        if self.recording is not None:
+            keep(self.key, self.recording)
+            self.recording = None
