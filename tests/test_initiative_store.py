@@ -104,10 +104,10 @@ def test_associations_are_views_that_organise_social_volunteers(strategic_run):
     org = c.vol_org
     assert (org[c.volunteer != 2] == -1).all()  # only social volunteers are organised
     organised = org[org >= 0]
-    assert len(organised) and organised.max() < len(cs.association_municipality)
+    assert len(organised) and organised.max() < len(cs.association_table)
     agents = cs.associations
     assert sum(a.volunteers for a in agents) == len(organised)
     first = agents[int(organised[0])]
     assert first is cs.actor("association", int(organised[0]))
     assert first.areas and set(first.areas) <= set(AREAS)
-    assert first.municipality == cs.association_municipality[first.row]
+    assert first.municipality == cs.association_table.municipality[first.row]

@@ -1,9 +1,9 @@
-"""Non-public actors as Mesa agents: associations, online communities and enterprises.
+"""Associations and online communities: their columns and their Mesa agents.
 
-Online communities (a few) are ordinary agents. Associations (thousands) and enterprises (which
-open, grow and close every year) live in columns of the civil society
-(:class:`~simulation.actors.enterprises.EnterpriseTable` for enterprises), and their agents
-are views of their rows, made on demand. The initiatives an actor leads are kept by the
+Associations (thousands, one or two welfare areas each) live in the columns of
+:class:`AssociationTable` (a :class:`~simulation.actors.columns.ColumnStore`) kept by the civil
+society, and an :class:`Association` agent is a view of its row, made on demand. Online
+communities (a few) are ordinary Mesa agents. The initiatives an actor leads are kept by the
 strategy (:meth:`~simulation.year.strategy.Strategy.led_by`).
 """
 
@@ -12,30 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 import mesa
+import numpy as np
 
+from simulation.actors.columns import ColumnStore, RowAgent, column
+from simulation.actors.leaders import Leader
 from simulation.constants import AREAS
 
-__all__ = ["Association", "OnlineCommunity", "Enterprise"]
+__all__ = ["Association", "AssociationTable", "OnlineCommunity"]
 
 
-class _Leader(mesa.Agent):
-    """An actor that can lead initiatives (``kind`` names its actor type, ``row`` its row)."""
-
-    kind = ""
-    row = -1
-
-    @property
-    def initiatives(self) -> list[Any]:
-        """The initiatives it leads or has led (agents)."""
-        return self.model.strategy.led_by(self.kind, self.row)
-
-    @property
-    def contracts(self) -> int:
-        """Running initiatives it leads."""
-        return sum(1 for i in self.initiatives if i.is_active)
-
-
-class Association(_Leader):
+class Association(Leader, RowAgent):
     """A local association (forening) or NGO active in welfare areas: a view of its row.
 
     It organises the social-area volunteers of its municipality (who are citizens with
@@ -45,22 +31,16 @@ class Association(_Leader):
         municipality: municipality index in the model's arrays.
         areas: welfare areas it works in.
         volunteers: simulated citizens it organises.
-        row: its row in the civil society's association arrays.
+        row: its row in the association table.
     """
 
     kind = "association"
-
-    def __init__(self, model: Any, civil_society: Any, row: int) -> None:
-        super().__init__(model)
-        self._cs = civil_society
-        self.row = int(row)
-
-    municipality = property(lambda self: int(self._cs.association_municipality[self.row]))
+    municipality = column("municipality", doc="Municipality index in the model's arrays.")
 
     @property
     def areas(self) -> tuple[str, ...]:
         """Welfare areas it works in."""
-        works = self._cs.association_areas[self.row]
+        works = self._get("areas")
         return tuple(a for a, on in zip(AREAS, works, strict=True) if on)
 
     @property
@@ -69,7 +49,29 @@ class Association(_Leader):
         return int((self.model.citizens.vol_org == self.row).sum())
 
 
-class OnlineCommunity(_Leader):
+class AssociationTable(ColumnStore):
+    """Columns ``municipality`` (index) and ``areas`` (one flag per welfare area, in ``AREAS``).
+
+    Rows never move: a social volunteer's ``vol_org`` is the row of its association.
+
+    Args:
+        municipality: municipality index of each association.
+        areas: boolean array (associations x areas): the welfare areas each works in.
+    """
+
+    COLUMNS = {
+        "municipality": (np.int64, -1),
+        "areas": (np.bool_, np.zeros(len(AREAS), dtype=bool)),
+    }
+    GROWS_IN_PLACE = True
+    NOUN = "association"
+    view_class = Association
+
+    def __init__(self, municipality: np.ndarray, areas: np.ndarray) -> None:
+        super().__init__({"municipality": municipality, "areas": areas})
+
+
+class OnlineCommunity(Leader, mesa.Agent):
     """A national online community: members anywhere give a few hours at a screen.
 
     Attributes:
@@ -90,31 +92,3 @@ class OnlineCommunity(_Leader):
         self.hours = hours
         self.areas = areas
         self.row = row
-
-
-class Enterprise(_Leader):
-    """A social-economy enterprise or an ordinary firm that can employ marginalised citizens.
-
-    A view of one row of the enterprise table.
-
-    Attributes:
-        kind: ``"social_enterprise"`` or ``"firm"``.
-        municipality: municipality index.
-        jobs: jobs it can offer marginalised citizens (capacity).
-        open: ``False`` once closed.
-        row: its row in the enterprise table.
-    """
-
-    def __init__(self, model: Any, table: Any, row: int) -> None:
-        super().__init__(model)
-        self._table = table
-        self.row = int(row)
-
-    kind = property(lambda self: self._table.kind_name(self.row))
-    municipality = property(lambda self: int(self._table.municipality[self.row]))
-    jobs = property(lambda self: float(self._table.jobs[self.row]))
-    open = property(lambda self: bool(self._table.open[self.row]))
-
-    def jobs_free(self) -> float:
-        """Jobs not yet committed to its running initiatives."""
-        return float(self.model.strategy.jobs_free()[self.row])

@@ -2,8 +2,9 @@
 
 About six million Danes cannot be one Mesa ``Agent`` object each (about 0.7 KB and a microsecond
 per step apiece), so citizens are stored column-wise, as Mesa's own mesa-frames project does, and
-every yearly mechanism is a vectorised operation over whole columns. :class:`CitizenSet` is still
-a first-class agent set of the model: it can select, count, aggregate and group citizens, and
+every yearly mechanism is a vectorised operation over whole columns (the shared base is
+:class:`~simulation.actors.columns.ColumnStore`). :class:`CitizenSet` is still a first-class
+agent set of the model: it can select, count, aggregate and group citizens, and
 show one citizen's attributes and life course (``citizen(pid)``, ``follow(pid)``).
 
 Each simulated citizen stands for ``weight = 1 / scale`` residents.
@@ -16,7 +17,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CitizenSet", "BASE_COLUMNS"]
+from simulation.actors.columns import ColumnStore, RowAgent, column
+from simulation.constants import AREAS
+
+__all__ = ["Citizen", "CitizenSet", "BASE_COLUMNS"]
 
 BASE_COLUMNS: dict[str, Any] = {
     "pid": np.int64,  # stable person id
@@ -28,14 +32,47 @@ BASE_COLUMNS: dict[str, Any] = {
 }
 
 
-class CitizenSet:
-    """Column-wise agent set of citizens.
+class Citizen(RowAgent):
+    """One citizen as a Mesa agent: a view of their row (made on demand, for a look at one person).
+
+    The view follows its citizen when others die or emigrate; once the citizen has left, their
+    ``row`` is -1 and reading an attribute raises ``LookupError``.
+
+    Attributes:
+        pid: stable person id.
+        municipality: municipality index.
+        age: completed years on 1 January of the current year.
+        sex: 0 male, 1 female.
+        born: year of birth.
+        arrived: year of immigration from abroad (-1: born or resident in 2026).
+        need: need level by welfare area (when the citizens have needs).
+    """
+
+    pid = column("pid")
+    municipality = column("municipality")
+    age = column("age")
+    sex = column("sex")
+    born = column("born")
+    arrived = column("arrived")
+
+    @property
+    def need(self) -> dict[str, int]:
+        """Need level by welfare area."""
+        return dict(zip(AREAS, self._get("need"), strict=True))
+
+
+class CitizenSet(ColumnStore):
+    """Column-wise agent set of citizens (a :class:`~simulation.actors.columns.ColumnStore`).
 
     Attributes:
         model: the Mesa model the citizens belong to.
         weight: real residents represented by one simulated citizen.
         columns: the attribute arrays by name, all of the same length.
     """
+
+    COLUMNS = {name: (dtype, 0) for name, dtype in BASE_COLUMNS.items()}
+    NOUN = "citizen"
+    view_class = Citizen
 
     def __init__(self, model: Any, columns: dict[str, np.ndarray], weight: float) -> None:
         """Create the set from equal-length columns.
@@ -45,73 +82,32 @@ class CitizenSet:
             columns: at least the columns of ``BASE_COLUMNS``.
             weight: residents per simulated citizen.
         """
+        missing = set(BASE_COLUMNS) - set(columns)
+        if missing:
+            raise KeyError(f"citizen columns missing: {sorted(missing)}")
+        super().__init__(columns)
         self.model = model
         self.weight = float(weight)
-        self.columns: dict[str, np.ndarray] = {}
-        self._defaults: dict[str, Any] = {}
-        n = len(columns["pid"])
-        for name, dtype in BASE_COLUMNS.items():
-            self.columns[name] = np.asarray(columns[name], dtype=dtype)
-        for name, values in columns.items():
-            if name not in self.columns:
-                self.columns[name] = np.asarray(values)
-        if any(len(v) != n for v in self.columns.values()):
-            raise ValueError("all citizen columns must have the same length")
+        n = len(self)
         self._next_pid = int(self.columns["pid"].max()) + 1 if n else 0
         self._followed: dict[int, list[dict[str, Any]]] = {}
 
-    # --- columns -------------------------------------------------------------------------
-    def __len__(self) -> int:
-        return len(self.columns["pid"])
-
-    def __getattr__(self, name: str) -> np.ndarray:
-        columns = self.__dict__.get("columns", {})
-        if name in columns:
-            return columns[name]
-        raise AttributeError(name)
-
-    def add_column(self, name: str, dtype: Any, default: Any = 0) -> np.ndarray:
-        """Add a column filled with ``default`` (also used for citizens added later).
-
-        Args:
-            name: column name.
-            dtype: NumPy dtype.
-            default: value for existing and new rows; a 1-D sequence makes a 2-D column.
-        """
-        default_arr = np.asarray(default, dtype=dtype)
-        shape = (len(self),) + default_arr.shape
-        self.columns[name] = np.broadcast_to(default_arr, shape).copy()
-        self._defaults[name] = default_arr
-        return self.columns[name]
-
-    def copy(self, model: Any) -> CitizenSet:
+    def copy(self, model: Any) -> CitizenSet:  # type: ignore[override]
         """A copy with columns of its own, belonging to ``model`` (followed citizens not copied)."""
-        other = CitizenSet(model, {k: v.copy() for k, v in self.columns.items()}, self.weight)
-        other._defaults = dict(self._defaults)
+        other = super().copy()
+        assert isinstance(other, CitizenSet)
+        other.model = model
+        other._next_pid = int(other.columns["pid"].max()) + 1 if len(other) else 0
+        other._followed = {}
         return other
 
     # --- adding and removing ---------------------------------------------------------------
-    def append(self, **values: np.ndarray) -> np.ndarray:
-        """Append new citizens; columns not given get their defaults.
-
-        Args:
-            **values: arrays for some columns, all of the same length; ``pid`` is assigned.
-
-        Returns:
-            The row indices of the new citizens.
-        """
-        return self.renew(np.ones(len(self), dtype=bool), **values)
-
-    def keep(self, mask: np.ndarray) -> None:
-        """Keep only the rows where ``mask`` is true (removes the dead and the emigrated)."""
-        self.renew(np.asarray(mask, dtype=bool))
-
     def renew(self, mask: np.ndarray, **values: np.ndarray) -> np.ndarray:
         """Keep the rows where ``mask`` is true, then append new citizens: one copy per column.
 
-        Removing and adding citizens both go through here, so that each column is copied once
-        a year, straight into its new array. Every column is replaced by a new array (also when
-        nothing changes), so a cache keyed on the column objects sees the change.
+        Removing and adding citizens (:meth:`keep`, :meth:`append`) both go through here, so
+        that each column is copied once a year, straight into its new array (see
+        :meth:`ColumnStore.renew`).
 
         Args:
             mask: boolean array over the current rows; true for the citizens who stay.
@@ -121,38 +117,14 @@ class CitizenSet:
         Returns:
             The row indices of the new citizens.
         """
-        rows = np.flatnonzero(mask)  # one pass; each 1-D column is then a plain ``take``
-        m = len(rows)
         k = len(next(iter(values.values()))) if values else 0
-        for name, col in self.columns.items():
-            out = np.empty((m + k,) + col.shape[1:], dtype=col.dtype)
-            if col.ndim == 1:
-                # rows are in range: "clip" only skips the buffering that "raise" needs
-                np.take(col, rows, out=out[:m], mode="clip")
-            else:
-                _row_view(out)[:m] = _row_view(col)[mask]
-            if k:
-                if name == "pid":
-                    out[m:] = np.arange(self._next_pid, self._next_pid + k, dtype=np.int64)
-                elif name in values:
-                    out[m:] = values[name]
-                else:
-                    out[m:] = self._defaults.get(name, 0)
-            self.columns[name] = out
+        if k:
+            values["pid"] = np.arange(self._next_pid, self._next_pid + k, dtype=np.int64)
+        rows = super().renew(mask, **values)
         self._next_pid += k
-        return np.arange(m, m + k)
+        return rows
 
     # --- agent-set queries ----------------------------------------------------------------
-    def select(self, mask: np.ndarray | Callable[[CitizenSet], np.ndarray]) -> np.ndarray:
-        """Return the row indices of the citizens that match.
-
-        Args:
-            mask: a boolean array or a function of this set returning one, for example
-                ``lambda c: (c.age >= 80) & (c.municipality == 0)``.
-        """
-        m = mask(self) if callable(mask) else mask
-        return np.flatnonzero(m)
-
     def count(self, mask: np.ndarray | Callable[[CitizenSet], np.ndarray] | None = None) -> float:
         """Count residents (weights applied) that match ``mask`` (all when ``None``)."""
         n = len(self) if mask is None else len(self.select(mask))
@@ -180,16 +152,19 @@ class CitizenSet:
         rows = np.flatnonzero(self.columns["pid"] == pid)
         return int(rows[0]) if len(rows) else None
 
-    def citizen(self, pid: int) -> dict[str, Any] | None:
-        """Return one citizen's attributes as a dict, or ``None`` if not (or no longer) resident."""
+    def agent(self, pid: int) -> Citizen | None:
+        """The Mesa agent of person ``pid`` (a view of their row), or ``None`` if not resident."""
         row = self.index_of(pid)
         if row is None:
             return None
-        out: dict[str, Any] = {}
-        for name, col in self.columns.items():
-            v = col[row]
-            out[name] = v.tolist() if isinstance(v, np.ndarray) else v.item()
-        return out
+        agent = self.view(self.model, row)
+        assert isinstance(agent, Citizen)
+        return agent
+
+    def citizen(self, pid: int) -> dict[str, Any] | None:
+        """Return one citizen's attributes as a dict, or ``None`` if not (or no longer) resident."""
+        row = self.index_of(pid)
+        return None if row is None else self.row(row)
 
     # --- following single citizens --------------------------------------------------------
     def follow(self, pid: int) -> list[dict[str, Any]]:
@@ -215,16 +190,3 @@ class CitizenSet:
                 life.append({"year": year, "status": "gone"})
             else:
                 life.append({"year": year, **state})
-
-
-def _row_view(a: np.ndarray) -> np.ndarray:
-    """A 1-D view of ``a`` with one opaque item per row (a copy if ``a`` is not contiguous).
-
-    Selecting rows of a 2-D column through it copies each row in one piece, several times
-    faster than NumPy's row-wise ``take`` on small rows.
-    """
-    if a.ndim == 1:
-        return a
-    width = int(np.prod(a.shape[1:]))
-    a = np.ascontiguousarray(a).reshape(len(a), width)
-    return a.view(np.dtype((np.void, a.itemsize * width))).ravel()

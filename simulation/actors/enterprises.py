@@ -1,21 +1,48 @@
-"""Social-economy enterprises and ordinary firms, stored column-wise.
+"""Social-economy enterprises and ordinary firms: their columns and their Mesa view.
 
 About 1,600 enterprises at their real-world numbers grow with their contracts, close and are
-replaced every year; their yearly life is a few array operations over these columns. Rows never
-move (a closed enterprise keeps its row, so the initiatives it led still name it); a replacement
-gets a new row.
+replaced every year; their yearly life is a few array operations over the columns of
+:class:`EnterpriseTable` (a :class:`~simulation.actors.columns.ColumnStore`). Rows never move (a
+closed enterprise keeps its row, so the initiatives it led still name it); a replacement gets a
+new row. An :class:`Enterprise` agent is a view of one row, made on demand.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["EnterpriseTable", "ENTERPRISE_KINDS"]
+from simulation.actors.columns import ColumnStore, RowAgent, column
+from simulation.actors.leaders import Leader
+
+__all__ = ["Enterprise", "EnterpriseTable", "ENTERPRISE_KINDS"]
 
 ENTERPRISE_KINDS = ("social_enterprise", "firm")
 
 
-class EnterpriseTable:
+class Enterprise(Leader, RowAgent):
+    """A social-economy enterprise or an ordinary firm that can employ marginalised citizens.
+
+    A view of one row of the enterprise table.
+
+    Attributes:
+        kind: ``"social_enterprise"`` or ``"firm"``.
+        municipality: municipality index.
+        jobs: jobs it can offer marginalised citizens (capacity).
+        open: ``False`` once closed.
+        row: its row in the enterprise table.
+    """
+
+    kind = column("kind", ENTERPRISE_KINDS.__getitem__, doc="Its kind by name.")
+    municipality = column("municipality", doc="Municipality index.")
+    jobs = column("jobs", doc="Jobs it can offer marginalised citizens.")
+    open = column("open", doc="``False`` once closed.")
+
+    def jobs_free(self) -> float:
+        """Jobs not yet committed to its running initiatives."""
+        return float(self.model.strategy.jobs_free()[self.row])
+
+
+class EnterpriseTable(ColumnStore):
     """Columns ``kind`` (index into :data:`ENTERPRISE_KINDS`), ``municipality``, ``jobs``, ``open``.
 
     Args:
@@ -24,25 +51,22 @@ class EnterpriseTable:
         jobs: jobs for marginalised citizens each can offer.
     """
 
-    def __init__(self, kind: np.ndarray, municipality: np.ndarray, jobs: np.ndarray) -> None:
-        self.kind = np.asarray(kind, dtype=np.int64)
-        self.municipality = np.asarray(municipality, dtype=np.int64)
-        self.jobs = np.asarray(jobs, dtype=float)
-        self.open = np.ones(len(self.kind), dtype=bool)
+    COLUMNS = {
+        "kind": (np.int64, 0),
+        "municipality": (np.int64, -1),
+        "jobs": (np.float64, 0.0),
+        "open": (np.bool_, True),  # new enterprises open
+    }
+    GROWS_IN_PLACE = True
+    NOUN = "enterprise"
+    view_class = Enterprise
 
-    def __len__(self) -> int:
-        return len(self.kind)
+    def __init__(self, kind: np.ndarray, municipality: np.ndarray, jobs: np.ndarray) -> None:
+        super().__init__({"kind": kind, "municipality": municipality, "jobs": jobs})
 
     def kind_name(self, row: int) -> str:
         """The kind of one enterprise by name."""
         return ENTERPRISE_KINDS[int(self.kind[row])]
-
-    def append(self, kind: np.ndarray, municipality: np.ndarray, jobs: np.ndarray) -> None:
-        """Found new (open) enterprises."""
-        self.kind = np.concatenate([self.kind, kind])
-        self.municipality = np.concatenate([self.municipality, municipality])
-        self.jobs = np.concatenate([self.jobs, jobs])
-        self.open = np.concatenate([self.open, np.ones(len(kind), dtype=bool)])
 
     def live(
         self,
@@ -73,5 +97,5 @@ class EnterpriseTable:
         self.open[closed] = False
         # a new enterprise of the same kind is founded (stable numbers; assumption)
         kind = self.kind[closed]
-        self.append(kind, self.municipality[closed], new_jobs[kind])
+        self.append(kind=kind, municipality=self.municipality[closed], jobs=new_jobs[kind])
         return closed

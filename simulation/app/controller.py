@@ -61,7 +61,7 @@ class FollowedInitiative:
     """An initiative that reached the followed citizen.
 
     Attributes:
-        agent: the :class:`~simulation.actors.initiative_agent.Initiative` agent (its ``stage`` and
+        agent: the :class:`~simulation.actors.initiatives.Initiative` agent (its ``stage`` and
             ``measured_effect`` keep changing as the run goes on).
         years: the years in which it reached the citizen.
     """

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from simulation.actors.associations import Association, Enterprise, OnlineCommunity
-from simulation.actors.enterprises import ENTERPRISE_KINDS, EnterpriseTable
+from simulation.actors.associations import Association, AssociationTable, OnlineCommunity
+from simulation.actors.enterprises import ENTERPRISE_KINDS, Enterprise, EnterpriseTable
 from simulation.constants import AREAS, BASE_YEAR, N_AGES
 from simulation.inputs.mechanism_numbers import actor_parameters, volunteering_parameters
 from simulation.year.groups import Groups
@@ -92,9 +92,7 @@ class CivilSociety:
         areas = np.zeros((len(mun), len(AREAS)), dtype=bool)
         areas[np.arange(len(mun)), order[:, 0]] = True
         areas[np.flatnonzero(two), order[two, 1]] = True
-        self.association_municipality = mun
-        self.association_areas = areas
-        self._association_views: dict[int, Association] = {}
+        self.association_table = AssociationTable(mun, areas)
         self._associations_of = Groups.of(np.arange(len(mun)), mun, m.n_municipalities)
 
         self.new_jobs = np.array(
@@ -109,7 +107,6 @@ class CivilSociety:
         key = np.repeat(np.arange(len(per_mun)), per_mun)
         kind = key % 2
         self.enterprises = EnterpriseTable(kind, key // 2, self.new_jobs[kind])
-        self._enterprise_views: dict[int, Enterprise] = {}
         self.closed = np.empty(0, dtype=np.int64)
 
         adults = m.base_population_by_municipality.sum() * 0.8
@@ -131,23 +128,17 @@ class CivilSociety:
         Association and enterprise agents are views of their rows, made on first use.
         """
         if lead_type == "association":
-            view = self._association_views.get(row)
-            if view is None:
-                view = self._association_views[row] = Association(self.model, self, row)
-            return view
+            return self.association_table.view(self.model, row)
         if lead_type == "online":
             return self.online[row]
         if lead_type in ENTERPRISE_KINDS:
-            view = self._enterprise_views.get(row)
-            if view is None:
-                view = self._enterprise_views[row] = Enterprise(self.model, self.enterprises, row)
-            return view
+            return self.enterprises.view(self.model, row)
         return "municipal volunteer centre"
 
     @property
     def associations(self) -> list[Association]:
         """Agents of every association (views made on demand), by row."""
-        return [self.actor("association", row) for row in range(len(self.association_municipality))]
+        return [self.actor("association", row) for row in range(len(self.association_table))]
 
     def enterprise_agents(self) -> list[Enterprise]:
         """Agents of every enterprise, open or closed (views made on demand)."""

@@ -41,8 +41,14 @@ import numpy as np
 from scipy.special import ndtr
 
 from simulation.actors.enterprises import ENTERPRISE_KINDS
-from simulation.actors.initiative_agent import Initiative
-from simulation.actors.initiatives import PILOT, RUNNING, SCALED, InitiativeTable, multiplier
+from simulation.actors.initiatives import (
+    PILOT,
+    RUNNING,
+    SCALED,
+    Initiative,
+    InitiativeTable,
+    multiplier,
+)
 from simulation.actors.unit_levers import INTENSITY_LEVERS, UnitLevers
 from simulation.constants import AREAS
 from simulation.inputs.initiative_kinds import (
@@ -122,7 +128,6 @@ class Strategy:
         self.hours_used = {a: np.zeros(model.n_municipalities) for a in AREAS}
         self.employed = np.zeros(model.n_municipalities)
         self.online_hours_used = 0.0
-        self._views: dict[int, Initiative] = {}
         self._set_up_units()
         self._by_municipality: dict[tuple[str, str], np.ndarray] = {}
         self._pending: dict[tuple[str, int], np.ndarray] = {}
@@ -181,10 +186,11 @@ class Strategy:
         self._option_actor = self._option // len(self.kind)
 
         cs = self.model.civil_society
-        member = np.argwhere(cs.association_areas)  # (association row, area) pairs
+        assoc = cs.association_table
+        member = np.argwhere(assoc.areas)  # (association row, area) pairs
         self._association_pools = Groups.of(
             member[:, 0],
-            cs.association_municipality[member[:, 0]] * n_areas + member[:, 1],
+            assoc.municipality[member[:, 0]] * n_areas + member[:, 1],
             n_mun * n_areas,
         )
         online = cs.online_areas.copy()
@@ -216,9 +222,8 @@ class Strategy:
     # --- initiatives as agents ------------------------------------------------------------
     def view(self, row: int) -> Initiative:
         """The Mesa agent of initiative ``row`` (made on first use)."""
-        agent = self._views.get(int(row))
-        if agent is None:
-            agent = self._views[int(row)] = Initiative(self.model, self.table, int(row))
+        agent = self.table.view(self.model, row)
+        assert isinstance(agent, Initiative)
         return agent
 
     @property
