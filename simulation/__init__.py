@@ -6,4 +6,11 @@ and the initiatives that a patchwork or a strategic approach to social innovatio
 Start with :class:`simulation.model.WelfareModel` or :func:`simulation.runs.jobs.run_job`.
 """
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    """``simulation.__version__``: the version from ``pyproject.toml`` (see ``cli.version``)."""
+    if name == "__version__":
+        from simulation.cli.version import version
+
+        return version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

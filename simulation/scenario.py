@@ -109,6 +109,7 @@ from simulation.inputs.places import (
     resolve_region,
 )
 from simulation.inputs.registry import Parameter, registry
+from simulation.shipped import find_scenario, scenario_dir
 
 __all__ = [
     "AREAS",
@@ -132,7 +133,7 @@ DISTRIBUTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 #: The shipped scenarios; ``extends`` looks here when the parent is not beside the file.
-SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIO_DIR = scenario_dir()
 
 _PROBABILITY = Parameter(
     "p", "", "float", 0.0, 0.0, 1.0, (), False, "probability", None, "", "", "", ""
@@ -1313,7 +1314,8 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file, resolve its ``extends`` chain and check every value.
 
     Args:
-        path: The TOML file.
+        path: The TOML file, or the name of a shipped scenario when no such file exists:
+            ``"strategic"``, ``"levers/scaling"`` (a file in :data:`SCENARIO_DIR`).
 
     Returns:
         The scenario with every default filled in.
@@ -1323,6 +1325,12 @@ def load_scenario(path: str | Path) -> Scenario:
             the file and the key.
     """
     file = Path(path)
+    try:
+        missing = not file.exists()
+    except (OSError, ValueError):
+        missing = False  # _read_text reports it
+    if missing:
+        file = find_scenario(path, SCENARIO_DIR) or file
     layers = _load_chain(file, [])
     return _build(layers, file, file.stem or "scenario")
 

@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+from simulation.shipped import checkout_root
+
 __all__ = [
     "APP_MODULE",
     "AppUnavailable",
@@ -34,7 +36,9 @@ __all__ = [
 
 #: The module Solara serves.
 APP_MODULE = "simulation.app.page"
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The repository when the package runs from a checkout (the server needs it on its path), else
+#: ``None`` (an installed package is importable as it is).
+_PROJECT_ROOT = checkout_root()
 _REQUIRED = ("solara", "ipyvuetify", "ipyvue")
 
 
@@ -84,7 +88,8 @@ def server_command(port: int = 8765, host: str = "127.0.0.1") -> list[str]:
 def _environment() -> dict[str, str]:
     env = dict(os.environ)
     path = env.get("PYTHONPATH", "")
-    env["PYTHONPATH"] = str(_PROJECT_ROOT) + (os.pathsep + path if path else "")
+    if _PROJECT_ROOT is not None:
+        env["PYTHONPATH"] = str(_PROJECT_ROOT) + (os.pathsep + path if path else "")
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no calls home from a classroom
     # Solara warns at every page load that its session cookie falls back from samesite=none
     # over plain http on 127.0.0.1; harmless here, and it would flood the teacher's terminal.
@@ -137,7 +142,7 @@ def start(
         raise AppUnavailable(f"port {port} on {host} is already in use; choose another with --port")
     process = subprocess.Popen(
         server_command(port, host),
-        cwd=str(_PROJECT_ROOT),
+        cwd=str(_PROJECT_ROOT) if _PROJECT_ROOT is not None else None,
         env=_environment(),
         stdout=stdout,
         stderr=stderr,

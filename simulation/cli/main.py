@@ -21,8 +21,6 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ROOT / "scenarios"
 MAIN_JOB = ("baseline", "patchwork", "strategic")
 
 
@@ -32,11 +30,11 @@ class UserError(Exception):
 
 # --------------------------------------------------------------------------- helpers
 def _scenario_path(text: str) -> Path:
+    from simulation.shipped import find_scenario
+
     path = Path(text)
-    if path.suffix != ".toml" and not path.exists():
-        for candidate in (SCENARIOS / f"{text}.toml", SCENARIOS / "levers" / f"{text}.toml"):
-            if candidate.exists():
-                return candidate
+    if not path.exists():
+        return find_scenario(text) or path
     return path
 
 
@@ -163,7 +161,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             from simulation.experiments.sweepfile import load_sweep
 
-            load_sweep(Path(f))
+            load_sweep(_scenario_path(f))
         except ValueError as exc:
             errors.append(str(exc))
     for message in errors:
@@ -199,7 +197,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from simulation.cli.sweep_commands import run_sweep_command
 
     return run_sweep_command(
-        Path(args.file),
+        _scenario_path(args.file),
         workers=_workers(args),
         scheduler=args.scheduler,
         dask_local=args.dask_local,
@@ -249,13 +247,16 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="print only the results folder")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command."""
+def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
+    """The argument parser with every command (``prog``: the name shown in usage lines)."""
+    from simulation.cli.version import DISTRIBUTION, version
+
     parser = argparse.ArgumentParser(
-        prog="run.py",
+        prog=prog,
         description="Welfare demand in Denmark to 2050: patchwork against strategic social "
         "innovation. Without a command: compare baseline, patchwork and strategic.",
     )
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("run", help="run one scenario and write its report")
     p.add_argument("scenario", help="scenario file or name (e.g. strategic)")
@@ -302,9 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     from simulation.errors import user_errors
 

@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.inputs.data import read_table, source_lines
+from simulation.shipped import checkout_root
 
 __all__ = ["render", "write", "DOC_PATH"]
 
-DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "parameters.md"
+#: The repository's document (``docs/`` in the current folder when the package is installed).
+DOC_PATH = (checkout_root() or Path.cwd()) / "docs" / "parameters.md"
 
 _TABLES = (  # every table the model reads, in the order of the documentation
     ("areas.csv", "Welfare areas and their calibration targets"),

@@ -16,10 +16,12 @@ import pandas as pd
 from simulation.constants import AREAS
 from simulation.inputs.data import read_table
 from simulation.model import WelfareModel
+from simulation.shipped import checkout_root
 
 __all__ = ["render", "DOC_PATH"]
 
-DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "validation.md"
+#: The repository's document (``docs/`` in the current folder when the package is installed).
+DOC_PATH = (checkout_root() or Path.cwd()) / "docs" / "validation.md"
 
 
 def _md(frame: pd.DataFrame) -> str:

@@ -147,8 +147,10 @@ class SweepFile:
 
 
 def default_scenarios_dir() -> Path:
-    """Return the project's ``scenarios/`` folder (beside the ``simulation`` package)."""
-    return Path(__file__).resolve().parents[2] / "scenarios"
+    """Return the shipped ``scenarios/`` folder (see :func:`simulation.shipped.scenario_dir`)."""
+    from simulation.shipped import scenario_dir
+
+    return scenario_dir()
 
 
 def load_sweep(

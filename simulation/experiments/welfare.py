@@ -22,6 +22,7 @@ from typing import Any
 from simulation.constants import AREAS
 from simulation.inputs.registry import registry
 from simulation.scenario import SCENARIO_DIR, Scenario, load_scenario
+from simulation.shipped import find_scenario
 
 __all__ = ["run_welfare", "run_welfare_recorded", "OUTCOMES", "outcome_names", "last_error"]
 
@@ -55,7 +56,9 @@ def last_error() -> str:
 def _base(name: str) -> Scenario:
     path = Path(name)
     if not path.exists():
-        path = SCENARIO_DIR / (name if name.endswith(".toml") else f"{name}.toml")
+        path = find_scenario(name, SCENARIO_DIR) or SCENARIO_DIR / (
+            name if name.endswith(".toml") else f"{name}.toml"
+        )
     return load_scenario(path)
 
 
