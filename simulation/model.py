@@ -1,7 +1,7 @@
 """The Mesa model: the order of a simulated year, nothing else.
 
 A year (one ``step``) runs, in order: demography, needs, public provision and cost, civil
-society, strategy, data collection (DESIGN 3.3). The mechanisms live in their own modules.
+society, strategy, data collection (docs/ODD.md §3). The mechanisms live in their own modules.
 """
 
 from __future__ import annotations
