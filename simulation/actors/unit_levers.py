@@ -8,7 +8,7 @@ From the scenario's levers, overrides and unit-to-unit variation to the values e
 * ``coverage``: within an active municipality, the share of its welfare areas whose units work
   with non-public actors (areas chosen at random once per run).
 * ``action_plan``: without an action plan only ``implementation_without_plan`` of each lever's
-  setting is carried out (DESIGN 3.4: the action plan secures implementation).
+  setting is carried out (the source article: the action plan secures implementation).
 * variation (patchwork): each unit draws its own value of a lever from a distribution
   (:func:`simulation.scenario.sample_variation`); overrides for a region, area or municipality
   take precedence over the draws (:meth:`simulation.scenario.Scenario.lever_for`).

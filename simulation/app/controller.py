@@ -5,7 +5,7 @@ class set, and the baseline with every lever off, on the same seed: common rando
 the difference between them is the levers' doing and not chance), steps them one year at a
 time, and gives the small national and municipal series the app draws. It knows nothing of
 Solara, so it is tested without a browser, and the page (:mod:`simulation.app.page`) only calls
-it and draws what it returns (:mod:`simulation.app.figures`).
+it and draws what it returns (:mod:`simulation.app.charts`).
 
 Levers act from 2026: changing one, the scenario, the sample or the seed starts the run again
 (the models are rebuilt lazily, at the next step, so dragging a slider costs nothing). The

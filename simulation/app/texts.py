@@ -31,7 +31,7 @@ __all__ = [
 
 LANGUAGES = ("en", "da")
 
-#: The article's seven questions (DESIGN 1), by number.
+#: The article's seven questions (docs/ODD.md, section 1), by number.
 QUESTIONS: dict[int, dict[str, str]] = {
     1: {
         "en": "What is the potential for social innovation in the municipality or region?",

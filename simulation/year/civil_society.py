@@ -1,4 +1,4 @@
-"""Civil society of one year (DESIGN 3.3, step 4).
+"""Civil society of one year (step 4 of the year, docs/ODD.md sections 3 and 7.4).
 
 Citizens start or stop volunteering, associations organise them, online communities gather
 members, enterprises grow or close.

@@ -1,4 +1,4 @@
-"""The strategy of one year (DESIGN 3.3, step 5).
+"""The strategy of one year (step 5 of the year, docs/ODD.md sections 3 and 7.5).
 
 Public units frame challenges, actors propose initiatives, units select, fund, facilitate,
 evaluate, stop and scale them, and citizens are reached. Each lever has one documented

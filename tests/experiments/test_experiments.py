@@ -31,7 +31,7 @@ from simulation.experiments.testfunctions import (
 )
 from tests.conftest import sigint_as_at_a_terminal
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TIMING = ["wall_time", "host", "pid", "finished_at"]
 CLI = [sys.executable, "-m", "simulation.cli.sweep_runner"]
 TESTFN = "simulation.experiments.testfunctions"

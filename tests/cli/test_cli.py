@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import sigint_as_at_a_terminal
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FAST = ["--scale", "0.003", "--end-year", "2030", "--replicates", "2", "--workers", "1"]
 
 
