@@ -54,8 +54,14 @@ def dotted_references(text: str) -> set[str]:
     return {m.group(0).rstrip(".") for m in DOTTED.finditer(text)}
 
 
+# packages that exist only in an installed wheel, and the folder of the checkout they map
+WHEEL_ONLY = {"simulation._scenarios": ROOT / "scenarios"}
+
+
 def resolves(name: str) -> bool:
     """Whether ``name`` is a module of the package, or an attribute (chain) of one."""
+    if name in WHEEL_ONLY:
+        return WHEEL_ONLY[name].is_dir()
     parts = name.split(".")
     for cut in range(len(parts), 0, -1):
         module_name = ".".join(parts[:cut])
