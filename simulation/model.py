@@ -23,6 +23,7 @@ from simulation.costs import CostModel, LeverCosts, caseloads, count_cases, coun
 from simulation.data import read_table
 from simulation.demography import DemographyStep, Flows, draw_from_cdf, group_shapes
 from simulation.geography import municipalities as municipality_table
+from simulation.integration_entry import documented_entries
 from simulation.levers import resolve_unit_levers
 from simulation.needs import AREAS, Modifiers, need_model
 from simulation.parameters import defaults
@@ -518,8 +519,11 @@ class WelfareModel(mesa.Model):
             age_new = c.age[n_old:]
             immigrant = (c.arrived[n_old:] == year) & (age_new >= 18) & (age_new <= 64)
             sex_age_new = c.sex[n_old:] * np.intp(N_AGES) + np.minimum(age_new, MAX_AGE)
+            entries = self.scale * documented_entries(  # issue 14: documented immigration
+                year, self.simulated, float(self.parameters["migration_scale"])
+            )
             c.need[n_old:] = self.needs.draw_newcomers(
-                sex_age_new, x_new[:, :n_areas], shift, immigrant
+                sex_age_new, x_new[:, :n_areas], shift, immigrant, entries
             )
             counts = counts + count_in_need(
                 c.municipality[n_old:], c.need[n_old:], c.addressable[n_old:], top, n_mun
