@@ -186,7 +186,8 @@ def render(scale: float = 0.05, seed: int = 11) -> str:
         "keep spending per citizen constant).",
         "",
     ]
-    out += integration_section(nc["integration"])
+    integration = t[(t.metric == "need_cases") & (t.area == "integration")]
+    out += integration_section(integration.groupby("year").value.sum())
     return "\n".join(out)
 
 
@@ -195,7 +196,7 @@ def integration_section(cases: pd.Series) -> list[str]:
     every = np.ones(98, dtype=bool)
     rows = [
         (year, f"{cases.loc[year]:,.0f}", f"{documented_entries(year, every):,.0f}")
-        for year in (2026, 2030, 2040, 2050)
+        for year in (2026, 2030, 2035, 2040, 2045, 2050)
     ]
     return [
         "## Integration caseload to 2050",
