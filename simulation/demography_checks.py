@@ -24,14 +24,14 @@ from simulation.data import read_table
 from simulation.mortality_calibration import BANDS, TREND_YEARS, hmd_trend
 from simulation.parameters import registry
 from simulation.projection import (
-    _default,
-    _natural_rates,
-    _old_groups,
-    _young_groups,
     age_groups,
     base_population,
+    default_parameter,
     frkm126_counts,
+    natural_rates,
+    old_age_groups,
     project,
+    young_age_groups,
 )
 from simulation.rates import N_AGES, base_rates
 
@@ -68,7 +68,9 @@ def _md(frame: pd.DataFrame) -> str:
 def _variant(by_cohort: tuple[int, ...], by_age: tuple[int, ...], rates=None) -> np.ndarray:
     """2030 by municipality and group, aligned only to 2026 and 2040, for one way of spreading."""
     c = frkm126_counts()
-    r = _natural_rates(_default("mortality_improvement"), _default("fertility"), rates)
+    r = natural_rates(
+        default_parameter("mortality_improvement"), default_parameter("fertility"), rates
+    )
     of_age = age_groups().of_age
     path = cohort_path(base_population(), {y: c[y] for y in HELD_OUT}, r, of_age, by_cohort, by_age)
     return path.population[2030 - HELD_OUT[0]].sum(axis=1) @ np.eye(len(age_groups().names))[of_age]
@@ -87,7 +89,9 @@ def held_out_section(scale: float, seed: int) -> list[str]:
     c = frkm126_counts()
     published = c[2030]
     linear = c[2026] + (4 / 14) * (c[2040] - c[2026])
-    chosen = project(_default("mortality_improvement"), _default("fertility"), anchors=HELD_OUT)
+    chosen = project(
+        default_parameter("mortality_improvement"), default_parameter("fertility"), anchors=HELD_OUT
+    )
     ours = chosen.target(2030)
 
     original = model_module.project
@@ -126,7 +130,7 @@ def held_out_section(scale: float, seed: int) -> list[str]:
     dev_sim = (sim_mun.loc[codes] / fm.loc[codes] - 1).abs()[fm.loc[codes] > 20_000]
 
     names = age_groups().names
-    old, young = _old_groups(), _young_groups()
+    old, young = old_age_groups(), young_age_groups()
     everything = tuple(range(len(names)))
     variants = {
         "chosen (65+ cohorts, 0-19 age at arrival, 20-64 linear)": ours,
@@ -222,9 +226,9 @@ def implied_section() -> list[str]:
     imp = registry()["mortality_improvement"].default
     fert = registry()["fertility"].default
     after = project(imp, fert)
-    old = list(_old_groups())
+    old = list(old_age_groups())
     c = frkm126_counts()
-    r_before = _natural_rates(imp, fert, _old_rates())
+    r_before = natural_rates(imp, fert, _old_rates())
     of_age = age_groups().of_age
     before = cohort_path(base_population(), c, r_before, of_age, (), ())
     implied_before = (before.net_migration - before.emigration).sum(axis=1)[:, old]

@@ -75,10 +75,10 @@ def implied_net_migration(
         anchors: the FRKM126 years aligned to (default all).
         rates: base rates (default: those of the data files).
     """
-    from simulation.projection import _old_groups, path_with_rates
+    from simulation.projection import old_age_groups, path_with_rates
 
     path = path_with_rates(anchors, base_rates() if rates is None else rates)
-    return (path.net_migration - path.emigration).sum(axis=1)[:, list(_old_groups())]
+    return (path.net_migration - path.emigration).sum(axis=1)[:, list(old_age_groups())]
 
 
 def window_means(implied: np.ndarray, anchors: tuple[int, ...]) -> np.ndarray:

@@ -50,7 +50,12 @@ __all__ = [
     "move_destinations",
     "Projection",
     "aligned_path",
+    "path_with_rates",
     "continued_migration",
+    "natural_rates",
+    "default_parameter",
+    "old_age_groups",
+    "young_age_groups",
     "project",
 ]
 
@@ -198,21 +203,10 @@ class Projection:
         return self.targets[year - int(self.years[0])]
 
 
-def _frkm126_target(year: int) -> np.ndarray:
-    """FRKM126 linearly interpolated between the published years (for comparison only)."""
-    data = frkm126_counts()
-    anchors = sorted(data)
-    if year in data:
-        return data[year]
-    lo = max(y for y in anchors if y < year)
-    hi = min(y for y in anchors if y > year)
-    w = (year - lo) / (hi - lo)
-    return (1 - w) * data[lo] + w * data[hi]
-
-
-def _natural_rates(
+def natural_rates(
     mortality_improvement: float, fertility: float, rates: DemographicRates | None = None
 ) -> NaturalRates:
+    """The rates of the projection's natural step (default base rates unless ``rates``)."""
     return NaturalRates(
         rates=base_rates() if rates is None else rates,
         mortality_improvement=mortality_improvement,
@@ -223,7 +217,8 @@ def _natural_rates(
     )
 
 
-def _default(name: str) -> float:
+def default_parameter(name: str) -> float:
+    """The registry default of a parameter (``parameters.csv``)."""
     from simulation.parameters import registry  # local: parameters imports this module's users
 
     return float(registry()[name].default)
@@ -250,14 +245,16 @@ def path_with_rates(anchors: tuple[int, ...] | None, rates: DemographicRates) ->
     years = tuple(sorted(counts)) if anchors is None else tuple(sorted(anchors))
     if years[0] != BASE_YEAR:
         raise ValueError(f"the anchors must start with {BASE_YEAR}: {years}")
-    r = _natural_rates(_default("mortality_improvement"), _default("fertility"), rates)
+    r = natural_rates(
+        default_parameter("mortality_improvement"), default_parameter("fertility"), rates
+    )
     return cohort_path(
         base_population(),
         {y: counts[y] for y in years},
         r,
         age_groups().of_age,
-        by_cohort=_old_groups(),
-        by_age=_young_groups(),
+        by_cohort=old_age_groups(),
+        by_age=young_age_groups(),
     )
 
 
@@ -281,18 +278,18 @@ def continued_migration(path: CohortPath, window_start: int) -> tuple[np.ndarray
     groups = age_groups()
     pop = group_sum(path.population[-1], groups.of_age, len(groups.names))
     share = pop / pop.sum(axis=0, keepdims=True)
-    for g in _old_groups():
+    for g in old_age_groups():
         mean[:, g] -= share[:, g] * mean[:, g].sum()
     return mean, share
 
 
-def _old_groups() -> tuple[int, ...]:
+def old_age_groups() -> tuple[int, ...]:
     """The age groups whose targets between published years follow the cohorts (65+)."""
     names = age_groups().names
     return tuple(names.index(n) for n in ("65-79", "80+"))
 
 
-def _young_groups() -> tuple[int, ...]:
+def young_age_groups() -> tuple[int, ...]:
     """The age groups whose gap is closed by age at arrival between published years (0-19)."""
     names = age_groups().names
     return tuple(names.index(n) for n in ("0-5", "6-16", "17-19"))
@@ -340,9 +337,9 @@ def project(
     net[: n - 1] = path.net_migration[: n - 1]
     emigrants[: n - 1] = path.emigration[: n - 1]
 
-    r = _natural_rates(mortality_improvement, fertility)
+    r = natural_rates(mortality_improvement, fertility)
     cont, share = continued_migration(path, window_start)
-    old = list(_old_groups())
+    old = list(old_age_groups())
     scale = np.full(n_groups, migration_scale)
     scale[old] = 1.0
     cont = cont * scale[None, :]
