@@ -22,6 +22,7 @@ from simulation.actors.citizens import CitizenSet
 from simulation.actors.unit_levers import resolve_unit_levers
 from simulation.inputs.data import read_table
 from simulation.inputs.geography import municipalities as municipality_table
+from simulation.inputs.integration_entry import documented_entries
 from simulation.inputs.projection import BASE_YEAR, frkm126_counts, project
 from simulation.inputs.rates import MAX_AGE, N_AGES
 from simulation.inputs.registry import defaults
@@ -518,8 +519,11 @@ class WelfareModel(mesa.Model):
             age_new = c.age[n_old:]
             immigrant = (c.arrived[n_old:] == year) & (age_new >= 18) & (age_new <= 64)
             sex_age_new = c.sex[n_old:] * np.intp(N_AGES) + np.minimum(age_new, MAX_AGE)
+            entries = self.scale * documented_entries(  # issue 14: documented immigration
+                year, self.simulated, float(self.parameters["migration_scale"])
+            )
             c.need[n_old:] = self.needs.draw_newcomers(
-                sex_age_new, x_new[:, :n_areas], shift, immigrant
+                sex_age_new, x_new[:, :n_areas], shift, immigrant, entries
             )
             counts = counts + count_in_need(
                 c.municipality[n_old:], c.need[n_old:], c.addressable[n_old:], top, n_mun
