@@ -3,12 +3,22 @@
 The microsimulation is aligned, each year, to the number of residents of every municipality and
 FRKM126 age group (the method of LIAM2 and other dynamic microsimulations). The targets are:
 
-* 2026-2040: DST's FRKM126 projection (2026 vintage), linearly interpolated between the
-  published years 2026, 2030 and 2040.
-* after 2040: a deterministic cohort-component projection by municipality, sex and single age
-  that applies the same rates as the microsimulation (mortality with improvement, fertility,
-  emigration, moves between municipalities) and continues net immigration at its average level
-  of the last five calibrated years. No 2050 figure enters the model.
+* the published years 2026, 2030 and 2040: DST's FRKM126 projection (2026 vintage), exactly.
+* the years between them: a cohort-component projection by municipality, sex and single age
+  with the model's own rates (:mod:`simulation.inputs.cohort_targets`), whose remaining gap to the
+  next
+  published year is closed at an even yearly rate: at 65-79 and 80+ along the birth cohorts
+  (each cohort gets the share of the age group it will be in at the published year), at 0-19
+  by the age at arrival, at 20-64 by linear interpolation of FRKM126's counts. Old-age
+  mortality is calibrated (``data/mortality_bands.csv``,
+  :mod:`simulation.inputs.mortality_calibration`)
+  so that the gap of the old is close to zero: their targets are their cohorts' survival, and
+  the implied net migration at 65-79 and 80+ is close to zero (``docs/validation.md``).
+* after 2040: the same cohort-component projection with the run's rates (mortality with its
+  improvement by age band, fertility, emigration, moves between municipalities), continuing net
+  immigration at its 2036-2040 average by municipality and age group, except that at 65-79 and
+  80+ only the municipalities' differences continue and the national net migration is zero
+  (the alignment there replaces the modelled emigration). No 2050 figure enters the model.
 
 This module also builds the 2026 base population by municipality, sex and single age, and the
 destination probabilities of moves between municipalities.
@@ -22,9 +32,21 @@ from functools import cache
 import numpy as np
 
 from simulation.constants import BASE_YEAR, MAX_AGE, N_AGES
+from simulation.inputs.cohort_targets import (
+    CohortPath,
+    NaturalRates,
+    cohort_path,
+    group_sum,
+    natural_step,
+)
 from simulation.inputs.data import read_table
 from simulation.inputs.geography import municipalities
-from simulation.inputs.rates import base_rates, demography_parameters, parse_age
+from simulation.inputs.rates import (
+    DemographicRates,
+    base_rates,
+    demography_parameters,
+    parse_age,
+)
 
 __all__ = [
     "AgeGroups",
@@ -33,6 +55,13 @@ __all__ = [
     "base_population",
     "move_destinations",
     "Projection",
+    "aligned_path",
+    "path_with_rates",
+    "continued_migration",
+    "natural_rates",
+    "default_parameter",
+    "old_age_groups",
+    "young_age_groups",
     "project",
 ]
 
@@ -158,29 +187,116 @@ class Projection:
     Attributes:
         years: the years of ``targets`` (1 January), BASE_YEAR .. end.
         targets: residents by year, municipality and age group, shape (years, 98, groups).
-        net_migration: net immigration by year of the flow (years - 1, 98, groups).
+        net_migration: the alignment's net immigration by year of the flow (years - 1, 98,
+            groups), by the age group on the next 1 January.
         emigration: emigration probability by single age (N_AGES,).
+        emigrants: the modelled emigration, as ``net_migration``; the implied net migration
+            of an age group is ``net_migration - emigrants``.
+        anchors: the FRKM126 years the projection is aligned to.
     """
 
     years: np.ndarray
     targets: np.ndarray
     net_migration: np.ndarray
     emigration: np.ndarray
+    emigrants: np.ndarray | None = None
+    anchors: tuple[int, ...] = ()
 
     def target(self, year: int) -> np.ndarray:
         """Residents on 1 January ``year`` by municipality and age group."""
         return self.targets[year - int(self.years[0])]
 
 
-def _frkm126_target(year: int) -> np.ndarray:
-    data = frkm126_counts()
-    anchors = sorted(data)
-    if year in data:
-        return data[year]
-    lo = max(y for y in anchors if y < year)
-    hi = min(y for y in anchors if y > year)
-    w = (year - lo) / (hi - lo)
-    return (1 - w) * data[lo] + w * data[hi]
+def natural_rates(
+    mortality_improvement: float, fertility: float, rates: DemographicRates | None = None
+) -> NaturalRates:
+    """The rates of the projection's natural step (default base rates unless ``rates``)."""
+    return NaturalRates(
+        rates=base_rates() if rates is None else rates,
+        mortality_improvement=mortality_improvement,
+        fertility=fertility,
+        emigration=emigration_rates(base_population()),
+        destinations=move_destinations(),
+        male_share=demography_parameters()["male_share_at_birth"],
+    )
+
+
+def default_parameter(name: str) -> float:
+    """The registry default of a parameter (``parameters.csv``)."""
+    from simulation.inputs.registry import registry  # local: parameters imports this module's users
+
+    return float(registry()[name].default)
+
+
+@cache
+def aligned_path(anchors: tuple[int, ...] | None = None) -> CohortPath:
+    """The calibrated projection through the FRKM126 years, aligned along the cohorts.
+
+    With the default mortality improvement and fertility: the alignment targets do not depend
+    on the uncertainties (until the last published year the population is FRKM126's, and the
+    rates only decide how the years between follow the cohorts).
+
+    Args:
+        anchors: the FRKM126 years to align to (default: all published years); leaving one
+            out is the held-out check of ``docs/validation.md``.
+    """
+    return path_with_rates(anchors, base_rates())
+
+
+def path_with_rates(anchors: tuple[int, ...] | None, rates: DemographicRates) -> CohortPath:
+    """:func:`aligned_path` with other base rates (for the mortality calibration)."""
+    counts = frkm126_counts()
+    years = tuple(sorted(counts)) if anchors is None else tuple(sorted(anchors))
+    if years[0] != BASE_YEAR:
+        raise ValueError(f"the anchors must start with {BASE_YEAR}: {years}")
+    r = natural_rates(
+        default_parameter("mortality_improvement"), default_parameter("fertility"), rates
+    )
+    return cohort_path(
+        base_population(),
+        {y: counts[y] for y in years},
+        r,
+        age_groups().of_age,
+        by_cohort=old_age_groups(),
+        by_age=young_age_groups(),
+    )
+
+
+def continued_migration(path: CohortPath, window_start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Net immigration continued after the last published year, by municipality and age group.
+
+    The mean of the alignment's net immigration over ``window_start`` .. the last published
+    year, except at 65-79 and 80+: there the national residual is not migration (what is left
+    of it is the calibrated mortality's miss, docs/validation.md), so only the municipalities'
+    differences (moves of the old between municipalities) are continued, and nationally the
+    alignment replaces each year's modelled emigration of these ages (net migration of the old:
+    zero, the projection's own assumption).
+
+    Returns:
+        The continued net immigration (98, groups), zero nationally at 65-79 and 80+, and the
+        municipalities' shares of each age group in the last published year (98, groups), by
+        which the modelled emigration of the old is replaced.
+    """
+    first = window_start - int(path.years[0])
+    mean = path.net_migration[first:].mean(axis=0)
+    groups = age_groups()
+    pop = group_sum(path.population[-1], groups.of_age, len(groups.names))
+    share = pop / pop.sum(axis=0, keepdims=True)
+    for g in old_age_groups():
+        mean[:, g] -= share[:, g] * mean[:, g].sum()
+    return mean, share
+
+
+def old_age_groups() -> tuple[int, ...]:
+    """The age groups whose targets between published years follow the cohorts (65+)."""
+    names = age_groups().names
+    return tuple(names.index(n) for n in ("65-79", "80+"))
+
+
+def young_age_groups() -> tuple[int, ...]:
+    """The age groups whose gap is closed by age at arrival between published years (0-19)."""
+    names = age_groups().names
+    return tuple(names.index(n) for n in ("0-5", "6-16", "17-19"))
 
 
 @cache
@@ -189,59 +305,67 @@ def project(
     fertility: float,
     migration_scale: float = 1.0,
     end_year: int = 2051,
+    anchors: tuple[int, ...] | None = None,
 ) -> Projection:
-    """Run the cohort-component projection from 2026 to ``end_year`` (1 January).
+    """The alignment targets from 2026 to ``end_year`` (1 January).
 
-    Until the alignment end year (2040) net migration per municipality and age group is whatever
-    reproduces FRKM126; afterwards it is ``migration_scale`` times its average over the last
-    five calibrated years.
+    Until the last published year (2040) the targets are :func:`aligned_path`: FRKM126 in the
+    published years, and between them a cohort-component projection with the model's rates
+    whose remaining difference to the next published year is spread along the birth cohorts
+    at 65+ (:mod:`simulation.inputs.cohort_targets`, module docstring). Afterwards a
+    cohort-component
+    projection with the given rates (mortality with improvement, fertility, emigration, moves)
+    continues net immigration at ``migration_scale`` times :func:`continued_migration`, and
+    at 65-79 and 80+ replaces each year's modelled emigration (national net migration of the
+    old: zero). No 2050 figure enters the model.
 
     Args:
         mortality_improvement: yearly relative decline in death rates.
         fertility: long-run total fertility rate.
-        migration_scale: multiplier on net immigration after the alignment end year.
+        migration_scale: multiplier on net immigration after the alignment end year (not on
+            the old-age groups, whose net migration is zero).
         end_year: last year of the targets.
+        anchors: the FRKM126 years aligned to (default all; see :func:`aligned_path`).
     """
     params = demography_parameters()
-    align_end = int(params["alignment_end_year"])
     window_start = int(params["continuation_window_start"])
-    rates = base_rates()
     groups = age_groups()
     n_groups = len(groups.names)
-    male_share = params["male_share_at_birth"]
-    dest = move_destinations()
-
-    pop = base_population().copy()
-    emig = emigration_rates(pop)
+    path = aligned_path(anchors)
+    align_end = int(path.years[-1])
     years = np.arange(BASE_YEAR, end_year + 1)
-    targets = np.zeros((len(years), pop.shape[0], n_groups))
-    net = np.zeros((len(years) - 1, pop.shape[0], n_groups))
-    onehot = np.eye(n_groups)[groups.of_age]  # (N_AGES, groups)
-    targets[0] = pop.sum(axis=1) @ onehot
+    n = min(len(years), len(path.years))
+    targets = np.zeros((len(years), path.population.shape[1], n_groups))
+    targets[:n] = [group_sum(p, groups.of_age, n_groups) for p in path.population[:n]]
+    net = np.zeros((len(years) - 1, *targets.shape[1:]))
+    emigrants = np.zeros_like(net)
+    net[: n - 1] = path.net_migration[: n - 1]
+    emigrants[: n - 1] = path.emigration[: n - 1]
 
-    for i, year in enumerate(years[:-1]):
-        pop = pop * (1.0 - rates.q(year, mortality_improvement))[None]
-        pop = pop * (1.0 - emig)[None, None, :]
-        movers = pop * rates.internal_move[None, None, :]
-        arriving = np.einsum("ij,isa->jsa", dest, movers)
-        pop = pop - movers + arriving
-        births = pop[:, 1, :] @ rates.asfr(year, fertility)
-        aged = np.zeros_like(pop)
-        aged[:, :, 1:] = pop[:, :, :-1]
-        aged[:, :, MAX_AGE] += pop[:, :, MAX_AGE]
-        aged[:, 0, 0] = births * male_share
-        aged[:, 1, 0] = births * (1 - male_share)
-        pop = aged
-        current = pop.sum(axis=1) @ onehot
-        if year + 1 <= align_end:
-            goal = _frkm126_target(year + 1)
-            net[i] = goal - current
-        else:
-            first = window_start - BASE_YEAR
-            last = align_end - BASE_YEAR
-            net[i] = migration_scale * net[first:last].mean(axis=0)
-            net[i] = np.maximum(net[i], -current)
+    r = natural_rates(mortality_improvement, fertility)
+    cont, share = continued_migration(path, window_start)
+    old = list(old_age_groups())
+    scale = np.full(n_groups, migration_scale)
+    scale[old] = 1.0
+    cont = cont * scale[None, :]
+    pop = path.population[-1]
+    for i in range(n - 1, len(years) - 1):
+        year = int(years[i])
+        assert year >= align_end
+        pop, emig = natural_step(pop, year, r)
+        current = group_sum(pop, groups.of_age, n_groups)
+        emigrants[i] = group_sum(emig, groups.of_age, n_groups)
+        goal = cont.copy()
+        goal[:, old] += share[:, old] * emigrants[i][:, old].sum(axis=0)
+        net[i] = np.maximum(goal, -current)
         factor = np.divide(current + net[i], current, out=np.ones_like(current), where=current > 0)
         pop = pop * factor[:, None, :][:, :, groups.of_age]
-        targets[i + 1] = pop.sum(axis=1) @ onehot
-    return Projection(years=years, targets=targets, net_migration=net, emigration=emig)
+        targets[i + 1] = group_sum(pop, groups.of_age, n_groups)
+    return Projection(
+        years=years,
+        targets=targets,
+        net_migration=net,
+        emigration=r.emigration,
+        emigrants=emigrants,
+        anchors=tuple(int(y) for y in sorted(frkm126_counts()) if anchors is None or y in anchors),
+    )

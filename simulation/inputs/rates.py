@@ -5,7 +5,7 @@ All rates are arrays indexed by sex (0 = male, 1 = female) and single age 0..110
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -65,6 +65,8 @@ class DemographicRates:
         asfr_shape: age-specific fertility of women, shape (N_AGES,), summing to 1.
         emigration_profile: relative emigration rate by age, shape (N_AGES,).
         internal_move: probability of moving municipality per year, shape (N_AGES,).
+        mortality_level: multiplier on ``q_base`` by single age (``mortality_bands.csv``).
+        improvement_offset: added to the yearly improvement by single age (the same file).
     """
 
     q_base: np.ndarray
@@ -72,16 +74,24 @@ class DemographicRates:
     asfr_shape: np.ndarray
     emigration_profile: np.ndarray
     internal_move: np.ndarray
+    mortality_level: np.ndarray = field(default_factory=lambda: np.ones(N_AGES))
+    improvement_offset: np.ndarray = field(default_factory=lambda: np.zeros(N_AGES))
 
     def q(self, year: int, improvement: float) -> np.ndarray:
         """Death probabilities in ``year`` with a constant yearly relative improvement.
 
+        ``q = q_base * level(age) * (1 - improvement - offset(age)) ** (year - base_year)``:
+        the level and the offset of improvement are those of the age band
+        (``mortality_bands.csv``, calibrated at 65-79 and 80+, 1 and 0 below 65).
+
         Args:
             year: calendar year.
-            improvement: yearly relative decline of death rates (e.g. 0.02).
+            improvement: yearly relative decline of death rates (e.g. 0.02) below 65, and the
+                reference the old-age bands' offsets are added to.
         """
-        factor = (1.0 - improvement) ** (year - self.base_year)
-        q = self.q_base * factor
+        rate = np.clip(improvement + self.improvement_offset, -0.5, 0.5)
+        factor = (1.0 - rate) ** (year - self.base_year)
+        q = self.q_base * (self.mortality_level * factor)[None, :]
         q[:, MAX_AGE] = np.maximum(q[:, MAX_AGE], self.q_base[:, MAX_AGE])  # open age: all die
         return np.clip(q, 0.0, 1.0)
 
@@ -125,4 +135,6 @@ def base_rates() -> DemographicRates:
         asfr_shape=shape,
         emigration_profile=age_band_array("emigration_profile.csv", "relative_rate"),
         internal_move=age_band_array("internal_moves.csv", "rate"),
+        mortality_level=age_band_array("mortality_bands.csv", "level"),
+        improvement_offset=age_band_array("mortality_bands.csv", "improvement_offset"),
     )

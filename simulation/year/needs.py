@@ -407,18 +407,26 @@ class NeedModel:
         return np.maximum(np.where(remit, 0, state), count).astype(np.int8, copy=False)
 
     def draw_newcomers(
-        self, sex_age: np.ndarray, x: np.ndarray, shift: float, immigrant: np.ndarray
+        self,
+        sex_age: np.ndarray,
+        x: np.ndarray,
+        shift: float,
+        immigrant: np.ndarray,
+        entries: float | None = None,
     ) -> np.ndarray:
         """Need levels of newcomers in every area, from the prevalence at their sex and age.
 
-        Immigrants (``immigrant``) enter the levels entered at immigration with their
-        ``entry_probability`` instead.
+        Immigrants (``immigrant``) enter the levels entered at immigration instead: each with
+        probability ``entries / immigrant.sum()`` when ``entries`` is given (entries follow
+        documented immigration, :mod:`simulation.inputs.integration_entry`), else with the level's
+        ``entry_probability``.
 
         Args:
             sex_age: ``sex * N_AGES + min(age, MAX_AGE)``, one per newcomer.
             x: 32-bit random integers (uniforms ``x / 2**32``), shape (newcomers, areas).
             shift: healthy-ageing shift in years.
             immigrant: whether each newcomer is an immigrant.
+            entries: expected entries at immigration this year, in simulated citizens.
 
         Returns:
             int8 levels, shape (newcomers, areas).
@@ -432,6 +440,8 @@ class NeedModel:
         if immigrant.any():
             rows = np.flatnonzero(immigrant)
             for j, lv, bound in self._immigration_entries():
+                if entries is not None:
+                    bound = int(np.ceil(min(1.0, entries / len(rows)) * 2.0**32))
                 level[rows, j] = np.where(x[rows, j] < bound, lv, 0)
         return level
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.constants import AREAS, BASE_YEAR, MAX_AGE, N_AGES
+from simulation.inputs.integration_entry import documented_entries
 from simulation.year.needs import Modifiers
 from simulation.year.provision import caseloads, count_cases, count_in_need
 from simulation.year.random_bits import random_bits
@@ -204,8 +205,12 @@ class NeedsStep:
             age_new = c.age[n_old:]
             immigrant = (c.arrived[n_old:] == year) & (age_new >= 18) & (age_new <= 64)
             sex_age_new = c.sex[n_old:] * np.intp(N_AGES) + np.minimum(age_new, MAX_AGE)
+            # entries into the integration programme follow documented immigration
+            entries = m.scale * documented_entries(
+                year, m.simulated, float(m.parameters["migration_scale"])
+            )
             c.need[n_old:] = m.needs.draw_newcomers(
-                sex_age_new, x_new[:, :n_areas], shift, immigrant
+                sex_age_new, x_new[:, :n_areas], shift, immigrant, entries
             )
             counts = counts + count_in_need(
                 c.municipality[n_old:], c.need[n_old:], c.addressable[n_old:], top, n_mun

@@ -215,7 +215,10 @@ def test_map_modes(stepped):
     difference = charts.municipality_map(stepped, "en", "difference")
     for option in (growth, difference):
         values = [d["value"][2] for d in option["series"][0]["data"]]
-        assert len(values) == 98 and all(isinstance(v, float) for v in values)
+        # "-" where the ratio is undefined: at scale 0.002 the smallest islands have one or
+        # two sampled citizens, whose baseline cost can be zero in a year
+        assert len(values) == 98 and all(isinstance(v, float) or v == "-" for v in values)
+        assert sum(isinstance(v, float) for v in values) >= 95
     assert difference["visualMap"]["min"] == -difference["visualMap"]["max"]
     assert "2026–2028" in growth["title"]["text"]
     with pytest.raises(ValueError, match="unknown mode"):

@@ -1,0 +1,52 @@
+"""Entries into the integration programme: they follow documented immigration.
+
+The alignment's residual is not a record of immigration: it is whatever makes the population
+match FRKM126 (and, at small sampling scales, also evens out sampling noise). So the number of
+newcomers who enter the integration programme each year is set by the documented immigration,
+not by how many immigrants the alignment happened to add:
+
+    entries(year) = integration_entry_share x immigrations x (share of the simulated
+                    municipalities' residents in 2026) x (migration_scale after 2040)
+
+with ``immigrations`` the last documented yearly level (DST: 98,344 in 2023), held constant
+(an assumption: DST's and the 2026 projection's migration assumptions are not in the data), and
+``integration_entry_share`` calibrated so that the caseload stays at its reported 22,300 with
+the programme's remission (``need_levels.csv``). The entrants are drawn among the year's
+immigrants aged 18-64, each with the same probability ``entries / immigrants``.
+The data hold no age or origin split of immigration, so none is used.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from simulation.inputs.rates import demography_parameters
+
+__all__ = ["documented_entries"]
+
+
+@cache
+def _population_2026() -> np.ndarray:
+    from simulation.inputs.projection import (  # local: avoids an import cycle
+        BASE_YEAR,
+        frkm126_counts,
+    )
+
+    return frkm126_counts()[BASE_YEAR].sum(axis=1)
+
+
+def documented_entries(year: int, simulated: np.ndarray, migration_scale: float = 1.0) -> float:
+    """Expected entries into the integration programme in ``year`` (residents, not sampled).
+
+    Args:
+        year: the year of the entries.
+        simulated: boolean mask over the 98 municipalities that are simulated.
+        migration_scale: multiplier on immigration after the alignment end year.
+    """
+    params = demography_parameters()
+    pop = _population_2026()
+    share = float(pop[simulated].sum() / pop.sum())
+    scale = migration_scale if year >= params["alignment_end_year"] else 1.0
+    return params["integration_entry_share"] * params["immigrations_total"] * share * scale

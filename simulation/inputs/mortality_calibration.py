@@ -1,0 +1,141 @@
+"""Calibrate old-age mortality to FRKM126, and compare it with the HMD life tables' trend.
+
+``python -m simulation.inputs.mortality_calibration`` prints the values of
+``data/mortality_bands.csv``:
+the level (multiplier on the HMD 2019 death probabilities) and the offset of the yearly
+improvement (added to ``mortality_improvement``) of the bands 65-79 and 80+ at which the
+alignment to FRKM126 needs, at each band, no net migration beyond the modelled emigration, on
+average over 2026-2030 and over 2030-2040 (the projection's own assumption for the old is net
+migration near zero). Beside them it prints the trend of the HMD life tables 2015-2019 (the
+pre-pandemic years of ``lifetable_hmd.csv``): the log-linear decline of the age-standardised
+death rate (HMD population of 2021 as weights).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from simulation.inputs.data import read_table
+from simulation.inputs.rates import DemographicRates, base_rates, parse_age
+
+__all__ = [
+    "BANDS",
+    "hmd_trend",
+    "hmd_improvement",
+    "implied_net_migration",
+    "window_means",
+    "with_bands",
+    "calibrate",
+]
+
+BANDS = ((65, 79), (80, 110))
+TREND_YEARS = (2015, 2019)
+
+
+def hmd_trend(low: int, high: int) -> tuple[float, float]:
+    """The log-linear trend of the age-standardised death rate at ages ``low..high``.
+
+    Returns:
+        The yearly relative decline, and the trend's value in the last year over the
+        observed rate of that year (the level of ``q_base`` the trend says, 1 = as observed).
+    """
+    life = read_table("lifetable_hmd.csv")
+    life = life[life["sex"] != "total"]
+    life["age"] = parse_age(life["age"])
+    pop = read_table("population_hmd.csv")
+    pop = pop[(pop["sex"] != "total") & (pop["year"].astype(int) == 2021)]
+    pop["age"] = parse_age(pop["age"])
+    weight = pop.set_index(["sex", "age"])["population"].astype(float)
+    years = np.arange(TREND_YEARS[0], TREND_YEARS[1] + 1)
+    rates = []
+    for y in years:
+        sel = life[(life["year"].astype(int) == y) & life["age"].between(low, high)]
+        sel = sel.set_index(["sex", "age"])
+        w = weight.reindex(sel.index).fillna(0.0)
+        rates.append(float((sel["mx"].astype(float) * w).sum() / w.sum()))
+    slope, intercept = np.polyfit(years, np.log(rates), 1)
+    return float(-slope), float(np.exp(intercept + slope * years[-1]) / rates[-1])
+
+
+def hmd_improvement(low: int, high: int) -> float:
+    """Yearly relative decline of the age-standardised death rate at ages ``low..high``."""
+    return hmd_trend(low, high)[0]
+
+
+def implied_net_migration(
+    anchors: tuple[int, ...] | None = None, rates: DemographicRates | None = None
+) -> np.ndarray:
+    """Implied net migration at 65-79 and 80+, national, by year of the flow (years - 1, 2).
+
+    The alignment's residual (net immigration) minus the modelled emigration: all the
+    migration the projection needs at these ages.
+
+    Args:
+        anchors: the FRKM126 years aligned to (default all).
+        rates: base rates (default: those of the data files).
+    """
+    from simulation.inputs.projection import old_age_groups, path_with_rates
+
+    path = path_with_rates(anchors, base_rates() if rates is None else rates)
+    return (path.net_migration - path.emigration).sum(axis=1)[:, list(old_age_groups())]
+
+
+def window_means(implied: np.ndarray, anchors: tuple[int, ...]) -> np.ndarray:
+    """Mean yearly implied net migration per window between anchors, shape (windows, 2)."""
+    edges = [y - anchors[0] for y in anchors]
+    return np.array([implied[a:b].mean(axis=0) for a, b in zip(edges[:-1], edges[1:], strict=True)])
+
+
+def with_bands(rates: DemographicRates, level: np.ndarray, offset: np.ndarray) -> DemographicRates:
+    """``rates`` with the level and improvement offset of 65-79 and 80+ replaced."""
+    lv = rates.mortality_level.copy()
+    off = rates.improvement_offset.copy()
+    for (lo, hi), a, b in zip(BANDS, level, offset, strict=True):
+        lv[lo : hi + 1] = a
+        off[lo : hi + 1] = b
+    return replace(rates, mortality_level=lv, improvement_offset=off)
+
+
+def calibrate(rounds: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Level and improvement offset of 65-79 and 80+ that zero the implied net migration.
+
+    Zero on average in each window between the published years (2026-2030 and 2030-2040) and
+    at each band: four equations, four unknowns, solved by Newton's method.
+
+    Returns:
+        The levels and the offsets, each of shape (2,) (65-79, 80+).
+    """
+    from simulation.inputs.projection import frkm126_counts
+
+    anchors = tuple(sorted(frkm126_counts()))
+    base = base_rates()
+    x = np.array(
+        [base.mortality_level[lo] for lo, _ in BANDS]
+        + [base.improvement_offset[lo] for lo, _ in BANDS]
+    )
+    steps = np.array([1e-3, 1e-3, 1e-4, 1e-4])
+
+    def f(v: np.ndarray) -> np.ndarray:
+        rates = with_bands(base, v[:2], v[2:])
+        return window_means(implied_net_migration(anchors, rates), anchors).ravel()
+
+    for _ in range(rounds):
+        fx = f(x)
+        jac = np.column_stack([(f(x + np.eye(4)[j] * steps[j]) - fx) / steps[j] for j in range(4)])
+        x = x - np.linalg.solve(jac, fx)
+    return x[:2], x[2:]
+
+
+if __name__ == "__main__":
+    default = 0.0072
+    for lo, hi in BANDS:
+        k, lv = hmd_trend(lo, hi)
+        print(
+            f"HMD {TREND_YEARS[0]}-{TREND_YEARS[1]} {lo}-{hi}: improvement {k:.4f} "
+            f"(offset {k - default:+.4f}), trend level in {TREND_YEARS[1]} {lv:.4f}"
+        )
+    level, offset = calibrate()
+    for (lo, hi), a, b in zip(BANDS, level, offset, strict=True):
+        print(f"calibrated {lo}-{hi}: level {a:.4f}, improvement offset {b:+.5f}")
