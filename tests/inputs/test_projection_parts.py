@@ -7,7 +7,6 @@ import pytest
 
 from simulation.constants import BASE_YEAR, N_AGES
 from simulation.inputs.projection import (
-    _frkm126_target,
     age_groups,
     base_population,
     emigration_rates,
@@ -45,12 +44,6 @@ def test_emigration_rates_give_the_reported_total_in_the_base_year():
     rates = emigration_rates(pop)
     expected = (pop.sum(axis=(0, 1)) * rates).sum()
     assert expected == pytest.approx(demography_parameters()["emigrations_total"])
-
-
-def test_targets_between_published_years_are_interpolated():
-    data = frkm126_counts()
-    np.testing.assert_allclose(_frkm126_target(2028), 0.5 * (data[2026] + data[2030]))
-    np.testing.assert_allclose(_frkm126_target(2035), 0.5 * (data[2030] + data[2040]))
 
 
 def test_projection_starts_at_the_base_population_and_net_migration_closes_the_gap():
