@@ -868,6 +868,7 @@ def strategy_step(model: Any, year: int) -> None:
         if substitution > 0:
             saving = used * substitution * strategy.sp["substitution_wage_dkk"]
             results.add("public_cost_dkk", year, -saving, area)
+            results.add("public_cost_municipality_dkk", year, -saving, area)
             results.add("net_cost_dkk", year, -saving, area)
     results.add("marginalised_employed", year, strategy.employed)
     running = strategy.running_by_municipality()
