@@ -41,6 +41,7 @@ def test_every_data_file_names_its_source(name):
         "service_use.csv",
         "fixed_costs.csv",
         "integration_exits.csv",
+        "statutory_services.csv",
     ],
 )
 def test_every_row_has_a_source_and_confidence(name):

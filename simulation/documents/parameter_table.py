@@ -28,6 +28,7 @@ _TABLES = (  # every table the model reads, in the order of the documentation
     ("fixed_costs.csv", "Fixed part of each area's cost"),
     ("integration_exits.csv", "Where integration leavers go"),
     ("need_prevalence.csv", "Need prevalence by age"),
+    ("statutory_services.csv", "Statutory services in every baseline"),
     ("initiative_types.csv", "Kinds of initiative and their evidence"),
     ("demography.csv", "Demography"),
     ("volunteering.csv", "Volunteering"),
