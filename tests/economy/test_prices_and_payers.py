@@ -10,6 +10,8 @@ from simulation.constants import AREAS
 from simulation.economy.budget import cohort_budget
 from simulation.inputs.data import read_table
 from simulation.inputs.prices import PAYERS, area_targets, fixed_specs, level_prices
+from simulation.model import WelfareModel
+from simulation.year.collection import ResultCollector
 from simulation.year.needs import need_model
 from simulation.year.provision import CostModel
 
@@ -162,3 +164,40 @@ def test_lever_costs_of_health_and_psychiatry_are_regional(small_table):
     for area in ("health", "mental_health"):
         assert region[area] == pytest.approx(total[area])
     assert region.get("elderly_care", 0.0) == 0.0
+
+
+def test_provision_books_one_avoided_home_help_case_at_its_price():
+    """Through the provision step: one home-help case-year fewer saves 166.4 h x 450 DKK in
+    that municipality, paid by it, and the fixed part does not move."""
+    m = WelfareModel(scale=0.002, seed=1, end_year=2027)
+    m.step()
+    start = m.needs_step.start_of_year()
+    cells = m.counts.by_cell()
+    year = m.year
+    r = m.results
+
+    def booked(cases):
+        m.results = ResultCollector(r.years, r.codes, r.regions, r.simulated)
+        m.provision.run(year, cases, cases, cells)
+        return m.results
+
+    def copy(cases):
+        return {a: (c[0].copy(), c[1].copy()) for a, c in cases.items()}
+
+    cases = copy(start.cases)
+    fewer = copy(start.cases)
+    mun = int(np.argmax(cases["elderly_care"][0][:, 0]))
+    fewer["elderly_care"][0][mun, 0] -= 1.0
+    a, b = booked(cases), booked(fewer)
+    saved = a.get("public_cost_dkk", "elderly_care") - b.get("public_cost_dkk", "elderly_care")
+    row = year - int(r.years[0])
+    assert saved[row, mun] == pytest.approx(166.4 * 450.0)
+    assert saved[row].sum() == pytest.approx(166.4 * 450.0)
+    paid = a.get("public_cost_municipality_dkk", "elderly_care") - b.get(
+        "public_cost_municipality_dkk", "elderly_care"
+    )
+    assert paid[row, mun] == pytest.approx(166.4 * 450.0)
+    np.testing.assert_array_equal(
+        a.get("fixed_cost_dkk", "elderly_care"), b.get("fixed_cost_dkk", "elderly_care")
+    )
+    m.results = r
