@@ -58,3 +58,18 @@ def test_integration_leavers_reach_their_documented_destinations(national_table)
     exits = read_table("integration_exits.csv").set_index("destination")["share"].astype(float)
     assert exits.sum() == pytest.approx(1.0)
     assert set(exits.index) == {"cash_benefit", "no_need"}
+
+
+def test_integration_leavers_add_to_the_cash_benefit_caseload():
+    """The same run with no leaver passing on has fewer cash-benefit cases (common numbers)."""
+
+    def cash_benefit_cases(exit_share: float) -> float:
+        m = WelfareModel(scale=0.005, seed=2, end_year=2030)
+        m.needs_step.exit_share = exit_share
+        m.run()
+        t = m.table()
+        return float(t[(t.metric == "need_cases") & (t.area == "employment")].value.sum())
+
+    with_exits = cash_benefit_cases(integration_exit_share())
+    without = cash_benefit_cases(0.0)
+    assert with_exits > without

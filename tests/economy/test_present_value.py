@@ -14,6 +14,7 @@ from simulation.economy.present_value import (
     saving_by_payer,
     undiscounted,
 )
+from simulation.economy.summary import economy_table
 from simulation.inputs.prices import PAYERS
 from simulation.inputs.registry import registry
 
@@ -59,3 +60,19 @@ def test_saving_by_payer_of_a_run(strategic_run, baseline_subset_run):
         rtol=1e-9,
         atol=1.0,
     )
+
+
+def test_economy_table_by_scenario_and_payer(strategic_run, baseline_subset_run):
+    table = pd.concat([strategic_run.table(), baseline_subset_run.table()])
+    account = economy_table(table)
+    assert set(account.payer) == {*PAYERS, "total"}
+    assert set(account.scenario) == {"strategic"}
+    np.testing.assert_allclose(
+        account.net_saving_undiscounted_dkk, account["net_saving_pv_0.000_dkk"], rtol=1e-12
+    )
+    by_payer = account.set_index("payer")
+    assert by_payer.loc[list(PAYERS), "net_saving_pv_dkk"].sum() == pytest.approx(
+        by_payer.loc["total", "net_saving_pv_dkk"]
+    )
+    assert len(economy_table(strategic_run.table())) == 0  # no baseline, no account
+    assert len(economy_table(strategic_run.table(), baseline="strategic")) == 0
