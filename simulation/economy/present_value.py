@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_DISCOUNT_RATE",
     "discount_factors",
     "payback_year",
+    "payer_net_costs",
     "present_value",
     "saving_by_payer",
     "undiscounted",
@@ -81,23 +82,44 @@ def payback_year(net_saving: pd.Series | Mapping[int, float]) -> int | None:
     return int(s.index[first])
 
 
-def saving_by_payer(table: pd.DataFrame, scenario: str, baseline: str = "baseline") -> pd.DataFrame:
+def payer_net_costs(table: pd.DataFrame) -> pd.DataFrame:
+    """Net cost by scenario, replicate, year (rows) and payer (columns), from the tidy table.
+
+    The net cost of a payer is ``public_cost_<payer>_dkk + lever_cost_<payer>_dkk``. The table
+    is reduced by metric first (a few hundred rows), so this is quick on a job's table.
+    """
+    metrics = {f"public_cost_{p}_dkk": p for p in PAYERS}
+    metrics |= {f"lever_cost_{p}_dkk": p for p in PAYERS}
+    sub = table[table.metric.isin(list(metrics))]
+    by_metric = sub.groupby(["scenario", "replicate", "year", "metric"], observed=True).value.sum()
+    frame = by_metric.reset_index()
+    frame["payer"] = [metrics[str(m)] for m in frame.metric.tolist()]
+    out = frame.groupby(["scenario", "replicate", "year", "payer"]).value.sum().unstack("payer")
+    return out.reindex(columns=list(PAYERS), fill_value=0.0).fillna(0.0)
+
+
+def saving_by_payer(
+    table: pd.DataFrame,
+    scenario: str,
+    baseline: str = "baseline",
+    net: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Net saving against the baseline by year and payer, mean over replicates.
 
-    The net cost of a payer is ``public_cost_<payer>_dkk + lever_cost_<payer>_dkk``; the
-    saving is the baseline's less the scenario's (positive = the scenario saves).
+    The saving is the baseline's net cost less the scenario's (positive = the scenario saves).
+
+    Args:
+        table: the tidy output table (ignored if ``net`` is given).
+        scenario: the scenario.
+        baseline: the reference scenario.
+        net: :func:`payer_net_costs` of the table, if already computed.
 
     Returns:
         A frame indexed by year with one column per payer and ``total``.
     """
-    metrics = {f"public_cost_{p}_dkk": p for p in PAYERS} | {
-        f"lever_cost_{p}_dkk": p for p in PAYERS
-    }
-    sub = table[table.metric.isin(list(metrics)) & table.scenario.isin([scenario, baseline])]
-    sub = sub.assign(payer=sub.metric.map(metrics))
-    per_run = sub.groupby(["scenario", "replicate", "year", "payer"]).value.sum()
-    mean = per_run.groupby(["scenario", "year", "payer"]).mean().unstack("payer")
-    mean = mean.reindex(columns=list(PAYERS), fill_value=0.0).fillna(0.0)
+    if net is None:
+        net = payer_net_costs(table)
+    mean = net.groupby(level=["scenario", "year"]).mean()
     out = mean.loc[baseline] - mean.loc[scenario]
     out["total"] = out.sum(axis=1)
     return out

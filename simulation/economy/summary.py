@@ -15,6 +15,7 @@ import pandas as pd
 from simulation.economy.present_value import (
     DEFAULT_DISCOUNT_RATE,
     payback_year,
+    payer_net_costs,
     present_value,
     saving_by_payer,
     undiscounted,
@@ -28,10 +29,12 @@ SENSITIVITY_RATES = (0.015, 0.0)
 def economy_table(table: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
     """The account of every scenario against ``baseline`` by payer (see the module)."""
     rows = []
-    if baseline not in set(table.scenario):
+    net = payer_net_costs(table)
+    scenarios = set(net.index.get_level_values("scenario"))
+    if baseline not in scenarios:
         return pd.DataFrame(rows)
-    for scenario in sorted(set(table.scenario) - {baseline}):
-        saving = saving_by_payer(table, scenario, baseline)
+    for scenario in sorted(scenarios - {baseline}):
+        saving = saving_by_payer(table, scenario, baseline, net=net)
         for payer in saving.columns:
             flow = saving[payer]
             payback = payback_year(flow)
