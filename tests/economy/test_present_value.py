@@ -74,5 +74,8 @@ def test_economy_table_by_scenario_and_payer(strategic_run, baseline_subset_run)
     assert by_payer.loc[list(PAYERS), "net_saving_pv_dkk"].sum() == pytest.approx(
         by_payer.loc["total", "net_saving_pv_dkk"]
     )
+    one = account.set_index("payer")  # one replicate: its interval is its value
+    np.testing.assert_allclose(one.net_saving_pv_p05_dkk, one.net_saving_pv_dkk, rtol=1e-9)
+    np.testing.assert_allclose(one.net_saving_pv_p95_dkk, one.net_saving_pv_dkk, rtol=1e-9)
     assert len(economy_table(strategic_run.table())) == 0  # no baseline, no account
     assert len(economy_table(strategic_run.table(), baseline="strategic")) == 0
