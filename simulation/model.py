@@ -190,11 +190,12 @@ class WelfareModel(mesa.Model):
     def step(self) -> None:
         """Simulate one year: demography, needs, provision, civil society, strategy, results."""
         year, weight = self.year, self.citizens.weight
-        collect_stocks(self.results, year, self.counts.by_cell(), weight)  # on 1 January
+        cells = self.counts.by_cell()  # on 1 January
+        collect_stocks(self.results, year, cells, weight)
         start = self.needs_step.start_of_year()
         flows = self._demography_step(year)
         end_cases = self.needs_step.run(year, start)
-        self.provision.run(year, start.cases, end_cases)
+        self.provision.run(year, start.cases, end_cases, cells)
         civil_society_step(self, year)
         strategy_step(self, year)
         collect_flows(self.results, year, flows, weight)

@@ -64,9 +64,15 @@ def test_units_book_the_costs_in_the_table(national_run, national_table):
         assert sum(u.history[last] for u in units) == pytest.approx(by_area[area], rel=1e-12)
     regional = national_run.agents_by_type[RegionalUnit]
     assert len(regional) == 10
+    region_cost = national_table[
+        (national_table.metric == "public_cost_region_dkk") & (national_table.year == last)
+    ]
+    by_area_region = region_cost.groupby("area").value.sum()
     health = sum(u.history[last] for u in regional if u.area == "health")
-    assert health == pytest.approx(by_area["health"], rel=1e-12)  # health is all regional
+    assert health == pytest.approx(by_area_region["health"], rel=1e-12)
+    assert 0.95 * by_area["health"] < health < by_area["health"]  # GPs: municipal co-financing
     psychiatry = sum(u.history[last] for u in regional if u.area == "mental_health")
+    assert psychiatry == pytest.approx(by_area_region["mental_health"], rel=1e-12)
     assert 0 < psychiatry < by_area["mental_health"]
 
 

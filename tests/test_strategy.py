@@ -127,7 +127,10 @@ def test_no_area_falls_below_what_no_initiative_can_address(
     floor = table[table.metric == "unaddressable_cost_dkk"].set_index(keys).value
     assert (cost >= floor - 1e-6).all()
     base_floor = base[base.metric == "unaddressable_cost_dkk"].set_index(keys).value
-    np.testing.assert_allclose(floor.sort_index(), base_floor.sort_index())
+    # employment's floor also holds the integration leavers who pass to cash benefit, and
+    # initiatives in integration change how many leave (integration_exits.csv)
+    direct = floor.index.get_level_values("area") != "employment"
+    np.testing.assert_allclose(floor[direct].sort_index(), base_floor[direct].sort_index())
     assert _sum(table, "public_cost_dkk") < _sum(base, "public_cost_dkk")
 
 

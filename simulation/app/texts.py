@@ -112,6 +112,7 @@ _LEVER_LABELS: dict[str, dict[str, str]] = {
     "adoption": {"en": "Municipalities with a strategy", "da": "Kommuner med en strategi"},
     # uncertainties
     "unit_cost_growth": {"en": "Real unit-cost growth", "da": "Real vækst i enhedsomkostninger"},
+    "discount_rate": {"en": "Discount rate", "da": "Diskonteringsrente"},
     "healthy_ageing": {"en": "Healthy ageing", "da": "Sund aldring"},
     "effect_scale": {"en": "Effect of initiatives", "da": "Initiativernes effekt"},
     "volunteering_trend": {"en": "Trend in volunteering", "da": "Udvikling i frivillighed"},

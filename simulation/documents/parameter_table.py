@@ -22,8 +22,15 @@ DOC_PATH = (checkout_root() or Path.cwd()) / "docs" / "parameters.md"
 
 _TABLES = (  # every table the model reads, in the order of the documentation
     ("areas.csv", "Welfare areas and their calibration targets"),
+    ("spending.csv", "Reported spending per area, in 2026 prices"),
+    ("price_index.csv", "Price index to 2026 prices"),
     ("need_levels.csv", "Need levels"),
+    ("service_use.csv", "Services a need case uses"),
+    ("service_prices.csv", "Prices of services and transfers by payer"),
+    ("fixed_costs.csv", "Fixed part of each area's cost"),
+    ("integration_exits.csv", "Where integration leavers go"),
     ("need_prevalence.csv", "Need prevalence by age"),
+    ("statutory_services.csv", "Statutory services in every baseline"),
     ("initiative_types.csv", "Kinds of initiative and their evidence"),
     ("demography.csv", "Demography"),
     ("volunteering.csv", "Volunteering"),

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from simulation.economy.summary import economy_table
 from simulation.report.html import write_report
 from simulation.report.tables import format_key_figures, key_figures
 from simulation.runs.folders import atomic_folder, command_line, default_folder, write_json
@@ -110,6 +111,9 @@ def run_job(
         kf = key_figures(table, baseline=baseline)
         key = format_key_figures(kf, lang=lang, baseline=baseline)
         kf.to_csv(tmp / "key_figures_long.csv", index=False)
+        account = economy_table(table, baseline=baseline)
+        if len(account):
+            account.to_csv(tmp / "economy.csv", index=False)
         if report:
             write_report(
                 tmp,

@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 
 from simulation.constants import AREAS, MAX_AGE, N_AGES
+from simulation.inputs.prices import PAYERS
 
 __all__ = [
     "AGE_BANDS",
     "COLUMNS",
+    "PAYER_METRICS",
     "PopulationCounts",
     "ResultCollector",
     "collect_flows",
@@ -35,8 +37,24 @@ COLUMNS = [
 ]
 AGE_BANDS = tuple(f"{a}-{a + 4}" for a in range(0, 95, 5)) + ("95+",)
 _STOCK_BANDS = np.array([0, 18, 20, 65, 80])  # first ages of the reported population bands
-_TOTALS = ("lever_cost_dkk", "net_cost_dkk", "volunteer_hours")
-_NATIONAL = ("volunteers", "marginalised_employed", "reoffending", "births", "deaths")
+PAYER_METRICS = tuple(
+    f"{what}_{payer}_dkk" for what in ("public_cost", "lever_cost") for payer in PAYERS
+)
+_TOTALS = (
+    "lever_cost_dkk",
+    "net_cost_dkk",
+    "volunteer_hours",
+    *(f"lever_cost_{payer}_dkk" for payer in PAYERS),
+)
+_NATIONAL = (
+    "volunteers",
+    "marginalised_employed",
+    "reoffending",
+    "integration_leavers",
+    "integration_to_cash_benefit",
+    "births",
+    "deaths",
+)
 _BY_AREA = (
     "need_cases",
     "public_cost_dkk",
@@ -44,6 +62,9 @@ _BY_AREA = (
     "net_cost_dkk",
     "unmet_need_cases",
     "unaddressable_cost_dkk",
+    "transfer_cost_dkk",
+    "fixed_cost_dkk",
+    *PAYER_METRICS,
     "volunteer_hours",
     "initiatives_running",
     "initiatives_started",

@@ -50,10 +50,8 @@ class NeedLevel:
     entry: str
     entry_probability: float
     prevalence: np.ndarray  # (2, N_AGES), 1 January 2026
-    unit_cost_dkk: float | None
-    cost_share: float | None
-    regional_share: float
     reference_caseload: float | None
+    expected_caseload: float  # person-years in 2026 (the calibration's caseload)
 
 
 @dataclass
@@ -506,11 +504,6 @@ def need_model() -> NeedModel:
         reference = _float_or_none(row["reference_caseload"])
         if str(row["scale_to_reference"]).strip() == "yes":
             curve *= reference / _expected_caseload(curve, population)
-        unit_cost = _float_or_none(row["unit_cost_dkk"])
-        share = _float_or_none(row["cost_share"])
-        if unit_cost is None:
-            target = float(areas.loc[area, "target_dkk"])
-            unit_cost = share * target / _expected_caseload(curve, population)
         levels[area].append(
             NeedLevel(
                 area=area,
@@ -520,10 +513,8 @@ def need_model() -> NeedModel:
                 entry=row["entry"],
                 entry_probability=_float_or_none(row["entry_probability"]) or 0.0,
                 prevalence=curve,
-                unit_cost_dkk=unit_cost,
-                cost_share=share,
-                regional_share=float(row["regional_share"]),
                 reference_caseload=reference,
+                expected_caseload=_expected_caseload(curve, population),
             )
         )
     for area in AREAS:

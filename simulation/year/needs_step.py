@@ -18,6 +18,7 @@ import numpy as np
 
 from simulation.constants import AREAS, BASE_YEAR, MAX_AGE, N_AGES
 from simulation.inputs.integration_entry import documented_entries
+from simulation.inputs.prices import integration_exit_share
 from simulation.year.needs import Modifiers
 from simulation.year.provision import caseloads, count_cases, count_in_need
 from simulation.year.random_bits import random_bits
@@ -55,6 +56,7 @@ class NeedsStep:
     def __init__(self, model: WelfareModel) -> None:
         self.model = model
         self._end_cases: Caseloads | None = None  # nothing changes needs until next year's step
+        self.exit_share = integration_exit_share()
 
     def start_of_year(self) -> YearStart:
         """The caseloads of 1 January (last year's end, or counted) and the next pid."""
@@ -109,6 +111,8 @@ class NeedsStep:
         sex_age *= N_AGES
         sex_age += c.age[:n_old]
         rehab = AREAS.index("rehabilitation")
+        integration, employment = AREAS.index("integration"), AREAS.index("employment")
+        exit_bound = int(self.exit_share * 2**16)
         mods = self.modifiers(n_old)
         at_risk = np.flatnonzero(c.released[:n_old] >= year - m.risk_window)
         # sorted pairs (row * n_areas + area) whose probabilities differ from their cell's,
@@ -187,6 +191,30 @@ class NeedsStep:
             left = at[(cols.take(at) == rehab) & (was > 0) & (level == 0)]
             c.released[lo + rows[left]] = year
             back = risk_at[(risk_before == 0) & (state[risk_at] > 0)]
+            # integration leavers: a documented share passes to cash benefit (employment level
+            # 1), decided by the low 16 bits of their uniform (independent of leaving, which
+            # its high bits decide); one already in an employment level stays there
+            leavers = at[(cols.take(at) == integration) & (was > 0) & (level == 0)]
+            to_benefit = leavers[(xk.take(leavers) & np.uint32(0xFFFF)) < exit_bound]
+            moved = rows[to_benefit]
+            enter = moved[need[moved, employment] == 0]
+            need[enter, employment] = 1
+            extra = None
+            if len(enter):
+                pair = enter * n_areas + employment
+                pos = np.minimum(np.searchsorted(keys, pair), len(keys) - 1)
+                listed = keys.take(pos) == pair
+                state[pos[listed]] = 1  # counted below with the other candidates
+                out = enter[~listed]
+                extra = count_cases(
+                    np.full(len(out), employment),
+                    c.municipality[lo:hi].take(out),
+                    c.addressable[lo:hi, employment].take(out),
+                    np.ones(len(out), dtype=np.int8),
+                    n_areas,
+                    top,
+                    n_mun,
+                )
             counts = count_cases(
                 cols,
                 c.municipality[lo:hi].take(rows),
@@ -196,11 +224,19 @@ class NeedsStep:
                 top,
                 n_mun,
             )
-            return lo + rows[back], counts
+            if extra is not None:
+                counts += extra
+            return lo + rows[back], counts, lo + rows[leavers], lo + moved
 
         done = m.rows.map(rows_step, range(len(found)))
-        reoffended = np.concatenate([np.empty(0, dtype=np.intp), *(r for r, _ in done)])
-        counts = sum(k for _, k in done)
+        none = np.empty(0, dtype=np.intp)
+        reoffended = np.concatenate([none, *(d[0] for d in done)])
+        counts = sum(d[1] for d in done)
+        for metric, k in (("integration_leavers", 2), ("integration_to_cash_benefit", 3)):
+            who = np.concatenate([none, *(d[k] for d in done)])
+            m.results.add(
+                metric, year, np.bincount(c.municipality[who], minlength=n_mun) * c.weight
+            )
         if n > n_old:
             age_new = c.age[n_old:]
             immigrant = (c.arrived[n_old:] == year) & (age_new >= 18) & (age_new <= 64)

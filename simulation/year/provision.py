@@ -1,9 +1,12 @@
-"""Public provision and its cost: every need case is met by the public unit at a unit cost.
+"""Public provision and its cost: every need case is met by the public unit with its services.
 
-Unit costs are in 2026 prices and grow in real terms by ``unit_cost_growth`` a year (default 0).
-A year's caseload is counted in person-years: the average of the caseload on 1 January and on
-the next 1 January (a citizen who dies or leaves counts half). Costs are booked by area and
-municipality; the regional share of health and psychiatry is also booked to the region.
+A case-year costs the services its need level uses at their marginal prices, by payer
+(municipality, region, state), in 2026 prices (:mod:`simulation.inputs.prices`); each area
+also has a fixed part that no single case moves. Prices grow in real terms by
+``unit_cost_growth`` a year (default 0). A year's caseload is counted in person-years: the
+average of the caseload on 1 January and on the next 1 January (a citizen who dies or leaves
+counts half). Costs are booked by area, municipality and payer; the region's part of health and
+psychiatry is also booked to the regional units.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.constants import AREAS, BASE_YEAR
+from simulation.inputs.prices import PAYERS, area_targets, fixed_specs, level_prices, lever_payer
 from simulation.year.needs import NeedModel
 
 if TYPE_CHECKING:
@@ -77,27 +81,54 @@ def caseloads(
 
 
 class CostModel:
-    """Unit costs per area and level, with real growth.
+    """The cost of need cases at the margin, by payer, and each area's fixed part.
+
+    A case-year costs the services its level uses at their marginal prices
+    (:func:`~simulation.inputs.prices.level_prices`), so an avoided or ended case saves exactly
+    those. Each area also has a fixed part: its reported 2026 spending less its expected 2026
+    caseloads at those prices (:meth:`fixed_share`). The fixed part does not move with the cases:
+    it follows the demand that the population's sex and age imply (capacity planned for
+    demography), by municipality. Everything grows in real terms by ``unit_cost_growth`` a year.
 
     Args:
-        needs: the need model (holds the calibrated unit costs).
-        unit_cost_growth: real growth of unit costs per year.
+        needs: the need model (its levels' prevalence and expected 2026 caseloads).
+        unit_cost_growth: real growth of prices per year.
     """
 
     def __init__(self, needs: NeedModel, unit_cost_growth: float = 0.0) -> None:
         self.needs = needs
         self.growth = unit_cost_growth
-        self.unit_cost = {a: np.array([lv.unit_cost_dkk for lv in needs.levels[a]]) for a in AREAS}
-        self.regional_share = {
-            a: np.array([lv.regional_share for lv in needs.levels[a]]) for a in AREAS
-        }
+        prices = level_prices()
+        targets = area_targets()
+        specs = fixed_specs()
+        self.variable: dict[str, np.ndarray] = {}  # (levels, payers) DKK per case-year
+        self.transfer: dict[str, np.ndarray] = {}  # (levels,) DKK per case-year
+        self.fixed: dict[str, float] = {}  # the national fixed part in 2026, DKK
+        self.fixed_payer: dict[str, np.ndarray] = {}  # its shares by payer
+        self._demand0: dict[str, float] = {}
+        self._weights: dict[tuple[str, float], np.ndarray] = {}
+        for a in AREAS:
+            levels = needs.levels[a]
+            self.variable[a] = np.array([prices[(a, lv.level)].by_payer for lv in levels])
+            self.transfer[a] = np.array([prices[(a, lv.level)].transfer for lv in levels])
+            per_case = self.variable[a].sum(axis=1)
+            demand = float(
+                sum(c * lv.expected_caseload for c, lv in zip(per_case, levels, strict=True))
+            )
+            self._demand0[a] = demand
+            self.fixed[a] = targets[a] - demand
+            self.fixed_payer[a] = specs[a]["payer"]
+
+    def fixed_share(self, area: str) -> float:
+        """The fixed part's share of the area's 2026 spending (1 - its marginal share)."""
+        return self.fixed[area] / area_targets()[area]
 
     def factor(self, year: int) -> float:
         """Real unit-cost growth factor of ``year`` relative to 2026."""
         return (1.0 + self.growth) ** (year - BASE_YEAR)
 
     def cost(self, area: str, cases: np.ndarray, year: int) -> tuple[np.ndarray, np.ndarray]:
-        """Public cost of a caseload.
+        """Cost of a caseload at the margin.
 
         Args:
             area: welfare area.
@@ -105,17 +136,55 @@ class CostModel:
             year: calendar year.
 
         Returns:
-            ``(total, regional)`` cost by municipality, in DKK.
+            ``(by_payer, transfer)``: DKK by municipality and payer (n_mun, payers), and the
+            transfers among them by municipality.
         """
-        per_level = cases * self.unit_cost[area][None, :] * self.factor(year)
-        return per_level.sum(axis=1), (per_level * self.regional_share[area][None, :]).sum(axis=1)
+        f = self.factor(year)
+        return cases @ self.variable[area] * f, cases @ self.transfer[area] * f
+
+    def demand_weights(self, area: str, shift: float) -> np.ndarray:
+        """Expected DKK at the margin per citizen by sex and age, flat (2 * N_AGES,) (kept)."""
+        key = (area, round(float(shift), 6))
+        w = self._weights.get(key)
+        if w is None:
+            prev = self.needs.prevalence(area, shift)  # (levels, 2, N_AGES)
+            per_case = self.variable[area].sum(axis=1)
+            w = self._weights[key] = np.tensordot(per_case, prev, axes=1).reshape(-1)
+        return w
+
+    def fixed_part(
+        self,
+        area: str,
+        cells: tuple[np.ndarray, np.ndarray],
+        weight: float,
+        shift: float,
+        year: int,
+    ) -> np.ndarray:
+        """The area's fixed part by municipality in ``year`` (DKK, all payers).
+
+        Args:
+            area: welfare area.
+            cells: citizens by municipality, sex and age on 1 January and at the year's end.
+            weight: residents per simulated citizen.
+            shift: the year's healthy-ageing shift.
+            year: calendar year.
+
+        The national 2026 fixed part, shared out and grown with the municipalities' expected
+        demand (person-years, as the calibration counts them) over its 2026 level.
+        """
+        w = self.demand_weights(area, shift)
+        start, end = (c.reshape(len(c), -1) @ w for c in cells)
+        demand = 0.5 * (start + end) * weight
+        return self.fixed[area] * demand / self._demand0[area] * self.factor(year)
 
 
 class LeverCosts:
-    """Books the cost of the strategy levers as public costs of their own.
+    """Books the cost of the strategy levers as public costs of their own, by payer.
 
-    Every amount is added to ``lever_cost_dkk`` and ``net_cost_dkk`` of its municipality and
-    area (``area=None`` for costs that belong to no single area, such as mapping).
+    Every amount is added to ``lever_cost_dkk``, ``net_cost_dkk`` and the payer's
+    ``lever_cost_<payer>_dkk`` of its municipality and area (``area=None`` for costs that belong
+    to no single area, such as mapping). The payer is the one that employs the area's unit
+    (``lever_payer`` in ``areas.csv``: the region for health and psychiatry) unless given.
 
     Args:
         results: the model's result collector.
@@ -126,7 +195,8 @@ class LeverCosts:
         self.results = results
         self._areas = (*AREAS, None)
         self._year: int | None = None
-        self._buffer = np.zeros((len(self._areas), n_municipalities))
+        self._payer = np.array([*(lever_payer()[a] for a in AREAS), 0], dtype=np.int64)
+        self._buffer = np.zeros((len(PAYERS), len(self._areas), n_municipalities))
 
     def add_many(
         self,
@@ -134,6 +204,7 @@ class LeverCosts:
         municipality: np.ndarray,
         area: np.ndarray | None,
         amount: np.ndarray,
+        payer: int | None = None,
     ) -> None:
         """Book many amounts at once.
 
@@ -142,17 +213,21 @@ class LeverCosts:
             municipality: municipality index of each amount.
             area: area index (into ``AREAS``) of each amount, or ``None`` for no single area.
             amount: DKK.
+            payer: index into ``PAYERS`` of who pays; ``None``: the area's unit's employer.
         """
         if self._year != year:
             self.flush()
             self._year = year
         buffer = self._buffer
-        n_mun = buffer.shape[1]
-        cell = np.asarray(municipality, dtype=np.int64)
-        if area is None:
-            cell = cell + len(AREAS) * n_mun
-        else:
-            cell = cell + np.asarray(area, dtype=np.int64) * n_mun
+        n_rows, n_mun = buffer.shape[1], buffer.shape[2]
+        municipality = np.asarray(municipality, dtype=np.int64)
+        row = (
+            np.full(municipality.shape, len(AREAS), dtype=np.int64)
+            if area is None
+            else np.broadcast_to(np.asarray(area, dtype=np.int64), municipality.shape)
+        )
+        who = self._payer[row] if payer is None else np.full(row.shape, payer, dtype=np.int64)
+        cell = (who * n_rows + row) * n_mun + municipality
         weights = np.broadcast_to(np.asarray(amount, dtype=float), cell.shape)
         buffer += np.bincount(cell, weights=weights, minlength=buffer.size).reshape(buffer.shape)
 
@@ -160,20 +235,28 @@ class LeverCosts:
         """Write the booked amounts into the results (the model calls this once a year)."""
         if self._year is None:
             return
+        total = self._buffer.sum(axis=0)
         for k, area in enumerate(self._areas):
-            row = self._buffer[k]
+            row = total[k]
             if row.any():
                 self.results.add("lever_cost_dkk", self._year, row, area)
                 self.results.add("net_cost_dkk", self._year, row, area)
+                for p, payer in enumerate(PAYERS):
+                    if self._buffer[p, k].any():
+                        self.results.add(
+                            f"lever_cost_{payer}_dkk", self._year, self._buffer[p, k], area
+                        )
         self._buffer[:] = 0.0
         self._year = None
 
 
 class Provision:
-    """The provision step: the year's average caseload, costed and booked.
+    """The provision step: the year's average caseload, costed at the margin, plus fixed parts.
 
-    Costs go to the results by area and municipality, to the municipal units' ledgers, and the
-    regional share of health and psychiatry to the regional units.
+    Costs go to the results by area, municipality and payer (``public_cost_<payer>_dkk``), with
+    the transfers (``transfer_cost_dkk``) and the fixed part (``fixed_cost_dkk``) among them, to
+    the municipal units' ledgers, and the region's part of health and psychiatry to the regional
+    units.
 
     Args:
         model: the model (its cost model, results, ledgers and regional units are used).
@@ -182,23 +265,43 @@ class Provision:
     def __init__(self, model: WelfareModel) -> None:
         self.model = model
 
-    def run(self, year: int, start_cases: dict, end_cases: dict) -> None:
-        """Cost and book the year between the caseloads of 1 January and of its end."""
+    def run(self, year: int, start_cases: dict, end_cases: dict, start_cells: np.ndarray) -> None:
+        """Cost and book the year between the caseloads of 1 January and of its end.
+
+        Args:
+            year: calendar year.
+            start_cases: caseloads on 1 January.
+            end_cases: caseloads at the year's end.
+            start_cells: citizens by municipality, sex and age on 1 January (the end's are the
+                model's current counts).
+        """
         m = self.model
         add = m.results.add
+        costs = m.costs
+        cells = (start_cells, m.counts.by_cell())
+        shift = m.healthy_ageing_shift(year)
+        weight = m.citizens.weight
         regional_cost = {}
+        region = PAYERS.index("region")
         for area in AREAS:
             cases = 0.5 * (start_cases[area][0] + end_cases[area][0])
             floor_cases = 0.5 * (start_cases[area][1] + end_cases[area][1])
-            total, reg = m.costs.cost(area, cases, year)
-            floor_cost, _ = m.costs.cost(area, floor_cases, year)
+            by_payer, transfer = costs.cost(area, cases, year)
+            fixed = costs.fixed_part(area, cells, weight, shift, year)
+            by_payer = by_payer + fixed[:, None] * costs.fixed_payer[area][None, :]
+            total = by_payer.sum(axis=1)
+            floor_cost, _ = costs.cost(area, floor_cases, year)
             case_sum = cases.sum(axis=1)
             add("need_cases", year, case_sum, area)
             add("unmet_need_cases", year, floor_cases.sum(axis=1), area)
-            add("unaddressable_cost_dkk", year, floor_cost, area)
+            add("unaddressable_cost_dkk", year, floor_cost.sum(axis=1) + fixed, area)
             add("public_cost_dkk", year, total, area)
             add("net_cost_dkk", year, total, area)
+            for p, payer in enumerate(PAYERS):
+                add(f"public_cost_{payer}_dkk", year, by_payer[:, p], area)
+            add("transfer_cost_dkk", year, transfer, area)
+            add("fixed_cost_dkk", year, fixed, area)
             m.ledgers[area].book(year, case_sum, total)
-            regional_cost[area] = reg
-        for (region, area), unit in m.regional_units.items():
-            unit.book(year, float(regional_cost[area][m.region_rows[region]].sum()))
+            regional_cost[area] = by_payer[:, region]
+        for (region_code, area), unit in m.regional_units.items():
+            unit.book(year, float(regional_cost[area][m.region_rows[region_code]].sum()))

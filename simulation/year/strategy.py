@@ -23,8 +23,10 @@ mechanism (see ``docs/ODD.md``):
 * ``coverage``, ``action_plan``, ``adoption``: which units act at all and how fully
   (:mod:`simulation.actors.unit_levers`).
 
-Lever costs (coordinators, training, mapping, innovation funds, evaluations, grants and
-contracts) are booked by municipality and area.
+Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_ITEMS`):
+coordinators and training sized to the unit's area, mapping, evaluations, the innovation fund
+(which pays the grants of the initiatives a unit drives: set-up once, running costs per
+participant; grants beyond the fund are topped up) and contracts of enabler units.
 
 Initiatives are kept column-wise (:class:`~simulation.actors.initiatives.InitiativeTable`), and
 every step of the year is written as array operations over them; the units' lever values are columns
@@ -58,11 +60,13 @@ from simulation.inputs.initiative_kinds import (
     kind_arrays,
 )
 from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
+from simulation.inputs.prices import area_targets
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
 
 __all__ = [
     "ACTOR_ORDER",
+    "LEVER_ITEMS",
     "InitiativeKind",
     "Strategy",
     "StrategyStats",
@@ -81,6 +85,18 @@ _ASSOCIATION, _VOLUNTEER, _SOCIAL_ENTERPRISE, _ONLINE, _FIRM = range(len(ACTOR_O
 _ENTERPRISE_CODE = {_SOCIAL_ENTERPRISE: 0, _FIRM: 1}  # actor type -> ENTERPRISE_KINDS index
 assert tuple(ACTOR_ORDER[a] for a in _ENTERPRISE_CODE) == ENTERPRISE_KINDS
 _HOURS, _JOBS = RESOURCES.index("hours"), RESOURCES.index("jobs")
+LEVER_ITEMS = (  # the lever cost items; each is booked once, and they sum to lever_cost_dkk
+    "coordinators",
+    "training",
+    "mapping",
+    "evaluation",
+    "innovation_fund",
+    "grants_beyond_fund",
+    "contracts_running",
+    "contracts_setup",
+)
+# grants paid from the funds (inside innovation_fund and grants_beyond_fund, not added again)
+_GRANT_ITEMS = ("grants_paid", "grants_running", "grants_setup")
 
 
 def actor_weights(actor_mix: float) -> dict[str, float]:
@@ -132,6 +148,9 @@ class Strategy:
         self._by_municipality: dict[tuple[str, str], np.ndarray] = {}
         self._pending: dict[tuple[str, int], np.ndarray] = {}
         self._batch_cache: dict[bytes, list[np.ndarray]] = {}
+        self._unit_size = self._unit_sizes()
+        self._grants = np.zeros(len(self.unit_area))
+        self.lever_items: dict[int, dict[str, float]] = {}
 
     # --- set-up ---------------------------------------------------------------------------
     def _set_up_units(self) -> None:
@@ -297,10 +316,14 @@ class Strategy:
         for actor, code in _ENTERPRISE_CODE.items():
             has_pool[:, actor] = count[self._unit_enterprise_key + code] > 0
         self._unit_has_pool = has_pool
+        self._grants = np.zeros(len(self.unit_area))
+        self.lever_items.pop(year, None)
+        self._items(year)
         self._lifecycle(year, rng, stats, costs)
         self._propose(year, rng, stats)
         self._book_fixed_costs(year, costs)
         self._reach(year, rng, hours_available, online_hours, costs)
+        self._book_fund(year, costs)
         self._flush_counts()
         self.history.append(stats)
         return stats
@@ -372,6 +395,7 @@ class Strategy:
         costs.add_many(
             year, t.municipality[ev], t.area[ev], np.full(len(ev), sp["evaluation_cost_dkk"])
         )
+        self._items(year)["evaluation"] += len(ev) * sp["evaluation_cost_dkk"]
         no_benefit = evaluated & (measured < sp["stop_threshold"])
         stats.evaluated = int(evaluated.sum())
         stats.stopped_by_evaluation = int(no_benefit.sum())
@@ -562,6 +586,8 @@ class Strategy:
             started=np.full(len(unit), year),
         )
         self._count("initiatives_started", year, rows)
+        costs = self.model.lever_costs
+        self._pay(year, costs, rows, np.full(len(rows), sp["setup_cost_dkk"]), "setup")
         return rows
 
     def _spread(self, rows: np.ndarray, year: int, rng: np.random.Generator) -> int:
@@ -593,29 +619,92 @@ class Strategy:
         )
         return len(copies)
 
+    def _unit_sizes(self) -> np.ndarray:
+        """Each active unit's area weight: its services spending share x the number of areas.
+
+        Coordinators and training are sized to the staff of the unit they serve; staff are
+        proxied by the area's 2026 spending on services (its target less the transfers of its
+        expected caseloads), so a weight averages 1 over the areas (assumption, documented in
+        docs/economics.md).
+        """
+        costs = self.model.costs
+        services = np.array(
+            [
+                area_targets()[a]
+                - sum(
+                    float(tr) * lv.expected_caseload
+                    for tr, lv in zip(costs.transfer[a], self.model.needs.levels[a], strict=True)
+                )
+                for a in AREAS
+            ]
+        )
+        weight = services / services.sum() * len(AREAS)
+        return weight[self.unit_area]
+
     def _book_fixed_costs(self, year: int, costs) -> None:
+        """Coordinators and training of the active units, and the mapping of resources.
+
+        Coordinators (``facilitation`` per 10,000 inhabitants) and trained staff are sized to
+        the unit's area (:meth:`_unit_sizes`); both are booked to the payer that employs the
+        unit's staff (``lever_payer`` in ``areas.csv``). The innovation fund is booked with the
+        grants it pays (:meth:`_book_fund`).
+        """
         sp = self.sp
         pop = self.model.population_by_municipality[self.unit_municipality]
         lever = self.unit_lever
-        amount = (
-            lever["facilitation"] * pop / 10_000.0 * sp["coordinator_cost_dkk"]
-            + lever["competence"]
-            * sp["staff_per_inhabitant"]
-            * pop
-            / len(AREAS)
-            * sp["training_cost_dkk"]
-            + lever["innovation_support"] * pop
-        )
-        costs.add_many(year, self.unit_municipality, self.unit_area, amount)
+        size = self._unit_size
+        coordinators = lever["facilitation"] * pop / 10_000.0 * size * sp["coordinator_cost_dkk"]
+        training = (
+            lever["competence"] * sp["staff_per_inhabitant"] * pop / len(AREAS) * size
+        ) * sp["training_cost_dkk"]
+        costs.add_many(year, self.unit_municipality, self.unit_area, coordinators + training)
+        items = self._items(year)
+        items["coordinators"] += float(coordinators.sum())
+        items["training"] += float(training.sum())
         mapping = np.zeros(self.model.n_municipalities)
         np.maximum.at(mapping, self.unit_municipality, lever["potential_mapping"])
         mun = np.flatnonzero(mapping)
-        costs.add_many(
-            year,
-            mun,
-            None,
-            mapping[mun] * sp["mapping_cost_dkk"] * self.model.population_by_municipality[mun],
-        )
+        amount = mapping[mun] * sp["mapping_cost_dkk"] * self.model.population_by_municipality[mun]
+        costs.add_many(year, mun, None, amount)
+        items["mapping"] += float(amount.sum())
+
+    def _book_fund(self, year: int, costs) -> None:
+        """The innovation fund of each unit, with the grants it paid inside it.
+
+        A unit's fund (``innovation_support`` DKK per inhabitant) is appropriated and pays its
+        grants (set-up and running costs of the initiatives it drives); grants beyond the fund
+        are topped up by the unit. So each unit books ``max(fund, grants)``, once.
+        """
+        pop = self.model.population_by_municipality[self.unit_municipality]
+        fund = self.unit_lever["innovation_support"] * pop
+        beyond = np.maximum(self._grants - fund, 0.0)
+        costs.add_many(year, self.unit_municipality, self.unit_area, fund + beyond)
+        items = self._items(year)
+        items["innovation_fund"] += float(fund.sum())
+        items["grants_beyond_fund"] += float(beyond.sum())
+        items["grants_paid"] += float(self._grants.sum())
+
+    def _pay(self, year: int, costs, rows: np.ndarray, amount: np.ndarray, item: str) -> None:
+        """Pay initiatives' costs: a grant from the unit's fund if driven, else a contract.
+
+        Contracts (enabler units) are booked at once, at ``enabler_cost_factor`` of the cost;
+        grants are gathered per unit and booked with the fund (:meth:`_book_fund`).
+        """
+        t = self.table
+        grant = t.funded[rows] == 0
+        unit = self.unit_of[t.municipality[rows], t.area[rows]]
+        np.add.at(self._grants, unit[grant], amount[grant])
+        self._items(year)[f"grants_{item}"] += float(amount[grant].sum())
+        contract = ~grant
+        paid = amount[contract] * self.sp["enabler_cost_factor"]
+        costs.add_many(year, t.municipality[rows[contract]], t.area[rows[contract]], paid)
+        self._items(year)[f"contracts_{item}"] += float(paid.sum())
+
+    def _items(self, year: int) -> dict[str, float]:
+        """The year's lever cost items (national DKK), made on first use."""
+        if year not in self.lever_items:
+            self.lever_items[year] = dict.fromkeys((*LEVER_ITEMS, *_GRANT_ITEMS), 0.0)
+        return self.lever_items[year]
 
     def _reach(self, year, rng, hours_available, online_hours, costs) -> None:
         """Assign citizens to the active initiatives for the coming year, within resources.
@@ -691,12 +780,7 @@ class Strategy:
             )
             reached = np.bincount(which, weights=dose * w, minlength=len(group))
             t.reached[group] = reached
-            cost = reached * k.cost_per_participant[kind]
-            grant = t.funded[group] == 0
-            cost = np.where(
-                grant, cost + sp["grant_overhead_dkk"], cost * sp["enabler_cost_factor"]
-            )
-            costs.add_many(year, muns, k.area[kind], cost)
+            self._pay(year, costs, group, reached * k.cost_per_participant[kind], "running")
             used = reached * k.hours_per_participant[kind]
             hours_left -= np.bincount(muns[local], weights=used[local], minlength=n_mun)
             online_left -= float(used[online].sum())
@@ -873,6 +957,7 @@ def strategy_step(model: Any, year: int) -> None:
         if substitution > 0:
             saving = used * substitution * strategy.sp["substitution_wage_dkk"]
             results.add("public_cost_dkk", year, -saving, area)
+            results.add("public_cost_municipality_dkk", year, -saving, area)
             results.add("net_cost_dkk", year, -saving, area)
     results.add("marginalised_employed", year, strategy.employed)
     running = strategy.running_by_municipality()

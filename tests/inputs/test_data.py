@@ -35,6 +35,13 @@ def test_every_data_file_names_its_source(name):
         "emigration_profile.csv",
         "internal_moves.csv",
         "parameters.csv",
+        "price_index.csv",
+        "spending.csv",
+        "service_prices.csv",
+        "service_use.csv",
+        "fixed_costs.csv",
+        "integration_exits.csv",
+        "statutory_services.csv",
     ],
 )
 def test_every_row_has_a_source_and_confidence(name):

@@ -1,0 +1,158 @@
+"""Prices of the services a need case uses, by payer, in 2026 prices.
+
+A case-year of a need level uses services (``data/service_use.csv``: home-help hours, nursing-home
+days, GP contacts, bed-days, benefit-years, prison days), each priced by payer
+(``data/service_prices.csv``, brought to 2026 prices with ``data/price_index.csv``). Their sum at
+the marginal prices is what one avoided or ended case saves. The rest of an area's reported
+spending (``data/spending.csv``, summed in ``areas.csv``) is its fixed part
+(``data/fixed_costs.csv``), which no single case moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from simulation.constants import AREAS
+from simulation.inputs.data import read_table
+
+__all__ = [
+    "PAYERS",
+    "LevelPrice",
+    "area_targets",
+    "fixed_specs",
+    "integration_exit_share",
+    "lever_payer",
+    "level_prices",
+    "price_factor",
+    "service_prices",
+]
+
+PAYERS = ("municipality", "region", "state")
+
+
+@dataclass(frozen=True)
+class LevelPrice:
+    """The cost at the margin of one case-year of a need level.
+
+    Attributes:
+        by_payer: DKK by payer, in ``PAYERS`` order.
+        transfer: the part of it that is transfers (cash benefits), DKK, all payers.
+        services: ``(service, quantity)`` pairs the case-year uses.
+    """
+
+    by_payer: np.ndarray
+    transfer: float
+    services: tuple[tuple[str, float], ...]
+
+    @property
+    def total(self) -> float:
+        """DKK per case-year, all payers."""
+        return float(self.by_payer.sum())
+
+
+@cache
+def price_factor(year: int) -> float:
+    """The factor that brings a DKK figure of ``year`` to 2026 prices (``price_index.csv``)."""
+    table = read_table("price_index.csv").set_index("year")
+    return float(table.loc[int(year), "factor_to_2026"])
+
+
+@cache
+def service_prices() -> dict[str, dict]:
+    """Per service: its ``kind`` and marginal price per unit by payer (array in ``PAYERS`` order).
+
+    Raises:
+        ValueError: a price that is not its original figure times its year's price factor, or an
+            unknown payer or kind.
+    """
+    out: dict[str, dict] = {}
+    for row in read_table("service_prices.csv").to_dict("records"):
+        payer, kind = row["payer"], row["kind"]
+        if payer not in PAYERS or kind not in ("service", "transfer"):
+            raise ValueError(f"service_prices.csv: bad payer or kind in {row['service']!r}")
+        factor = float(row["factor_to_2026"])
+        if abs(factor - price_factor(int(row["price_year"]))) > 1e-4:
+            raise ValueError(f"service_prices.csv: {row['service']!r} factor is not the index's")
+        price = float(row["price_dkk_2026"])
+        if abs(price - float(row["original_dkk"]) * factor) > 0.01 * max(price, 1.0):
+            raise ValueError(f"service_prices.csv: {row['service']!r} price != original x factor")
+        entry = out.setdefault(row["service"], {"kind": kind, "price": np.zeros(len(PAYERS))})
+        if entry["kind"] != kind:
+            raise ValueError(f"service_prices.csv: {row['service']!r} has two kinds")
+        entry["price"][PAYERS.index(payer)] += price * float(row["marginal_share"])
+    return out
+
+
+@cache
+def level_prices() -> dict[tuple[str, int], LevelPrice]:
+    """The cost at the margin of a case-year of each (area, level)."""
+    prices = service_prices()
+    parts: dict[tuple[str, int], list[tuple[str, float]]] = {}
+    for row in read_table("service_use.csv").to_dict("records"):
+        if row["service"] not in prices:
+            raise ValueError(f"service_use.csv: unknown service {row['service']!r}")
+        key = (row["area"], int(row["level"]))
+        parts.setdefault(key, []).append((row["service"], float(row["quantity"])))
+    out = {}
+    for key, services in parts.items():
+        by_payer = sum((q * prices[s]["price"] for s, q in services), np.zeros(len(PAYERS)))
+        transfer = sum(
+            q * float(prices[s]["price"].sum())
+            for s, q in services
+            if prices[s]["kind"] == "transfer"
+        )
+        out[key] = LevelPrice(by_payer=by_payer, transfer=float(transfer), services=tuple(services))
+    return out
+
+
+@cache
+def area_targets() -> dict[str, float]:
+    """Each area's reported 2026 spending in 2026 prices (``areas.csv``, from ``spending.csv``).
+
+    Raises:
+        ValueError: where ``areas.csv`` and the sum of the components in ``spending.csv`` differ.
+    """
+    targets = read_table("areas.csv").set_index("area")["target_dkk"].astype(float)
+    parts = read_table("spending.csv")
+    for area in AREAS:
+        sub = parts[parts.area == area]
+        total = float((sub.sign.astype(float) * sub.dkk_2026.astype(float)).sum())
+        if abs(total - targets[area]) > 1.0:
+            raise ValueError(f"areas.csv: target of {area!r} is not the sum in spending.csv")
+    return {a: float(targets[a]) for a in AREAS}
+
+
+@cache
+def fixed_specs() -> dict[str, dict]:
+    """Per area: the allowed range of its fixed share and the fixed part's payer shares."""
+    out = {}
+    for row in read_table("fixed_costs.csv").to_dict("records"):
+        shares = np.array([float(row[p]) for p in PAYERS])
+        if abs(shares.sum() - 1.0) > 1e-9:
+            raise ValueError(f"fixed_costs.csv: payer shares of {row['area']!r} do not sum to 1")
+        out[row["area"]] = {
+            "low": float(row["fixed_share_low"]),
+            "high": float(row["fixed_share_high"]),
+            "payer": shares,
+        }
+    return out
+
+
+@cache
+def lever_payer() -> dict[str, int]:
+    """Per area, the index (into ``PAYERS``) of the payer that employs its unit's lever staff."""
+    table = read_table("areas.csv").set_index("area")
+    return {a: PAYERS.index(str(table.loc[a, "lever_payer"])) for a in AREAS}
+
+
+@cache
+def integration_exit_share() -> float:
+    """Share of the integration programme's leavers who pass to cash benefit."""
+    table = read_table("integration_exits.csv").set_index("destination")
+    shares = table["share"].astype(float)
+    if abs(shares.sum() - 1.0) > 1e-9:
+        raise ValueError("integration_exits.csv: shares do not sum to 1")
+    return float(shares["cash_benefit"])
