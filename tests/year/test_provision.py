@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from simulation.constants import AREAS
+from simulation.inputs.prices import PAYERS, level_prices
 from simulation.year.needs import need_model
 from simulation.year.provision import (
     CostModel,
@@ -58,8 +59,9 @@ def test_caseloads_weigh_and_split_the_unaddressable():
     assert all1[2, 1] == 50 and un1.sum() == 0
 
 
-def test_cost_is_cases_times_unit_cost_with_real_growth():
+def test_cost_is_cases_times_marginal_prices_by_payer_with_real_growth():
     needs = need_model()
+    prices = level_prices()
     model = CostModel(needs, unit_cost_growth=0.02)
     assert model.factor(2026) == 1.0
     assert model.factor(2036) == pytest.approx(1.02**10)
@@ -67,21 +69,21 @@ def test_cost_is_cases_times_unit_cost_with_real_growth():
         levels = needs.levels[area]
         cases = np.zeros((4, len(levels)))
         cases[2, -1] = 3.0
-        total, regional = model.cost(area, cases, 2030)
-        unit = levels[-1].unit_cost_dkk
-        assert unit > 0
-        assert total[2] == pytest.approx(3.0 * unit * 1.02**4)
-        assert regional[2] == pytest.approx(total[2] * levels[-1].regional_share)
-        assert total[[0, 1, 3]].sum() == 0
+        by_payer, transfer = model.cost(area, cases, 2030)
+        price = prices[(area, levels[-1].level)]
+        assert by_payer.shape == (4, len(PAYERS))
+        np.testing.assert_allclose(by_payer[2], 3.0 * np.asarray(price.by_payer) * 1.02**4)
+        assert transfer[2] == pytest.approx(3.0 * price.transfer * 1.02**4)
+        assert by_payer[[0, 1, 3]].sum() == 0 and transfer[[0, 1, 3]].sum() == 0
 
 
-def test_health_costs_are_booked_to_the_region_and_care_to_the_municipality():
+def test_health_costs_are_booked_mostly_to_the_region_and_care_to_the_municipality():
     model = CostModel(need_model())
-    one = np.ones((1, 1))
-    total, regional = model.cost("health", one, 2026)
-    assert regional[0] == pytest.approx(total[0])
-    total, regional = model.cost("elderly_care", np.ones((1, 2)), 2026)
-    assert regional[0] == 0 and total[0] > 0
+    region, municipality = PAYERS.index("region"), PAYERS.index("municipality")
+    by_payer, _ = model.cost("health", np.ones((1, 1)), 2026)
+    assert by_payer[0, region] > 0.5 * by_payer[0].sum()
+    by_payer, _ = model.cost("elderly_care", np.ones((1, 2)), 2026)
+    assert by_payer[0, region] == 0 and by_payer[0, municipality] > 0
 
 
 class Recorder:
@@ -102,9 +104,13 @@ def test_lever_costs_are_summed_by_area_and_municipality_and_flushed_once():
     booked = {(m, y, a): r for m, y, r, a in results.rows}
     np.testing.assert_array_equal(booked[("lever_cost_dkk", 2027, AREAS[1])], [11.0, 0, 1.0])
     np.testing.assert_array_equal(booked[("net_cost_dkk", 2027, None)], [0, 2.0, 0])
-    assert len(results.rows) == 4
+    # each amount also goes to its payer's lever cost: health is the region's, no area the
+    # municipality's
+    np.testing.assert_array_equal(booked[("lever_cost_region_dkk", 2027, AREAS[1])], [11.0, 0, 1.0])
+    np.testing.assert_array_equal(booked[("lever_cost_municipality_dkk", 2027, None)], [0, 2.0, 0])
+    assert len(results.rows) == 6
     costs.flush()
     booked = {(m, y, a): r for m, y, r, a in results.rows}
     np.testing.assert_array_equal(booked[("lever_cost_dkk", 2028, AREAS[0])], [0, 0, 4.0])
     costs.flush()  # nothing left
-    assert len(results.rows) == 6
+    assert len(results.rows) == 9
