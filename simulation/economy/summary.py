@@ -28,8 +28,10 @@ __all__ = ["SENSITIVITY_RATES", "economy_table"]
 SENSITIVITY_RATES = (0.015, 0.0)
 
 
-def _interval(net: pd.DataFrame, scenario: str, baseline: str, payer: str) -> dict[str, float]:
-    """5th and 95th percentile over replicates of the present value at 3.5%.
+def _interval(
+    net: pd.DataFrame, scenario: str, baseline: str, payer: str, rate: float
+) -> dict[str, float]:
+    """5th and 95th percentile over replicates of the present value at ``rate``.
 
     Replicate ``r`` of every scenario shares its seed (common random numbers), so the saving is
     taken replicate by replicate.
@@ -41,13 +43,23 @@ def _interval(net: pd.DataFrame, scenario: str, baseline: str, payer: str) -> di
             continue
         diff = base.loc[r] - alt.loc[r]
         flow = diff.sum(axis=1) if payer == "total" else diff[payer]
-        values.append(present_value(flow, DEFAULT_DISCOUNT_RATE))
+        values.append(present_value(flow, rate))
     q05, q95 = np.percentile(values, [5, 95]) if values else (np.nan, np.nan)
     return {"net_saving_pv_p05_dkk": float(q05), "net_saving_pv_p95_dkk": float(q95)}
 
 
-def economy_table(table: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
-    """The account of every scenario against ``baseline`` by payer (see the module)."""
+def economy_table(
+    table: pd.DataFrame, baseline: str = "baseline", rate: float = DEFAULT_DISCOUNT_RATE
+) -> pd.DataFrame:
+    """The account of every scenario against ``baseline`` by payer (see the module).
+
+    Args:
+        table: the tidy table of the runs.
+        baseline: the scenario the others are compared with.
+        rate: the discount rate of ``net_saving_pv_dkk`` and its interval (the run's
+            ``discount_rate``; Finansministeriet's 3.5% by default); the sensitivities at
+            1.5% and 0% are always given beside it.
+    """
     rows = []
     net = payer_net_costs(table)
     scenarios = set(net.index.get_level_values("scenario"))
@@ -65,12 +77,13 @@ def economy_table(table: pd.DataFrame, baseline: str = "baseline") -> pd.DataFra
                     "start": int(flow.index.min()),
                     "end": int(flow.index.max()),
                     "net_saving_undiscounted_dkk": undiscounted(flow),
-                    "net_saving_pv_dkk": present_value(flow, DEFAULT_DISCOUNT_RATE),
+                    "discount_rate": rate,
+                    "net_saving_pv_dkk": present_value(flow, rate),
                     **{
                         f"net_saving_pv_{rate:.3f}_dkk": present_value(flow, rate)
                         for rate in SENSITIVITY_RATES
                     },
-                    **_interval(net, scenario, baseline, payer),
+                    **_interval(net, scenario, baseline, payer, rate),
                     "net_saving_last_year_dkk": float(flow.iloc[-1]),
                     "payback_year": payback if payback is not None else pd.NA,
                 }

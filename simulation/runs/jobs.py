@@ -111,7 +111,10 @@ def run_job(
         kf = key_figures(table, baseline=baseline)
         key = format_key_figures(kf, lang=lang, baseline=baseline)
         kf.to_csv(tmp / "key_figures_long.csv", index=False)
-        account = economy_table(table, baseline=baseline)
+        # the discount rate of the present values: the baseline's (a registered uncertainty)
+        rates = {s.name: float(s.uncertainties.get("discount_rate", 0.035)) for s in scenarios}
+        rate = rates.get(baseline, next(iter(rates.values())))
+        account = economy_table(table, baseline=baseline, rate=rate)
         if len(account):
             account.to_csv(tmp / "economy.csv", index=False)
         if report:

@@ -391,11 +391,17 @@ class Strategy:
         noise = sp["evaluation_noise_sd"] * k.effect_sd[kind] * (1.0 - 0.5 * qa)
         measured = k.benefit(kind, t.true_effect[rows]) * effect_scale + noise * z
         ev = rows[evaluated]
+        # an initiative's effect evaluation is bought once; later ones are monitoring by the
+        # unit's own staff (in the coordinators' time), so only first evaluations are booked
+        first = ev[np.isnan(t.measured_effect[ev])]
         t.measured_effect[ev] = measured[evaluated]
         costs.add_many(
-            year, t.municipality[ev], t.area[ev], np.full(len(ev), sp["evaluation_cost_dkk"])
+            year,
+            t.municipality[first],
+            t.area[first],
+            np.full(len(first), sp["evaluation_cost_dkk"]),
         )
-        self._items(year)["evaluation"] += len(ev) * sp["evaluation_cost_dkk"]
+        self._items(year)["evaluation"] += len(first) * sp["evaluation_cost_dkk"]
         no_benefit = evaluated & (measured < sp["stop_threshold"])
         stats.evaluated = int(evaluated.sum())
         stats.stopped_by_evaluation = int(no_benefit.sum())
@@ -671,16 +677,19 @@ class Strategy:
     def _book_fund(self, year: int, costs) -> None:
         """The innovation fund of each unit, with the grants it paid inside it.
 
-        A unit's fund (``innovation_support`` DKK per inhabitant) is appropriated and pays its
-        grants (set-up and running costs of the initiatives it drives); grants beyond the fund
-        are topped up by the unit. So each unit books ``max(fund, grants)``, once.
+        A unit's fund (``innovation_support`` DKK per inhabitant) pays its grants (set-up and
+        running costs of the initiatives it drives); grants beyond the fund are topped up by the
+        unit, and what the fund does not spend goes back to the budget (it is an appropriation,
+        not a cost). So each unit books the grants it paid, once: ``innovation_fund`` the part
+        within the fund, ``grants_beyond_fund`` the rest.
         """
         pop = self.model.population_by_municipality[self.unit_municipality]
         fund = self.unit_lever["innovation_support"] * pop
-        beyond = np.maximum(self._grants - fund, 0.0)
-        costs.add_many(year, self.unit_municipality, self.unit_area, fund + beyond)
+        within = np.minimum(self._grants, fund)
+        beyond = self._grants - within
+        costs.add_many(year, self.unit_municipality, self.unit_area, within + beyond)
         items = self._items(year)
-        items["innovation_fund"] += float(fund.sum())
+        items["innovation_fund"] += float(within.sum())
         items["grants_beyond_fund"] += float(beyond.sum())
         items["grants_paid"] += float(self._grants.sum())
 
