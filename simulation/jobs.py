@@ -18,6 +18,7 @@ from simulation.experiments.provenance import git_commit, versions
 from simulation.output import atomic_folder, command_line, default_folder, write_json
 from simulation.report.html import write_report
 from simulation.report.tables import format_key_figures, key_figures
+from simulation.safe_paths import check_out_folder, folder_label
 from simulation.scenario import Scenario
 from simulation.simulate import run_scenarios
 
@@ -62,7 +63,8 @@ def run_job(
             reference for differences.
         replicates: replicates per scenario (seeds ``seed .. seed + replicates - 1``).
         seed: first seed.
-        out: results folder (default ``results/<timestamp>-<label>``); must not exist.
+        out: results folder (default ``results/<timestamp>-<label>``, reserved when the runs
+            are done); it must not exist or be empty, which is checked before simulating.
         label: name for the default folder (default: the scenario names joined by ``-``).
         workers: worker processes.
         lang: ``"en"`` or ``"da"`` for the report.
@@ -74,13 +76,15 @@ def run_job(
     """
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
-    label = label or "-".join(s.name for s in scenarios)
-    folder = Path(out) if out is not None else default_folder(RESULTS_DIR, label)
+    label = folder_label(label or "-".join(s.name for s in scenarios))
+    if out is not None:
+        check_out_folder(out)  # before simulating: minutes at full scale
     table, ages, runs = run_scenarios(
         scenarios, replicates, seed, workers=workers, progress=progress
     )
+    folder = Path(out) if out is not None else default_folder(RESULTS_DIR, label)
     baseline = "baseline" if any(s.name == "baseline" for s in scenarios) else scenarios[0].name
-    with atomic_folder(folder) as tmp:
+    with atomic_folder(folder, owned=out is None) as tmp:
         table.to_parquet(tmp / "timeseries.parquet", index=False)
         ages.to_parquet(tmp / "ages.parquet", index=False)
         scenario_dir = tmp / "scenarios"
