@@ -176,8 +176,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     scheduler = check_scheduler(args.scheduler) if args.scheduler is not None else None
     if args.dask_local is not None and not 1 <= args.dask_local <= 1024:
         raise UserError(f"--dask-local {args.dask_local}: allowed: a whole number from 1 to 1024")
-    if args.out is not None and args.no_resume:
-        check_out_folder(args.out)
+    if args.out is not None:  # a file, a device or an unwritable place: refused before work
+        check_out_folder(args.out, reuse=True)
     return run_sweep_command(
         Path(args.file),
         workers=_workers(args),
@@ -235,8 +235,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- parser
-class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Help that shows defaults and keeps the examples' line breaks."""
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help that shows every default and keeps the examples' line breaks."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if "(default" in text or default in (None, False, argparse.SUPPRESS):
+            return text
+        return f"{text} (default: %(default)s)"
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -246,7 +253,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         help="fraction of residents simulated, 0.0001-1 (default: the scenario's, 0.01)",
     )
     p.add_argument(
-        "--seed", type=int, help="first seed, 0 or more; replicate r uses seed + r (default: 1)"
+        "--seed",
+        type=int,
+        help="first seed, 0 or more; replicate r uses seed + r (default: the scenario's, 1)",
     )
     p.add_argument(
         "--replicates", type=int, help="replicates per scenario, 1-1000 (default: the scenario's)"
@@ -255,16 +264,20 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         "--end-year",
         type=int,
         dest="end_year",
-        help="last simulated year, 2027-2050 (default 2050)",
+        help="last simulated year, 2027-2050 (default: the scenario's, 2050)",
     )
     p.add_argument(
         "--municipality",
         action="append",
         metavar="NAME",
-        help="simulate this municipality (name or code; Koebenhavn = København); repeatable",
+        help="simulate this municipality (name or code; Koebenhavn = København); repeatable"
+        " (default: the scenario's places, all 98)",
     )
     p.add_argument(
-        "--region", action="append", metavar="NAME", help="simulate this region; repeatable"
+        "--region",
+        action="append",
+        metavar="NAME",
+        help="simulate this region; repeatable (default: the scenario's places)",
     )
     p.add_argument(
         "--out",

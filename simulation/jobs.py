@@ -18,6 +18,7 @@ from simulation.experiments.provenance import git_commit, versions
 from simulation.output import atomic_folder, command_line, default_folder, write_json
 from simulation.report.html import write_report
 from simulation.report.tables import format_key_figures, key_figures
+from simulation.report.workbook import write_workbook
 from simulation.safe_paths import check_out_folder, folder_label
 from simulation.scenario import Scenario
 from simulation.simulate import run_scenarios
@@ -42,6 +43,15 @@ class JobResult:
         self.table = table
         self.key_figures = key
         self.seconds = seconds
+
+
+def _summaries(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The summaries the report wrote (``None`` where it wrote none)."""
+    found = []
+    for name in ("summary.csv", "summary_by_area.csv"):
+        path = folder / name
+        found.append(pd.read_csv(path) if path.is_file() else None)
+    return found[0], found[1]
 
 
 def run_job(
@@ -126,6 +136,7 @@ def run_job(
             )
         else:
             key.to_csv(tmp / "key_figures.csv", index=False)
+        write_workbook(tmp, kf, *_summaries(tmp), manifest=manifest)  # for spreadsheets
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest["wall_seconds"] = round(time.perf_counter() - t0, 2)
         write_json(tmp / "manifest.json", manifest)

@@ -149,7 +149,7 @@ def check_name_component(text: str, what: str = "name") -> str:
     return name
 
 
-def check_out_folder(path: str | Path, option: str = "--out") -> Path:
+def check_out_folder(path: str | Path, option: str = "--out", reuse: bool = False) -> Path:
     """Check an output folder before any work starts.
 
     It may not exist yet (its parent is then created when results are written) or be an empty
@@ -158,6 +158,7 @@ def check_out_folder(path: str | Path, option: str = "--out") -> Path:
     Args:
         path: The folder asked for.
         option: The command-line option or key that named it, for the message.
+        reuse: An existing folder may hold files (a sweep folder that is resumed).
 
     Raises:
         UnsafePath: With a message naming ``option`` and the folder.
@@ -181,7 +182,7 @@ def check_out_folder(path: str | Path, option: str = "--out") -> Path:
                 f"{option} {path}: is {_kind(info.st_mode)}, not a folder; choose a new folder name"
             )
         try:
-            if any(path.iterdir()):
+            if not reuse and any(path.iterdir()):
                 raise UnsafePath(f"{option} {path}: exists and is not empty; choose another folder")
         except OSError as exc:
             raise UnsafePath(f"{option} {path}: cannot use this folder: {exc.strerror}") from None

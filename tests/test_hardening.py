@@ -570,3 +570,21 @@ def test_schema_command_writes_schemas_that_accept_the_shipped_files(tmp_path):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"levers": {"facilitaton": 1}}, scenario)
     assert "facilitation" in scenario["properties"]["levers"]["properties"]
+
+
+def test_results_folder_has_a_workbook_with_numbers_and_units_in_the_headers(tmp_path):
+    out = tmp_path / "cmp"
+    result = run_cli("compare", "baseline", "strategic", "--out", str(out), *TINY, "-q")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Results: ")  # -q: only the folder
+    sheets = pd.read_excel(out / "results.xlsx", sheet_name=None)
+    assert list(sheets) == ["Key figures", "Summary", "Summary by area", "About"]
+    key = sheets["Key figures"].set_index("scenario")
+    long = pd.read_csv(out / "key_figures_long.csv")
+    row = long[(long.scenario == "strategic") & (long.key == "net_cost_cum")].iloc[0]
+    column = f"net_cost_cum {row.start}-{row.end} (DKK bn) mean"
+    assert key.loc["strategic", column] == pytest.approx(row["mean"])
+    assert "net_cost_end 2027 (DKK bn) p95" in key.columns
+    summary = sheets["Summary"]
+    assert "population (persons) mean" in summary.columns
+    assert pd.api.types.is_numeric_dtype(summary["population (persons) mean"])
