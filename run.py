@@ -407,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     from simulation.lifeline import terminate_as_interrupt
 
     terminate_as_interrupt()  # kill (SIGTERM) stops workers and cleans up, as Ctrl-C does
+    from simulation.cli_checks import plain_warnings
+
+    plain_warnings()  # warnings as one line each, like errors
 
     try:
         if args.command is None:
@@ -447,4 +450,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status == 130:  # interrupted: workers are stopped; do not wait at exit for pool threads
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)

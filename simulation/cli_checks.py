@@ -35,6 +35,8 @@ __all__ = [
     "check_max_runs",
     "file_kind",
     "empty_places",
+    "empty_places_warning",
+    "plain_warnings",
 ]
 
 #: The shipped scenarios (``scenarios/`` beside the package).
@@ -240,3 +242,21 @@ def empty_places_warning(pairs: Iterable[tuple[str, int]], scale: float) -> str 
         f"no citizen was simulated in {names} at scale {scale:g}: its figures are zeros;"
         f" use a larger --scale (for example --scale {suggested:g})"
     )
+
+
+def plain_warnings() -> None:
+    """Print Python warnings as one ``warning: ...`` line, without file names and source lines."""
+    import sys
+    import warnings
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: object = None,
+        line: str | None = None,
+    ) -> None:
+        print(f"warning: {message}", file=sys.stderr)
+
+    warnings.showwarning = show

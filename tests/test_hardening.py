@@ -435,7 +435,7 @@ def test_terminated_compare_leaves_no_worker(tmp_path, sig):
             "--progress",
         ],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -444,7 +444,12 @@ def test_terminated_compare_leaves_no_worker(tmp_path, sig):
     workers = children_of(proc.pid)
     assert len(workers) >= 2, workers
     proc.send_signal(sig)
-    proc.wait(timeout=60)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)  # faulthandler prints where it hangs
+        _, err = proc.communicate(timeout=30)
+        pytest.fail(f"compare did not end after {sig!r}:\n{err[-4000:]}")
     assert proc.returncode != 0
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(alive(p) for p in workers):
@@ -588,3 +593,107 @@ def test_results_folder_has_a_workbook_with_numbers_and_units_in_the_headers(tmp
     summary = sheets["Summary"]
     assert "population (persons) mean" in summary.columns
     assert pd.api.types.is_numeric_dtype(summary["population (persons) mean"])
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios" / "sweeps").glob("*.toml")))
+def test_design_count_equals_the_built_design(path):
+    from simulation.experiments.design_size import count_runs, count_sets
+    from simulation.experiments.samplers import build_design
+    from simulation.experiments.sweepfile import load_sweep
+
+    sweep = load_sweep(path)
+    design = build_design(sweep)
+    assert count_sets(sweep) == len(design.table)
+    assert count_runs(sweep) == len(design.table) * sweep.replicates
+
+
+@pytest.mark.parametrize(
+    ("sampler", "extra", "expected"),
+    [
+        ("lhs", "", 8),
+        ("sobol", "", 8 * (2 + 2)),
+        ("sobol", "second_order = true\n", 8 * (2 * 2 + 2)),
+        ("morris", "", 8 * (2 + 1)),
+    ],
+)
+def test_design_count_for_each_sampler(tmp_path, sampler, extra, expected):
+    from simulation.experiments.design_size import count_sets
+    from simulation.experiments.samplers import build_design
+    from simulation.experiments.sweepfile import load_sweep
+
+    path = tmp_path / "s.toml"
+    path.write_text(
+        f'sampler = "{sampler}"\nsamples = 8\n{extra}'
+        "[parameters]\nfacilitation = { low = 0, high = 1 }\n"
+        "effect_scale = { low = 0.5, high = 1.5 }\n"
+    )
+    sweep = load_sweep(path)
+    assert count_sets(sweep) == expected == len(build_design(sweep).table)
+
+
+def test_sobol_on_a_tiny_sample_warns_about_indices_outside_their_range(tmp_path):
+    sweep = tmp_path / "ishigami.toml"
+    sweep.write_text(
+        'sampler = "sobol"\nsamples = 4\n[parameters]\n'
+        + "".join(f"x{i} = {{ low = -3.14159, high = 3.14159 }}\n" for i in (1, 2, 3))
+    )
+    out = tmp_path / "o"
+    engine = subprocess.run(
+        [
+            sys.executable, "-m", "simulation.experiments.runner_cli", str(sweep),
+            "--out", str(out), "--no-progress",
+            "--function", "simulation.experiments.testfunctions:ishigami",
+            "--registry", "simulation.experiments.testfunctions:ishigami_registry",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert engine.returncode == 0, engine.stderr
+    result = run_cli("sensitivity", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and ".py:" not in result.stderr
+    assert re.search(r"^warning: \d+ Sobol S1 indices lie outside \[0, 1\]", result.stderr, re.M)
+    assert "use more samples (now 4)" in result.stderr
+
+
+def descendants_of(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        children = children_of(todo.pop())
+        todo.extend(children - found)
+        found |= children
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("engine", "sig"),
+    [(["--workers", "2"], signal.SIGTERM), (["--dask-local", "2"], signal.SIGKILL)],
+)
+def test_terminated_sweep_leaves_no_worker(tmp_path, engine, sig):
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(
+        'sampler = "lhs"\nsamples = 400\nscale = 0.001\n'
+        "[parameters]\nfacilitation = { low = 0, high = 1 }\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "sweep", str(sweep), "--out", str(tmp_path / "o"),
+         "-q", *engine],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list((tmp_path / "o" / "runs").glob("*")):
+            time.sleep(0.3)  # the first batch is written: the workers are running
+        workers = descendants_of(proc.pid)
+        assert len(workers) >= 2, workers
+    finally:
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(alive(p) for p in workers):
+        time.sleep(0.3)
+    assert not [p for p in workers if alive(p)], "a worker outlived the sweep command"
