@@ -183,7 +183,8 @@ def test_scenario_sweep_and_base_that_are_pipes_or_devices(tmp_path, fifo):
         f'base = "{fifo.name}"\nsampler = "lhs"\nsamples = 2\n'
         "[parameters]\nfacilitation = { low = 0, high = 1 }\n"
     )
-    assert_one_line_error(run_cli("validate", str(sweep), timeout=60), str(sweep), "base")
+    result = run_cli("validate", str(sweep), timeout=60)
+    assert_one_line_error(result, str(sweep), "base", "named pipe")
     with pytest.raises(UnsafePath, match="named pipe"):
         check_regular_file(fifo, 1000)
 

@@ -433,6 +433,11 @@ def _resolve_base(
     folders = [path.parent, Path(scenarios_dir) if scenarios_dir else default_scenarios_dir()]
     for folder in folders:
         candidate = (folder / base).resolve()
+        if candidate.exists() and not candidate.is_file():  # a folder, device or named pipe
+            try:
+                check_regular_file(candidate, MAX_SWEEP_BYTES, "scenario file")
+            except UnsafePath as exc:
+                raise fail(exc.reason, "base", allowed="a scenario file") from None
         if candidate.is_file():
             return candidate
     known = sorted({p.name for folder in folders if folder.is_dir() for p in folder.glob("*.toml")})
