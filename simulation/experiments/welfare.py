@@ -14,6 +14,7 @@ discovery (PRIM) can look for the conditions under which one costs more than the
 from __future__ import annotations
 
 import math
+import tomllib
 import traceback
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 
 from simulation.inputs.registry import registry
 from simulation.scenario import SCENARIO_DIR, Scenario, load_scenario
-from simulation.year.needs import AREAS
+from simulation.constants import AREAS
 
 __all__ = ["run_welfare", "run_welfare_recorded", "OUTCOMES", "outcome_names", "last_error"]
 
@@ -53,6 +54,8 @@ def last_error() -> str:
 
 @cache
 def _base(name: str) -> Scenario:
+    if "\n" in name:  # a resolved scenario as TOML text (sweeps send the base this way)
+        return Scenario.from_dict(tomllib.loads(name), name="base")
     path = Path(name)
     if not path.exists():
         path = SCENARIO_DIR / (name if name.endswith(".toml") else f"{name}.toml")
@@ -145,7 +148,8 @@ def run_welfare(
     Args:
         seed: seed of the run (the same seed gives the same result).
         scale: fraction of residents simulated.
-        base: base scenario (a name in ``scenarios/`` or a path); the parameters override it.
+        base: base scenario (a name in ``scenarios/``, a path, or a resolved scenario as TOML
+            text, which is how sweeps send it to their workers); the parameters override it.
         compare_to: optional second scenario run with the same uncertainties and seed; adds
             ``diff_net_cost_2050``, ``diff_net_cost_cum`` (this minus that, DKK) and
             ``costs_more`` (1 if this costs more, cumulated).
