@@ -8,10 +8,13 @@ __all__ = ["user_errors"]
 def user_errors() -> tuple[type[BaseException], ...]:
     """Exception classes raised for bad input.
 
-    Scenario, sweep and place errors, and results folders that exist already.
+    Scenario, sweep and place errors, results folders that exist already, and paths or names
+    refused by :mod:`simulation.safe_paths`.
     """
     from simulation.experiments.sweep_errors import SensitivityError, SweepError, SweepFileError
+    from simulation.input_checks import CommandLineError
     from simulation.inputs.places import PlaceError
+    from simulation.safe_paths import UnsafePath
     from simulation.scenario import ScenarioError
 
     return (
@@ -22,4 +25,6 @@ def user_errors() -> tuple[type[BaseException], ...]:
         SensitivityError,
         FileExistsError,
         FileNotFoundError,
+        UnsafePath,
+        CommandLineError,
     )

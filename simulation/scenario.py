@@ -109,6 +109,7 @@ from simulation.inputs.places import (
     resolve_region,
 )
 from simulation.inputs.registry import Parameter, registry
+from simulation.safe_paths import UnsafePath, check_regular_file
 from simulation.shipped import find_scenario, scenario_dir
 
 __all__ = [
@@ -760,13 +761,10 @@ def _read_text(path: Path, where: _Where) -> str:
             raise where.fail([], _missing_file_message(path))
         if path.is_dir():
             raise where.fail([], "is a folder, not a scenario file; give a .toml file")
-        size = path.stat().st_size
-        if size > _MAX_BYTES:
-            raise where.fail(
-                [],
-                f"file is too large for a scenario ({size:,} bytes; the limit is"
-                f" {_MAX_BYTES:,}); is it the right file?",
-            )
+        try:  # a device or named pipe would be read forever
+            check_regular_file(path, _MAX_BYTES, "scenario file")
+        except UnsafePath as error:
+            raise where.fail([], error.reason) from None
         data = path.read_bytes()
     except ScenarioError:
         raise
@@ -880,7 +878,10 @@ def _find_parent(extends: str, child: Path | None, where: _Where) -> Path:
             tried.append(candidate)
             try:
                 if candidate.exists():
+                    check_regular_file(candidate, _MAX_BYTES, "scenario file")
                     return candidate
+            except UnsafePath as error:  # a device or a named pipe would be read forever
+                raise where.fail(["extends"], f"{_display(candidate)}: {error.reason}") from None
             except (OSError, ValueError):
                 continue
     message = (

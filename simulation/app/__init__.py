@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+from simulation.input_checks import network_address
+from simulation.runs.lifeline import die_with_parent
 from simulation.shipped import checkout_root
 
 __all__ = [
@@ -146,6 +148,7 @@ def start(
         env=_environment(),
         stdout=stdout,
         stderr=stderr,
+        preexec_fn=die_with_parent,  # the server stops when this process dies, even by kill -9
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -175,8 +178,11 @@ def serve(port: int = 8765, host: str = "127.0.0.1") -> int:
         AppUnavailable: if the app cannot start (the message says why and what to do).
     """
     process = start(port, host)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     print(f"Classroom app: http://{shown}:{port}/  (stop with Ctrl+C)", flush=True)
+    others = network_address(host)
+    if others is not None:
+        print(f"Others on the network open: http://{others}:{port}/", flush=True)
 
     def stop_on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 MAIN_JOB = ("baseline", "patchwork", "strategic")
 
@@ -30,12 +30,9 @@ class UserError(Exception):
 
 # --------------------------------------------------------------------------- helpers
 def _scenario_path(text: str) -> Path:
-    from simulation.shipped import find_scenario
+    from simulation.input_checks import scenario_argument
 
-    path = Path(text)
-    if not path.exists():
-        return find_scenario(text) or path
-    return path
+    return scenario_argument(text)
 
 
 def _load(texts: list[str], args: argparse.Namespace):
@@ -50,6 +47,10 @@ def _load(texts: list[str], args: argparse.Namespace):
             overrides["scale"] = args.scale
         if getattr(args, "end_year", None) is not None:
             overrides["end_year"] = args.end_year
+        if getattr(args, "seed", None) is not None:  # checked by the registry, as in a file
+            overrides["seed"] = args.seed
+        if getattr(args, "replicates", None) is not None:
+            overrides["replicates"] = args.replicates
         try:
             if overrides:
                 scenario = scenario.with_settings(**overrides)
@@ -71,6 +72,8 @@ def _command_line_message(message: str) -> str:
     options = {
         "scale": "--scale",
         "end_year": "--end-year",
+        "seed": "--seed",
+        "replicates": "--replicates",
         "municipalities": "--municipality",
         "regions": "--region",
     }
@@ -79,35 +82,10 @@ def _command_line_message(message: str) -> str:
     return message.replace("(override): ", "(command line) ")
 
 
-class Progress:
-    """A progress bar on standard error: runs done, and the time left."""
-
-    def __init__(self, label: str, quiet: bool) -> None:
-        self.label = label
-        self.quiet = quiet
-        self.tty = sys.stderr.isatty()
-        self.start = time.perf_counter()
-
-    def __call__(self, done: int, total: int) -> None:
-        """Show that ``done`` of ``total`` runs are finished."""
-        if self.quiet:
-            return
-        elapsed = time.perf_counter() - self.start
-        left = elapsed / done * (total - done) if done else 0.0
-        width = 30
-        filled = int(width * done / total)
-        bar = "#" * filled + "-" * (width - filled)
-        line = f"{self.label} [{bar}] {done}/{total} runs, {elapsed:.0f} s, about {left:.0f} s left"
-        if self.tty:
-            print("\r" + line, end="\n" if done == total else "", file=sys.stderr, flush=True)
-        elif done == total or done % max(total // 4, 1) == 0:
-            print(line, file=sys.stderr, flush=True)
-
-
 def _workers(args: argparse.Namespace) -> int:
-    if args.workers is not None:
-        if args.workers < 1:
-            raise UserError(f"--workers: must be 1 or more, got {args.workers}")
+    from simulation.input_checks import check_workers
+
+    if check_workers(args.workers) is not None:
         return args.workers
     return max(1, min(os.cpu_count() or 1, 2))
 
@@ -115,15 +93,19 @@ def _workers(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- commands
 def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
     """Run or compare scenarios and write the results folder."""
+    from simulation.input_checks import empty_places, empty_places_warning
     from simulation.runs.jobs import run_job
+    from simulation.runs.progress import RunProgress
+    from simulation.safe_paths import check_out_folder
 
+    if args.out is not None:
+        check_out_folder(args.out)  # before loading and simulating
+    workers = _workers(args)
     scenarios = _load(texts, args)
-    replicates = (
-        args.replicates if args.replicates is not None else max(s.replicates for s in scenarios)
-    )
-    seed = args.seed if args.seed is not None else scenarios[0].seed
-    if replicates < 1:
-        raise UserError(f"--replicates: must be 1 or more, got {replicates}")
+    replicates = max(s.replicates for s in scenarios)
+    seed = scenarios[0].seed
+    # Every scenario records the seed and replicates used, so its resolved file reruns the job.
+    scenarios = [s.with_settings(seed=seed, replicates=replicates) for s in scenarios]
     if not args.quiet:
         names = ", ".join(s.name for s in scenarios)
         scales = sorted({s.scale for s in scenarios})
@@ -138,10 +120,13 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
         replicates=replicates,
         seed=seed,
         out=Path(args.out) if args.out else None,
-        workers=_workers(args),
+        workers=workers,
         lang=args.lang,
-        progress=Progress("simulating", args.quiet),
+        progress=RunProgress("simulating", args.quiet, getattr(args, "progress", False)),
     )
+    warning = empty_places_warning(empty_places(result.table), min(s.scale for s in scenarios))
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print()
         print(result.key_figures.to_string(index=False))
@@ -151,19 +136,18 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check scenario and sweep files; exit status 1 if any is invalid."""
+    """Check scenario and sweep files (told apart by their keys); exit 1 if any is invalid."""
+    from simulation.experiments.validate import validate_sweep
+    from simulation.input_checks import file_kind
     from simulation.scenario import validate_files
 
-    scenario_files = [f for f in args.files if not _is_sweep(f)]
-    sweep_files = [f for f in args.files if _is_sweep(f)]
-    errors = [str(e) for e in validate_files([_scenario_path(f) for f in scenario_files])]
-    for f in sweep_files:
-        try:
-            from simulation.experiments.sweepfile import load_sweep
-
-            load_sweep(_scenario_path(f))
-        except ValueError as exc:
-            errors.append(str(exc))
+    errors: list[str] = []
+    for f in args.files:
+        path = _scenario_path(f)
+        if file_kind(path) == "sweep":
+            errors.extend(validate_sweep(path))
+        else:
+            errors.extend(str(e) for e in validate_files([path]))
     for message in errors:
         print(f"error: {message}", file=sys.stderr)
     if errors:
@@ -171,17 +155,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for f in args.files:
         print(f"ok: {f}")
     return 0
-
-
-def _is_sweep(text: str) -> bool:
-    path = Path(text)
-    if "sweeps" in path.parts:
-        return True
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4000]
-    except OSError:
-        return False
-    return "\nsampler" in "\n" + head or "[parameters]" in head
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -195,16 +168,25 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep file."""
     from simulation.cli.sweep_commands import run_sweep_command
+    from simulation.input_checks import check_max_runs, check_scheduler
+    from simulation.safe_paths import check_out_folder
 
+    scheduler = check_scheduler(args.scheduler) if args.scheduler is not None else None
+    if args.dask_local is not None and not 1 <= args.dask_local <= 1024:
+        raise UserError(f"--dask-local {args.dask_local}: allowed: a whole number from 1 to 1024")
+    if args.out is not None:  # a file, a device or an unwritable place: refused before work
+        check_out_folder(args.out, reuse=True)
     return run_sweep_command(
         _scenario_path(args.file),
         workers=_workers(args),
-        scheduler=args.scheduler,
+        scheduler=scheduler,
         dask_local=args.dask_local,
         out=Path(args.out) if args.out else None,
         resume=not args.no_resume,
         quiet=args.quiet,
         analyse_after=not args.no_analysis,
+        max_runs=check_max_runs(args.max_runs),
+        progress=args.progress,
     )
 
 
@@ -218,33 +200,122 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     """Serve the classroom app."""
     from simulation.app import AppUnavailable, serve
+    from simulation.input_checks import check_host, check_port, free_port, is_loopback
 
+    host = check_host(args.host)
+    port = check_port(args.port)
+    if port == 0:
+        port = free_port(host)
+    if not is_loopback(host):
+        print(
+            f"warning: --host {host}: the app is open to every machine that can reach this one"
+            " on the network, with no password; use it only on a network you trust",
+            file=sys.stderr,
+        )
     try:
-        serve(port=args.port, host=args.host)
+        serve(port=port, host=host)
     except AppUnavailable as exc:
         raise UserError(str(exc)) from None
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write JSON Schemas of scenario and sweep files."""
+    from simulation.documents.json_schema import write_schemas
+    from simulation.safe_paths import check_folder
+
+    out = Path(args.out)
+    if out.exists() or out.is_symlink():
+        check_folder(out, "--out folder")
+    for path in write_schemas(out):
+        print(f"wrote {path}")
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help that shows every default and keeps the examples' line breaks."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if "(default" in text or default in (None, False, argparse.SUPPRESS):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scale", type=float, help="fraction of residents simulated, 0 < S <= 1")
-    p.add_argument("--seed", type=int, help="first seed (replicate r uses seed + r)")
-    p.add_argument("--replicates", type=int, help="replicates per scenario")
-    p.add_argument("--end-year", type=int, dest="end_year", help="last simulated year (to 2050)")
+    p.add_argument(
+        "--scale",
+        type=float,
+        help="fraction of residents simulated, 0.0001-1 (default: the scenario's, 0.01)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        help="first seed, 0 or more; replicate r uses seed + r (default: the scenario's, 1)",
+    )
+    p.add_argument(
+        "--replicates", type=int, help="replicates per scenario, 1-1000 (default: the scenario's)"
+    )
+    p.add_argument(
+        "--end-year",
+        type=int,
+        dest="end_year",
+        help="last simulated year, 2027-2050 (default: the scenario's, 2050)",
+    )
     p.add_argument(
         "--municipality",
         action="append",
         metavar="NAME",
-        help="simulate this municipality (name or code; Koebenhavn = København); repeatable",
+        help="simulate this municipality (name or code; Koebenhavn = København); repeatable"
+        " (default: the scenario's places, all 98)",
     )
     p.add_argument(
-        "--region", action="append", metavar="NAME", help="simulate this region; repeatable"
+        "--region",
+        action="append",
+        metavar="NAME",
+        help="simulate this region; repeatable (default: the scenario's places)",
     )
-    p.add_argument("--out", help="results folder (default results/<time>-<scenarios>)")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="results folder, new or empty (default: results/<date>-<time>-<scenarios>)",
+    )
     p.add_argument("--workers", type=int, help="worker processes (default: up to 2)")
     p.add_argument("--lang", choices=("en", "da"), default="en", help="language of the report")
-    p.add_argument("--quiet", action="store_true", help="print only the results folder")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="print only the results folder (no progress)"
+    )
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar even when standard error is not a terminal",
+    )
+
+
+_EXAMPLES = {
+    "run": "example:\n  python run.py run strategic --municipality Aabenraa --replicates 3",
+    "compare": "example:\n  python run.py compare baseline patchwork strategic --lang da",
+    "validate": "example:\n  python run.py validate my-scenario.toml"
+    " scenarios/sweeps/teaching-grid.toml",
+    "list": "example:\n  python run.py list levers",
+    "sweep": "example:\n  python run.py sweep scenarios/sweeps/teaching-grid.toml --workers 2\n"
+    "  python run.py sweep FILE --scheduler tcp://127.0.0.1:8786   (see docs/cluster.md)",
+    "sensitivity": "example:\n  python run.py sensitivity results/sweeps/lever-screening",
+    "app": "example:\n  python run.py app --port 0     (any free port; the address is printed)",
+    "schema": "example:\n  python run.py schema --out schemas",
+}
+
+
+def _command(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text[:1].upper() + help_text[1:] + ".",
+        epilog=_EXAMPLES[name],
+        formatter_class=_HelpFormatter,
+    )
 
 
 def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
@@ -255,26 +326,32 @@ def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
         prog=prog,
         description="Welfare demand in Denmark to 2050: patchwork against strategic social "
         "innovation. Without a command: compare baseline, patchwork and strategic.",
+        epilog="examples:\n  python run.py                       the main job\n"
+        "  python run.py run strategic --municipality Aabenraa\n"
+        "  python run.py COMMAND --help        options of one command\n\n"
+        "exit status: 0 done, 1 a mistake in the input (one line says which), "
+        "130 interrupted (Ctrl-C or kill)",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("run", help="run one scenario and write its report")
-    p.add_argument("scenario", help="scenario file or name (e.g. strategic)")
+    p = _command(sub, "run", "run one scenario and write its report")
+    p.add_argument("scenario", help="scenario file or shipped name (e.g. strategic)")
     _add_run_options(p)
-    p = sub.add_parser("compare", help="compare scenarios on common random numbers")
-    p.add_argument("scenarios", nargs="+", help="scenario files or names")
+    p = _command(sub, "compare", "compare scenarios on common random numbers")
+    p.add_argument("scenarios", nargs="+", help="scenario files or shipped names")
     _add_run_options(p)
-    p = sub.add_parser("validate", help="check scenario or sweep files without running them")
-    p.add_argument("files", nargs="+")
-    p = sub.add_parser(
-        "list", help="list levers, uncertainties, scenarios, municipalities, metrics"
+    p = _command(sub, "validate", "check scenario or sweep files without running them")
+    p.add_argument(
+        "files", nargs="+", help="scenario or sweep files (told apart by their keys) or names"
     )
+    p = _command(sub, "list", "list levers, uncertainties, scenarios, municipalities, metrics")
     from simulation.cli.catalogue import WHAT
 
-    p.add_argument("what", choices=WHAT)
-    p.add_argument("--lang", choices=("en", "da"), default="en")
-    p = sub.add_parser("sweep", help="run a sweep file (grid, lhs, sobol, morris)")
-    p.add_argument("file")
+    p.add_argument("what", choices=WHAT, help="what to list")
+    p.add_argument("--lang", choices=("en", "da"), default="en", help="language of descriptions")
+    p = _command(sub, "sweep", "run a sweep file (grid, lhs, sobol, morris)")
+    p.add_argument("file", help="sweep file (TOML with sampler and [parameters])")
     p.add_argument("--workers", type=int, help="local worker processes (default: up to 2)")
     p.add_argument("--scheduler", help="address of an existing Dask scheduler, tcp://HOST:PORT")
     p.add_argument(
@@ -284,7 +361,7 @@ def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
         metavar="N",
         help="start a local Dask cluster with N workers",
     )
-    p.add_argument("--out", help="sweep folder (default results/sweep-<name>)")
+    p.add_argument("--out", metavar="DIR", help="sweep folder (default: results/sweeps/<name>)")
     p.add_argument("--resume", action="store_true", help="continue a sweep (the default)")
     p.add_argument("--no-resume", action="store_true", dest="no_resume", help="start afresh")
     p.add_argument(
@@ -293,13 +370,33 @@ def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
         dest="no_analysis",
         help="skip the sensitivity analysis at the end",
     )
-    p.add_argument("--quiet", action="store_true")
-    p = sub.add_parser("sensitivity", help="Sobol or Morris indices of a finished sweep")
-    p.add_argument("folder")
-    p.add_argument("--quiet", action="store_true")
-    p = sub.add_parser("app", help="serve the classroom app on 127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument(
+        "--max-runs",
+        type=int,
+        dest="max_runs",
+        metavar="N",
+        help="allow a sweep of up to N runs (default: 1,000,000, or WELFARE_MAX_RUNS)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary line")
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar even when standard error is not a terminal",
+    )
+    p = _command(sub, "sensitivity", "Sobol or Morris indices of a finished sweep")
+    p.add_argument("folder", help="the sweep's folder (with manifest.json)")
+    p.add_argument("-q", "--quiet", action="store_true", help="write the tables, print nothing")
+    p = _command(sub, "app", "serve the classroom app (on 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8765, help="TCP port, 1-65535; 0 picks a free one")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; 0.0.0.0 opens the app to the network (a warning is printed)",
+    )
+    p = _command(sub, "schema", "write JSON Schemas of scenario and sweep files for editors")
+    p.add_argument(
+        "--out", metavar="DIR", default="schemas", help="folder to write the schemas into"
+    )
     return parser
 
 
@@ -308,6 +405,12 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
     parser = build_parser(prog)
     args = parser.parse_args(argv)
     from simulation.errors import user_errors
+    from simulation.runs.lifeline import terminate_as_interrupt
+
+    terminate_as_interrupt()  # kill (SIGTERM) stops workers and cleans up, as Ctrl-C does
+    from simulation.input_checks import plain_warnings
+
+    plain_warnings()  # warnings as one line each, like errors
 
     try:
         if args.command is None:
@@ -322,7 +425,7 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
                 "workers",
             ):
                 setattr(args, name, None)
-            args.lang, args.quiet = "en", False
+            args.lang, args.quiet, args.progress = "en", False, False
             return cmd_run(args, list(MAIN_JOB))
         if args.command == "run":
             return cmd_run(args, [args.scenario])
@@ -334,6 +437,7 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
             "sweep": cmd_sweep,
             "sensitivity": cmd_sensitivity,
             "app": cmd_app,
+            "schema": cmd_schema,
         }[args.command](args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -347,4 +451,9 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status == 130:  # interrupted: workers are stopped; do not wait at exit for pool threads
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)

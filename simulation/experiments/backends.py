@@ -454,10 +454,11 @@ class DaskBackend(Backend):
             try:
                 self.client = Client(scheduler, timeout=30)
                 self.client.wait_for_workers(1, timeout=120)
-            except (OSError, TimeoutError) as exc:
+            except Exception as exc:  # noqa: BLE001 - any answer but a scheduler's
+                reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
                 raise SweepError(
-                    f"Dask scheduler {scheduler}: cannot connect or no worker joined ({exc})"
-                ) from exc
+                    f"Dask scheduler {scheduler}: cannot connect or no worker joined ({reason})"
+                ) from None
             self.address = scheduler
         else:
             self._cluster = LocalCluster(

@@ -49,6 +49,7 @@ from simulation.experiments.backends import (
     failed_record,
     start_method,
 )
+from simulation.experiments.design_size import check_design_size
 from simulation.experiments.samplers import Design, build_design
 from simulation.experiments.sweep_errors import SweepError
 from simulation.experiments.sweepfile import load_sweep
@@ -519,7 +520,7 @@ def _worker_died(exc: BaseException) -> bool:
     return isinstance(exc, BrokenProcessPool) or type(exc).__name__ == "KilledWorker"
 
 
-def _progress_bar(enabled: bool, total: int, done: int, failed: int) -> Any:
+def _progress_bar(enabled: bool | str, total: int, done: int, failed: int) -> Any:
     if not enabled:
         return None
     try:
@@ -531,7 +532,7 @@ def _progress_bar(enabled: bool, total: int, done: int, failed: int) -> Any:
         initial=done,
         unit="run",
         file=sys.stderr,
-        disable=None,  # None: shown only when stderr is a terminal
+        disable=False if enabled == "always" else None,  # None: only on a terminal
         dynamic_ncols=True,
         smoothing=0.05,
     )
@@ -547,6 +548,7 @@ def run_sweep_file(
     registry: Any = None,
     fixed: Mapping[str, Any] | None = None,
     scenarios_dir: str | Path | None = None,
+    max_runs: int | None = None,
     **kwargs: Any,
 ) -> SweepResult:
     """Load a sweep file, build its design and run it.
@@ -561,12 +563,15 @@ def run_sweep_file(
         registry: Parameter registry for validation (default: the project's).
         fixed: Keyword arguments passed to every run (e.g. the base scenario's parameters).
         scenarios_dir: Where to look for the base scenario besides the sweep file's folder.
+        max_runs: The most runs the sweep may plan; counted before the design is built
+            (default: :func:`simulation.experiments.design_size.max_runs`).
         **kwargs: Passed to :func:`run_sweep` (``workers``, ``scheduler``, ``progress`` ...).
 
     Raises:
         SweepFileError: If the file is not a valid sweep.
     """
     sweep = load_sweep(path, registry=registry, scenarios_dir=scenarios_dir)
+    check_design_size(sweep, max_runs)  # a design too large to hold is refused unbuilt
     design = build_design(sweep)
     base_id = None
     if sweep.base is not None:

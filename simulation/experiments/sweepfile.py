@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation.experiments.sweep_errors import SweepFileError, nearest
+from simulation.safe_paths import UnsafePath, check_name_component, check_regular_file
 
 __all__ = [
     "SAMPLERS",
@@ -67,6 +68,8 @@ _TOP_KEYS = (
     "scale",
     "parameters",
 )
+#: The largest sweep file read, in bytes.
+MAX_SWEEP_BYTES = 1_000_000
 _PARAM_KEYS = ("low", "high", "values", "levels")
 _SETTINGS_AT_TOP = ("scale", "seed", "replicates")
 
@@ -175,7 +178,15 @@ def load_sweep(
     """
     path = Path(path)
     try:
+        check_regular_file(path, MAX_SWEEP_BYTES, "sweep file")  # devices and pipes never end
         raw = path.read_bytes()
+    except UnsafePath as exc:
+        if "not found" not in exc.reason:
+            raise SweepFileError(path, exc.reason) from None
+        hint = None
+        if path.parent.is_dir():
+            hint = nearest(path.name, [p.name for p in path.parent.glob("*.toml")])
+        raise SweepFileError(path, "file not found", suggestion=hint) from None
     except FileNotFoundError:
         hint = None
         if path.parent.is_dir():
@@ -254,6 +265,10 @@ def parse_sweep(
     name = data.get("name", path.stem)
     if not isinstance(name, str) or not name.strip():
         raise fail("must be a non-empty text", "name", allowed='a name such as "lever-screening"')
+    try:  # the name becomes the default folder results/sweeps/<name>
+        check_name_component(name, "the name")
+    except UnsafePath as exc:
+        raise fail(exc.reason, "name", allowed='a name such as "lever-screening"') from None
     description = data.get("description", "")
     if not isinstance(description, str):
         raise fail("must be text", "description")
@@ -421,6 +436,11 @@ def _resolve_base(
     folders = [path.parent, Path(scenarios_dir) if scenarios_dir else default_scenarios_dir()]
     for folder in folders:
         candidate = (folder / base).resolve()
+        if candidate.exists() and not candidate.is_file():  # a folder, device or named pipe
+            try:
+                check_regular_file(candidate, MAX_SWEEP_BYTES, "scenario file")
+            except UnsafePath as exc:
+                raise fail(exc.reason, "base", allowed="a scenario file") from None
         if candidate.is_file():
             return candidate
     known = sorted({p.name for folder in folders if folder.is_dir() for p in folder.glob("*.toml")})

@@ -14,6 +14,7 @@ discovery (PRIM) can look for the conditions under which one costs more than the
 from __future__ import annotations
 
 import math
+import tomllib
 import traceback
 from functools import cache
 from pathlib import Path
@@ -54,6 +55,8 @@ def last_error() -> str:
 
 @cache
 def _base(name: str) -> Scenario:
+    if "\n" in name:  # a resolved scenario as TOML text (sweeps send the base this way)
+        return Scenario.from_dict(tomllib.loads(name), name="base")
     path = Path(name)
     if not path.exists():
         path = find_scenario(name, SCENARIO_DIR) or SCENARIO_DIR / (
@@ -148,7 +151,8 @@ def run_welfare(
     Args:
         seed: seed of the run (the same seed gives the same result).
         scale: fraction of residents simulated.
-        base: base scenario (a name in ``scenarios/`` or a path); the parameters override it.
+        base: base scenario (a name in ``scenarios/``, a path, or a resolved scenario as TOML
+            text, which is how sweeps send it to their workers); the parameters override it.
         compare_to: optional second scenario run with the same uncertainties and seed; adds
             ``diff_net_cost_2050``, ``diff_net_cost_cum`` (this minus that, DKK) and
             ``costs_more`` (1 if this costs more, cumulated).

@@ -3,20 +3,23 @@
 A run or comparison writes into a hidden temporary folder next to its destination; only when
 every file is written is the folder renamed to its final name (an atomic rename on one file
 system). An interrupted run (Ctrl-C, kill, an error) therefore never leaves a folder that looks
-complete: at most a ``.incomplete-*`` folder, which the next run clears away.
+complete: at most a ``.incomplete-<name>-<pid>`` folder, which a later run clears away once the
+process that owned it is gone. A default folder name is reserved by creating the empty folder
+(exclusively), so two runs started in the same second get two folders.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+
+from simulation.safe_paths import incomplete_name, remove_stale_incomplete, reserve_folder
 
 __all__ = [
     "atomic_folder",
@@ -27,14 +30,8 @@ __all__ = [
 
 
 def default_folder(results_dir: Path, label: str) -> Path:
-    """``results/<timestamp>-<label>`` (a suffix is added if it exists already)."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    base = results_dir / f"{stamp}-{label}"
-    path, k = base, 1
-    while path.exists():
-        k += 1
-        path = base.with_name(f"{base.name}-{k}")
-    return path
+    """Reserve ``results/<timestamp>-<label>`` (``-2``, ``-3`` ... if taken) as an empty folder."""
+    return reserve_folder(results_dir, label)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -45,11 +42,13 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 @contextmanager
-def atomic_folder(final: Path) -> Iterator[Path]:
+def atomic_folder(final: Path, owned: bool = False) -> Iterator[Path]:
     """Yield a temporary folder; move it to ``final`` only if the block completes.
 
     Args:
         final: the destination; it must not exist (or be an empty folder).
+        owned: ``final`` is an empty folder this process reserved (:func:`default_folder`);
+            it is removed again if the block fails.
 
     Raises:
         FileExistsError: if ``final`` exists and is not empty.
@@ -58,14 +57,18 @@ def atomic_folder(final: Path) -> Iterator[Path]:
     final.parent.mkdir(parents=True, exist_ok=True)
     if final.exists() and any(final.iterdir()):
         raise FileExistsError(f"{final} exists and is not empty; choose another --out")
-    for old in final.parent.glob(f".incomplete-{final.name}-*"):
-        shutil.rmtree(old, ignore_errors=True)
-    tmp = final.parent / f".incomplete-{final.name}-{os.getpid()}"
+    remove_stale_incomplete(final)
+    tmp = incomplete_name(final)
+    if tmp.exists():
+        shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if owned:
+            with suppress(OSError):
+                final.rmdir()
         raise
     if final.exists():
         final.rmdir()

@@ -17,9 +17,11 @@ import pandas as pd
 from simulation.economy.summary import economy_table
 from simulation.report.html import write_report
 from simulation.report.tables import format_key_figures, key_figures
+from simulation.report.workbook import write_workbook
 from simulation.runs.folders import atomic_folder, command_line, default_folder, write_json
 from simulation.runs.provenance import git_commit, versions
 from simulation.runs.simulate import run_scenarios
+from simulation.safe_paths import check_out_folder, folder_label
 from simulation.scenario import Scenario
 
 __all__ = ["JobResult", "run_job", "RESULTS_DIR"]
@@ -44,6 +46,15 @@ class JobResult:
         self.seconds = seconds
 
 
+def _summaries(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The summaries the report wrote (``None`` where it wrote none)."""
+    found = []
+    for name in ("summary.csv", "summary_by_area.csv"):
+        path = folder / name
+        found.append(pd.read_csv(path) if path.is_file() else None)
+    return found[0], found[1]
+
+
 def run_job(
     scenarios: Sequence[Scenario],
     *,
@@ -63,7 +74,8 @@ def run_job(
             reference for differences.
         replicates: replicates per scenario (seeds ``seed .. seed + replicates - 1``).
         seed: first seed.
-        out: results folder (default ``results/<timestamp>-<label>``); must not exist.
+        out: results folder (default ``results/<timestamp>-<label>``, reserved when the runs
+            are done); it must not exist or be empty, which is checked before simulating.
         label: name for the default folder (default: the scenario names joined by ``-``).
         workers: worker processes.
         lang: ``"en"`` or ``"da"`` for the report.
@@ -75,13 +87,15 @@ def run_job(
     """
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
-    label = label or "-".join(s.name for s in scenarios)
-    folder = Path(out) if out is not None else default_folder(RESULTS_DIR, label)
+    label = folder_label(label or "-".join(s.name for s in scenarios))
+    if out is not None:
+        check_out_folder(out)  # before simulating: minutes at full scale
     table, ages, runs = run_scenarios(
         scenarios, replicates, seed, workers=workers, progress=progress
     )
+    folder = Path(out) if out is not None else default_folder(RESULTS_DIR, label)
     baseline = "baseline" if any(s.name == "baseline" for s in scenarios) else scenarios[0].name
-    with atomic_folder(folder) as tmp:
+    with atomic_folder(folder, owned=out is None) as tmp:
         table.to_parquet(tmp / "timeseries.parquet", index=False)
         ages.to_parquet(tmp / "ages.parquet", index=False)
         scenario_dir = tmp / "scenarios"
@@ -129,6 +143,7 @@ def run_job(
             )
         else:
             key.to_csv(tmp / "key_figures.csv", index=False)
+        write_workbook(tmp, kf, *_summaries(tmp), manifest=manifest)  # for spreadsheets
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest["wall_seconds"] = round(time.perf_counter() - t0, 2)
         write_json(tmp / "manifest.json", manifest)

@@ -9,6 +9,7 @@ results do not depend on the number of workers.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from simulation.model import WelfareModel
+from simulation.runs.lifeline import init_worker, stop_pool
 from simulation.scenario import Scenario
 
 __all__ = ["RunResult", "run_once", "run_scenarios", "scenario_parameters"]
@@ -112,12 +114,22 @@ def run_scenarios(
     else:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         context = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=init_worker,  # workers exit when this process is gone (even kill -9)
+            initargs=(os.getpid(),),
+        )
+        try:
             futures = [pool.submit(_run_job, job) for job in jobs]
             for k, future in enumerate(futures):
                 results.append(future.result())
                 if progress:
                     progress(k + 1, len(jobs))
+        except BaseException:  # Ctrl-C, SIGTERM, a failed run: no worker is left running
+            stop_pool(pool)
+            raise
+        pool.shutdown()
     table = pd.concat([r.table for r in results], ignore_index=True)
     ages = pd.concat([r.ages for r in results], ignore_index=True)
     runs = [

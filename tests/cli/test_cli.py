@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -28,6 +29,20 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.Comp
         timeout=timeout,
         env=env,
     )
+
+
+def read_until(stream, pattern: re.Pattern[str], limit: int = 100_000) -> str | None:
+    """Read a text stream character by character until ``pattern`` matches (progress bars
+    redraw with carriage returns, so lines do not end); ``None`` at the end of the stream."""
+    seen = ""
+    while len(seen) < limit:
+        char = stream.read(1)
+        if not char:
+            return None
+        seen += char
+        if pattern.search(seen[-200:]):
+            return seen
+    return None
 
 
 def assert_user_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
@@ -227,6 +242,7 @@ def test_interrupted_run_leaves_no_folder_that_looks_complete(tmp_path, sig):
             "1",
             "--out",
             str(out),
+            "--progress",
         ],
         cwd=ROOT,
         env=env,
@@ -235,9 +251,11 @@ def test_interrupted_run_leaves_no_folder_that_looks_complete(tmp_path, sig):
         text=True,
         preexec_fn=sigint_as_at_a_terminal,
     )
-    # interrupt mid-run: after the first progress line (5 of 20 runs), not after a fixed time
-    header, first = proc.stderr.readline(), proc.stderr.readline()
-    assert header.startswith("Simulating") and "5/20 runs" in first, (header, first)
+    # interrupt mid-run: once the progress bar shows a finished run, not after a fixed time
+    header = proc.stderr.readline()
+    assert header.startswith("Simulating"), header
+    shown = read_until(proc.stderr, re.compile(r"\b([1-9]|1[0-9])/20\b"))
+    assert shown, "the progress bar never showed a finished run"
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert proc.returncode != 0
