@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 _PR_SET_PDEATHSIG = 1
+_STOP_SECONDS = 15.0  # longest wait for a pool to stop before the process ends itself
 
 
 def watch_parent(pid: int, every: float = 0.5) -> None:
@@ -60,17 +61,24 @@ def init_worker(parent_pid: int) -> None:
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End a process pool now: cancel what waits, terminate the workers, wait for them briefly."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    with contextlib.suppress(Exception):
-        pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
+    # The interruption may have arrived while this thread held one of the executor's locks, so
+    # shutting it down can block: a watchdog ends the process if stopping takes too long (the
+    # incomplete results folder of a process that is gone is removed by the next run).
+    watchdog = threading.Timer(_STOP_SECONDS, os._exit, args=(130,))
+    watchdog.daemon = True
+    watchdog.start()
+    for process in processes:  # first the workers, so that nothing waits on them
         with contextlib.suppress(Exception):
             process.terminate()
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + 5
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
+    watchdog.cancel()
 
 
 def die_with_parent() -> None:
@@ -95,6 +103,10 @@ def terminate_as_interrupt() -> Any:
     """
 
     def handler(signum: int, frame: object) -> None:
+        # whatever the clean-up then waits on, the process ends within _STOP_SECONDS
+        watchdog = threading.Timer(_STOP_SECONDS, os._exit, args=(130,))
+        watchdog.daemon = True
+        watchdog.start()
         raise KeyboardInterrupt
 
     if threading.current_thread() is not threading.main_thread():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.test_cli import ROOT, assert_user_error, read_until, run_cli
+from tests.cli.test_cli import ROOT, assert_user_error, read_until, run_cli
 
 from simulation.experiments.sensitivity_checks import index_warnings
 from simulation.input_checks import empty_places, file_kind, scenario_argument
@@ -326,7 +326,7 @@ def failing_run(**kwargs):
 
 
 def test_a_sweep_whose_runs_all_failed_exits_non_zero(tmp_path, monkeypatch, capsys):
-    from simulation.experiments import cli
+    from simulation.cli import sweep_commands as cli
 
     monkeypatch.setattr(cli, "run_welfare_recorded", failing_run)
     sweep = tmp_path / "s.toml"

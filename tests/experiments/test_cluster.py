@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.test_cli import ROOT, run_cli
+from tests.cli.test_cli import ROOT, run_cli
 
 from simulation.experiments import store
 
