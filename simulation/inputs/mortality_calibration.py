@@ -98,34 +98,64 @@ def with_bands(rates: DemographicRates, level: np.ndarray, offset: np.ndarray) -
     return replace(rates, mortality_level=lv, improvement_offset=off)
 
 
-def calibrate(rounds: int = 6) -> tuple[np.ndarray, np.ndarray]:
+def calibrate(
+    anchors: tuple[int, ...] | None = None, hold: str = "level", rounds: int = 6
+) -> tuple[np.ndarray, np.ndarray]:
     """Level and improvement offset of 65-79 and 80+ that zero the implied net migration.
 
-    Zero on average in each window between the published years (2026-2030 and 2030-2040) and
-    at each band: four equations, four unknowns, solved by Newton's method.
+    Zero on average in each window between the given published years and at each band. With
+    two windows or more (2026, 2030 and 2040: the values of ``data/mortality_bands.csv``) that
+    is four equations for four unknowns. With one window (2026 and 2040 only: the held-out
+    check of ``docs/validation.md``, which must not see 2030) it is two equations, so one pair
+    is held at the HMD 2015-2019 trend (:func:`hmd_trend`) and the other solved: ``hold =
+    "level"`` holds the level the trend gives for 2019 and solves the offsets, ``hold =
+    "improvement"`` holds the trend's improvement and solves the levels. Solved by Newton's
+    method.
+
+    Args:
+        anchors: the FRKM126 years used (default all published years).
+        hold: with one window, which pair the HMD trend sets (``"level"`` or ``"improvement"``).
+        rounds: Newton iterations.
 
     Returns:
         The levels and the offsets, each of shape (2,) (65-79, 80+).
     """
-    from simulation.inputs.projection import frkm126_counts
+    from simulation.inputs.projection import default_parameter, frkm126_counts
 
-    anchors = tuple(sorted(frkm126_counts()))
+    anchors = tuple(sorted(frkm126_counts() if anchors is None else anchors))
     base = base_rates()
     x = np.array(
-        [base.mortality_level[lo] for lo, _ in BANDS]
-        + [base.improvement_offset[lo] for lo, _ in BANDS]
+        [base.mortality_level[_band_age(lo, hi)] for lo, hi in BANDS]
+        + [base.improvement_offset[_band_age(lo, hi)] for lo, hi in BANDS]
     )
+    free = np.ones(4, dtype=bool)
+    if len(anchors) < 3:
+        trend = [hmd_trend(lo, hi) for lo, hi in BANDS]
+        if hold == "level":
+            x[:2] = [lv for _, lv in trend]
+            free[:2] = False
+        elif hold == "improvement":
+            x[2:] = [k - default_parameter("mortality_improvement") for k, _ in trend]
+            free[2:] = False
+        else:
+            raise ValueError(f"hold must be 'level' or 'improvement': {hold!r}")
     steps = np.array([1e-3, 1e-3, 1e-4, 1e-4])
 
     def f(v: np.ndarray) -> np.ndarray:
         rates = with_bands(base, v[:2], v[2:])
         return window_means(implied_net_migration(anchors, rates), anchors).ravel()
 
+    idx = np.flatnonzero(free)
     for _ in range(rounds):
         fx = f(x)
-        jac = np.column_stack([(f(x + np.eye(4)[j] * steps[j]) - fx) / steps[j] for j in range(4)])
-        x = x - np.linalg.solve(jac, fx)
+        jac = np.column_stack([(f(x + np.eye(4)[j] * steps[j]) - fx) / steps[j] for j in idx])
+        x[idx] = x[idx] - np.linalg.lstsq(jac, fx, rcond=None)[0]
     return x[:2], x[2:]
+
+
+def _band_age(low: int, high: int) -> int:
+    """An age inside the band, away from the blending ramps (its own values there)."""
+    return (low + min(high, 100)) // 2
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ __all__ = [
     "Projection",
     "aligned_path",
     "path_with_rates",
+    "rates_for",
     "continued_migration",
     "natural_rates",
     "default_parameter",
@@ -240,7 +241,25 @@ def aligned_path(anchors: tuple[int, ...] | None = None) -> CohortPath:
         anchors: the FRKM126 years to align to (default: all published years); leaving one
             out is the held-out check of ``docs/validation.md``.
     """
-    return path_with_rates(anchors, base_rates())
+    return path_with_rates(anchors, rates_for(anchors))
+
+
+@cache
+def rates_for(anchors: tuple[int, ...] | None = None) -> DemographicRates:
+    """The base rates of a projection aligned to ``anchors``.
+
+    With all published years: the data files' (old-age mortality calibrated on 2026, 2030
+    and 2040, ``data/mortality_bands.csv``). With fewer, the old-age mortality is calibrated
+    again on those years only (:func:`simulation.inputs.mortality_calibration.calibrate`), so
+    that a held-out year is seen neither by the alignment nor by the mortality.
+    """
+    published = tuple(sorted(frkm126_counts()))
+    if anchors is None or tuple(sorted(anchors)) == published:
+        return base_rates()
+    from simulation.inputs.mortality_calibration import calibrate, with_bands
+
+    level, offset = calibrate(tuple(sorted(anchors)))
+    return with_bands(base_rates(), level, offset)
 
 
 def path_with_rates(anchors: tuple[int, ...] | None, rates: DemographicRates) -> CohortPath:
@@ -342,7 +361,7 @@ def project(
     net[: n - 1] = path.net_migration[: n - 1]
     emigrants[: n - 1] = path.emigration[: n - 1]
 
-    r = natural_rates(mortality_improvement, fertility)
+    r = natural_rates(mortality_improvement, fertility, rates_for(anchors))
     cont, share = continued_migration(path, window_start)
     old = list(old_age_groups())
     scale = np.full(n_groups, migration_scale)
