@@ -33,11 +33,18 @@ def test_death_probabilities_are_probabilities_and_everyone_dies_at_the_open_age
 
 
 def test_mortality_improves_by_the_yearly_rate():
+    """q = q_2019 x level x (1 - k - offset)^(year - 2019) (mortality_bands.csv); under 60 the
+    level is 1 and the offset 0, the life table and the uncertainty as they are."""
     rates = base_rates()
-    np.testing.assert_allclose(rates.q(rates.base_year, 0.02), rates.q_base)
+    level, offset = rates.mortality_level, rates.improvement_offset
+    assert (level[:60] == 1.0).all() and (offset[:60] == 0.0).all()
+    np.testing.assert_allclose(
+        rates.q(rates.base_year, 0.02)[:, :MAX_AGE], (rates.q_base * level)[:, :MAX_AGE]
+    )
     ten = rates.q(rates.base_year + 10, 0.02)
-    np.testing.assert_allclose(ten[:, :MAX_AGE], rates.q_base[:, :MAX_AGE] * 0.98**10)
-    np.testing.assert_allclose(rates.q(rates.base_year + 10, 0.0), rates.q_base)
+    expected = rates.q_base * level * (1 - 0.02 - offset) ** 10
+    np.testing.assert_allclose(ten[:, :MAX_AGE], expected[:, :MAX_AGE])
+    np.testing.assert_allclose(ten[:, :60], rates.q_base[:, :60] * 0.98**10)
 
 
 def test_fertility_moves_from_the_2023_level_to_the_long_run_level():
