@@ -33,10 +33,10 @@ from simulation.inputs.projection import (
     project,
     young_age_groups,
 )
-from simulation.inputs.rates import base_rates
+from simulation.inputs.rates import base_rates, demography_parameters
 from simulation.inputs.registry import registry
 
-__all__ = ["held_out_section", "implied_section", "national_groups"]
+__all__ = ["held_out_section", "implied_section", "residual_section", "national_groups"]
 
 HELD_OUT = (2026, 2040)
 SUMMARY = ("0-16", "17-19", "20-64", "65+", "80+", "total")
@@ -321,5 +321,51 @@ def implied_section() -> list[str]:
         "2019 level in 2026: the projection starts from the mortality of the years after 2019 "
         "(not in the data) and assumes faster gains, as DREAM's projection does (remaining life "
         "expectancy at 60 +6.4 years 2021-2080, B).",
+        "",
+    ]
+
+
+def residual_section() -> list[str]:
+    """Implied net migration (residual minus modelled emigration) of every age group by year."""
+    imp = registry()["mortality_improvement"].default
+    fert = registry()["fertility"].default
+    p = project(imp, fert)
+    names = age_groups().names
+    start = int(demography_parameters()["continuation_window_start"])
+    implied = (p.net_migration - p.emigrants).sum(axis=1)
+    rows = [
+        (f"{y}-{y + 1}", *(f"{v:+,.0f}" for v in implied[i]), f"{implied[i].sum():+,.0f}")
+        for i, y in enumerate(p.years[:-1])
+    ]
+    windows = {
+        "mean 2026-2030": slice(0, 4),
+        "mean 2030-2040": slice(4, 14),
+        "mean 2036-2040 (the window used before)": slice(10, 14),
+        "mean 2040-2050": slice(14, 24),
+    }
+    mrows = [
+        (
+            label,
+            *(f"{v:+,.0f}" for v in implied[w].mean(axis=0)),
+            f"{implied[w].sum(1).mean():+,.0f}",
+        )
+        for label, w in windows.items()
+    ]
+    columns = ["year", *names, "total"]
+    return [
+        "## Implied net migration by age group, by year",
+        "",
+        "The alignment's net immigration minus the modelled emigration, national, by the age "
+        "group on the next 1 January (baseline). Until 2040 it is what FRKM126 needs; after "
+        "2040 the net immigration under 65 continues at its mean over "
+        f"{start}-2040 by municipality and age group (the whole window between the last two "
+        "published years: within it the residual swings at 0-5 and 20-64, so the 2036-2040 "
+        "mean used before carried a swing, not a level), and at 65+ the national net "
+        "migration is zero. The table shows what the continuation implies after 2040 too "
+        "(the continued net immigration minus each year's modelled emigration).",
+        "",
+        _md(pd.DataFrame(mrows, columns=["window", *names, "total"])),
+        "",
+        _md(pd.DataFrame(rows, columns=columns)),
         "",
     ]
