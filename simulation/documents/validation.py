@@ -211,23 +211,29 @@ def integration_section(cases: pd.Series) -> list[str]:
     return [
         "## Integration caseload to 2050",
         "",
-        "Entries into the integration programme follow documented immigration "
-        "(`simulation/inputs/integration_entry.py`): 7.9% of the 98,344 immigrations of 2023 "
-        "(DST, A), "
-        "held at that level (times `migration_scale` after 2040), drawn among the year's "
-        "immigrants aged 18-64; no longer the alignment's residual, which rose with the "
-        "projection's net immigration of young adults in the 2030s (the caseload rose from "
-        "about 22,000 to 29,000-34,000 by 2050).",
+        "Entries into the integration programme are tied to the documented level of "
+        "immigration (`simulation/inputs/integration_entry.py`), no longer to the alignment's "
+        "residual, which rose with the projection's net immigration of young adults in the "
+        "2030s (the caseload rose from about 22,000 to 29,000-34,000 by 2050): "
+        "`integration_entry_share` = 7.9% of the 98,344 immigrations of 2023 (DST, A), held at "
+        "that level (times `migration_scale` after 2040), drawn among the year's immigrants "
+        "aged 18-64. The 98,344 are all immigrations, returning Danes, EU workers and students "
+        "included; the data have no split by origin or age, so the share of them who enter the "
+        "programme is not observed. 7.9% is an **assumption calibrated to a forecast**: the "
+        "share at which the caseload stays at 22,300, which is a 2022 figure of a 2015 "
+        "forecast (confidence C), not an observed caseload.",
         "",
         _md(pd.DataFrame(rows, columns=["year", "caseload (baseline)", "entries a year"])),
         "",
-        "What the sources say: 22,300 on integration benefit in 2022 and 40,100 in 2017 "
-        "(Udlaendinge- og Integrationsministeriet via dr.dk, a 2015 forecast, C). The model "
-        "keeps the 2022 level: with immigration at its last documented level and the programme "
-        "of about three years (remission 0.33), the caseload stays near it. The 2017 figure "
-        "shows what a wave of refugees does (nearly twice as many); such waves are not "
-        "projected (the data hold no immigration by origin or age), so the path is a level, "
-        "not a forecast. Sampling noise at this scale is about +-1,000.",
+        "What the sources say: 22,300 on integration benefit in 2022 and 40,100 in 2017, both "
+        "from a 2015 forecast (Udlaendinge- og Integrationsministeriet via dr.dk, C); no "
+        "observed caseload is in the data. The model holds the forecast's 2022 level by "
+        "assumption: with immigration at its last documented level, the calibrated entry share "
+        "and the programme of about three years (remission 0.33), the caseload stays near it. "
+        "The 2017 figure shows what a wave of refugees does (nearly twice as many); such waves "
+        "are not projected (the data hold no immigration by origin or age), so the path is a "
+        "level held by assumption, neither a documented path nor a forecast. Sampling noise at "
+        "this scale is about +-1,000.",
         "",
     ]
 
