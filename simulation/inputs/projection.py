@@ -16,7 +16,7 @@ FRKM126 age group (the method of LIAM2 and other dynamic microsimulations). The 
   the implied net migration at 65-79 and 80+ is close to zero (``docs/validation.md``).
 * after 2040: the same cohort-component projection with the run's rates (mortality with its
   improvement by age band, fertility, emigration, moves between municipalities), continuing net
-  immigration at its 2036-2040 average by municipality and age group, except that at 65-79 and
+  immigration at its 2030-2040 average by municipality and age group, except that at 65-79 and
   80+ only the municipalities' differences continue and the national net migration is zero
   (the alignment there replaces the modelled emigration). No 2050 figure enters the model.
 

@@ -86,3 +86,17 @@ def test_base_mortality_is_the_life_table_of_the_base_year():
     sel = life[(life["year"].astype(int) == rates.base_year) & (life["sex"] == "female")]
     row = sel[sel["age"].astype(str) == "80"]
     assert rates.q_base[1, 80] == pytest.approx(float(row["qx"].iloc[0]))
+
+
+def test_old_age_mortality_has_no_step_at_the_band_boundaries():
+    """The bands' level and offset are blended over 60-70 and 75-85: from one age to the next
+    their factor on q_2019 changes by less than 3% in every year to 2050 (with steps it fell
+    by about 20% at 65 in 2050), and q(65) > q(64), q(80) > q(79) for both sexes."""
+    rates = base_rates()
+    for year in range(2026, 2051):
+        factor = rates.mortality_level * (1 - 0.0072 - rates.improvement_offset) ** (
+            year - rates.base_year
+        )
+        assert np.abs(factor[1:MAX_AGE] / factor[: MAX_AGE - 1] - 1).max() < 0.03, year
+        q = rates.q(year, 0.0072)
+        assert (q[:, 65] > q[:, 64]).all() and (q[:, 80] > q[:, 79]).all(), year
