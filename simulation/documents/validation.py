@@ -21,6 +21,7 @@ from simulation.constants import AREAS
 from simulation.documents.demography_checks import (
     held_out_section,
     implied_section,
+    life_expectancy_section,
     residual_section,
 )
 from simulation.inputs.data import read_table
@@ -100,6 +101,7 @@ def render(scale: float = 0.05, seed: int = 11) -> str:
     out += held_out_section(scale=0.02, seed=seed)
     out += implied_section()
     out += residual_section()
+    out += life_expectancy_section()
     out += [
         "## 2050 (projected by the model's mechanisms, not aligned)",
         "",
