@@ -22,30 +22,47 @@ import pandas as pd
 from simulation.constants import N_AGES
 from simulation.inputs.cohort_targets import cohort_path, natural_step
 from simulation.inputs.data import read_table
-from simulation.inputs.mortality_calibration import BANDS, TREND_YEARS, hmd_trend
+from simulation.inputs.mortality_calibration import (
+    BANDS,
+    TREND_YEARS,
+    calibrate,
+    hmd_trend,
+    with_bands,
+)
 from simulation.inputs.projection import (
     age_groups,
+    aligned_path,
     base_population,
     default_parameter,
     frkm126_counts,
     natural_rates,
     old_age_groups,
     project,
+    rates_for,
     young_age_groups,
 )
-from simulation.inputs.rates import base_rates
+from simulation.inputs.rates import base_rates, demography_parameters
 from simulation.inputs.registry import registry
 
-__all__ = ["held_out_section", "implied_section", "national_groups"]
+__all__ = [
+    "held_out_section",
+    "implied_section",
+    "residual_section",
+    "life_expectancy",
+    "life_expectancy_section",
+    "national_groups",
+]
 
 HELD_OUT = (2026, 2040)
-SUMMARY = ("0-16", "17-19", "20-64", "65+", "80+", "total")
+SUMMARY = ("0-5", "6-16", "0-16", "17-19", "20-64", "65+", "80+", "total")
 
 
 def national_groups(counts: np.ndarray) -> dict[str, float]:
-    """National 0-16, 17-19, 20-64, 65+, 80+ and total from counts by municipality and group."""
+    """National 0-5, 6-16, 0-16, 17-19, 20-64, 65+, 80+, total by municipality and group."""
     n = counts.sum(axis=0)
     return {
+        "0-5": n[0],
+        "6-16": n[1],
         "0-16": n[0:2].sum(),
         "17-19": n[2],
         "20-64": n[3:5].sum(),
@@ -70,7 +87,9 @@ def _variant(by_cohort: tuple[int, ...], by_age: tuple[int, ...], rates=None) ->
     """2030 by municipality and group, aligned only to 2026 and 2040, for one way of spreading."""
     c = frkm126_counts()
     r = natural_rates(
-        default_parameter("mortality_improvement"), default_parameter("fertility"), rates
+        default_parameter("mortality_improvement"),
+        default_parameter("fertility"),
+        rates_for(HELD_OUT) if rates is None else rates,
     )
     of_age = age_groups().of_age
     path = cohort_path(base_population(), {y: c[y] for y in HELD_OUT}, r, of_age, by_cohort, by_age)
@@ -133,14 +152,36 @@ def held_out_section(scale: float, seed: int) -> list[str]:
     names = age_groups().names
     old, young = old_age_groups(), young_age_groups()
     everything = tuple(range(len(names)))
+    young_before = tuple(names.index(n) for n in ("0-5", "6-16", "17-19"))
+    held_improvement = with_bands(base_rates(), *calibrate(HELD_OUT, hold="improvement"))
     variants = {
-        "chosen (65+ cohorts, 0-19 age at arrival, 20-64 linear)": ours,
-        "linear interpolation (before)": linear,
+        "chosen (65+ cohorts, 6-19 age at arrival, 0-5 and 20-64 linear)": ours,
+        "linear interpolation (before issue 14)": linear,
+        "0-19 by age at arrival (0-5 too, before the review)": _variant(old, young_before),
         "all groups along the cohorts": _variant(everything, ()),
         "all groups by age at arrival": _variant((), everything),
         "65+ along the cohorts, the rest linear": _variant(old, ()),
-        "chosen, with the mortality of before": _variant(old, young, _old_rates()),
+        "chosen, mortality calibrated on 2026/2040 holding the HMD improvement": _variant(
+            old, young, held_improvement
+        ),
+        "chosen, mortality calibrated with 2030 (not independent)": _variant(
+            old, young, base_rates()
+        ),
+        "chosen, with the mortality of before issue 14": _variant(old, young, _old_rates()),
     }
+
+    def dev(v: np.ndarray, name: str) -> str:
+        g = names.index(name)
+        return _pct(v.sum(axis=0)[g], published.sum(axis=0)[g])
+
+    lv_held, off_held = calibrate(HELD_OUT)
+    dev_all80 = dev(variants["chosen, mortality calibrated with 2030 (not independent)"], "80+")
+    dev_imp80 = dev(
+        variants["chosen, mortality calibrated on 2026/2040 holding the HMD improvement"], "80+"
+    )
+    dev_before80 = dev(variants["chosen, with the mortality of before issue 14"], "80+")
+    dev_young0 = dev(variants["0-19 by age at arrival (0-5 too, before the review)"], "0-5")
+    births = _births_on_the_aligned_path()
     vrows = []
     for label, v in variants.items():
         dev = [_pct(v.sum(axis=0)[g], published.sum(axis=0)[g]) for g in range(len(names))]
@@ -151,12 +192,23 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         "",
         "The alignment targets between the published years follow the cohorts "
         "(`simulation/inputs/cohort_targets.py`, ODD 7.1). To check them, the projection is "
-        "aligned "
-        "only to 2026 and 2040 and its 2030 compared with FRKM126's 2030, which it has not seen "
-        "(`tests/test_cohort_targets.py`). *Simulated* is the microsimulation aligned to that "
-        f"projection (scale {scale}, seed {seed}; its age groups are 20-64, 65+, 80+). FRKM126 "
+        "aligned only to 2026 and 2040 and its 2030 compared with FRKM126's 2030. The old-age "
+        "mortality of this check is calibrated again on 2026 and 2040 only "
+        "(`projection.rates_for`; one window gives two equations, so the bands' levels are "
+        f"held at the HMD 2015-2019 trend's, {lv_held[0]:.4f} and {lv_held[1]:.4f}, and the "
+        f"offsets solved, {off_held[0]:+.5f} and {off_held[1]:+.5f}): 2030 is seen neither by "
+        "the alignment nor by the mortality (`tests/test_cohort_targets.py`). *Simulated* is "
+        "the microsimulation aligned to that projection "
+        f"(scale {scale}, seed {seed}; its age groups are 20-64, 65+, 80+). FRKM126 "
         "has no split at 17 or 18 (its groups are 0-5, 6-16, 17-19), so 0-16 stands for the "
-        "children.",
+        "children, and 0-5 and 6-16 are shown apart.",
+        "",
+        f"**The issue's criterion (every national group within 1%) is not met**: 80+ misses by "
+        f"{_pct(co['80+'], fr['80+'])} and 0-16 by {_pct(co['0-16'], fr['0-16'])} (6-16 "
+        f"{_pct(co['6-16'], fr['6-16'])}); 0-5, 20-64 and 65+ are within 1%. The tests assert "
+        "these measured misses with a tolerance of 1.5% at 6-16, 0-16 and 80+ and 1% elsewhere. "
+        "With the mortality calibrated on all three published years, 2030 included (not an "
+        f"independent check), 80+ would be {dev_all80}.",
         "",
         _md(
             pd.DataFrame(
@@ -183,17 +235,32 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         "",
         "- The old follow their cohorts: the 80+ of 2030 are the survivors of the 76+ of 2026, "
         "so their number is known in advance up to mortality, and the straight line misses it "
-        "by 6%. With the mortality of before, the cohorts alone overshoot 80+ by 1.3%: that "
-        "mortality was too low early and too high later (next section).",
-        "- Under 20 the change is births and migration at an age (families, students); the gap "
-        "spread by age at arrival gets 0-16 and 17-19 right in total, but 0-5 is 4% low and "
-        "6-16 2% high: the model's births (about 57,000 a year) are below those of DST's "
-        "projections (about 64,000 in 2030 in the 2024 projection), a fertility difference the "
-        "data cannot place (FRKM126's fertility assumption is not in them).",
+        f"by {_pct(li['80+'], fr['80+'])}. What is left is the mortality: calibrated on 2026 "
+        f"and 2040 alone it misses 80+ by {_pct(co['80+'], fr['80+'])} with the level of the HMD "
+        f"trend held and by {dev_imp80} with the trend's improvement held; the mortality of "
+        f"before issue 14 misses by {dev_before80}.",
+        "- 0-5 by the age at arrival (the method before the review) missed by "
+        f"{dev_young0}: the correction of the 0-5 of each year is set by the gap that remains "
+        "to 2040, whose 0-5 are children not yet born in 2030, so the 0-5 between the "
+        "published years get a correction that does not fit them; the straight line between "
+        "FRKM126's 0-5 of 2026 and 2040 does better. It is not the births: on the aligned path "
+        f"the model's births are {births[2026]:,.0f} in 2026 and {births[2030]:,.0f} in 2030, "
+        f"rising to {births[2039]:,.0f} in 2039. 0-5 is now linear ("
+        f"{_pct(co['0-5'], fr['0-5'])}); 6-16 and 17-19 keep the age at arrival.",
         "- 20-64 change by migration, for which the data hold no age profile; the cohorts carry "
         "a gap of young immigrants back onto children, and the straight line does better.",
         "",
     ]
+
+
+def _births_on_the_aligned_path() -> dict[int, float]:
+    """The model's expected births by year on the aligned path (all published years)."""
+    r = natural_rates(default_parameter("mortality_improvement"), default_parameter("fertility"))
+    path = aligned_path()
+    return {
+        int(y): float(natural_step(path.population[i], int(y), r)[0][:, :, 0].sum())
+        for i, y in enumerate(path.years[:-1])
+    }
 
 
 def read_mun_2030() -> pd.Series:
@@ -266,14 +333,15 @@ def implied_section() -> list[str]:
     mrows = []
     for lo, hi in BANDS:
         k, level = hmd_trend(lo, hi)
-        rate = imp + base.improvement_offset[lo]
-        in_2026 = base.mortality_level[lo] * (1 - rate) ** (2026 - base.base_year)
+        inside = (lo + min(hi, 100)) // 2  # away from the blending ramps: the band's own values
+        rate = imp + base.improvement_offset[inside]
+        in_2026 = base.mortality_level[inside] * (1 - rate) ** (2026 - base.base_year)
         mrows.append(
             (
                 f"{lo}-{hi}" if hi < 110 else f"{lo}+",
                 f"{100 * k:.2f}%",
                 f"{100 * rate:.2f}%",
-                f"{base.mortality_level[lo]:.4f}",
+                f"{base.mortality_level[inside]:.4f}",
                 f"{in_2026:.3f}",
             )
         )
@@ -296,13 +364,12 @@ def implied_section() -> list[str]:
         _md(pd.DataFrame(rows, columns=columns)),
         "",
         "Old-age mortality (`data/mortality_bands.csv`): death probability = HMD 2019 x level x "
-        "(1 - improvement)^(year - 2019). Level and improvement of each band are calibrated "
-        "(`python -m simulation.inputs.mortality_calibration`) so that the implied net migration "
-        "is "
-        "zero on average over 2026-2030 and over 2030-2040 (2030 is used here, so the held-out "
-        "check above is not independent of it at 65+; calibrated on 2026 and 2040 alone, with "
-        "the level the HMD trend gives, the held-out 80+ misses by 1.2%). Below 65 the life "
-        "table and `mortality_improvement` are as before.",
+        "(1 - improvement)^(year - 2019), the level and improvement blended linearly between "
+        "neighbouring bands over 60-70 and 75-85 (no step at 65 or 80). Level and improvement "
+        "of each band are calibrated (`python -m simulation.inputs.mortality_calibration "
+        "--write`) so that the implied net migration is zero on average over 2026-2030 and over "
+        "2030-2040. This uses 2030; the held-out check above calibrates again on 2026 and 2040 "
+        "alone. Under 60 the life table and `mortality_improvement` are as before.",
         "",
         _md(
             pd.DataFrame(
@@ -321,5 +388,107 @@ def implied_section() -> list[str]:
         "2019 level in 2026: the projection starts from the mortality of the years after 2019 "
         "(not in the data) and assumes faster gains, as DREAM's projection does (remaining life "
         "expectancy at 60 +6.4 years 2021-2080, B).",
+        "",
+    ]
+
+
+def residual_section() -> list[str]:
+    """Implied net migration (residual minus modelled emigration) of every age group by year."""
+    imp = registry()["mortality_improvement"].default
+    fert = registry()["fertility"].default
+    p = project(imp, fert)
+    names = age_groups().names
+    start = int(demography_parameters()["continuation_window_start"])
+    implied = (p.net_migration - p.emigrants).sum(axis=1)
+    rows = [
+        (f"{y}-{y + 1}", *(f"{v:+,.0f}" for v in implied[i]), f"{implied[i].sum():+,.0f}")
+        for i, y in enumerate(p.years[:-1])
+    ]
+    windows = {
+        "mean 2026-2030": slice(0, 4),
+        "mean 2030-2040": slice(4, 14),
+        "mean 2036-2040 (the window used before)": slice(10, 14),
+        "mean 2040-2050": slice(14, 24),
+    }
+    mrows = [
+        (
+            label,
+            *(f"{v:+,.0f}" for v in implied[w].mean(axis=0)),
+            f"{implied[w].sum(1).mean():+,.0f}",
+        )
+        for label, w in windows.items()
+    ]
+    columns = ["year", *names, "total"]
+    return [
+        "## Implied net migration by age group, by year",
+        "",
+        "The alignment's net immigration minus the modelled emigration, national, by the age "
+        "group on the next 1 January (baseline). Until 2040 it is what FRKM126 needs; after "
+        "2040 the net immigration under 65 continues at its mean over "
+        f"{start}-2040 by municipality and age group (the whole window between the last two "
+        "published years: within it the residual swings at 0-5 and 20-64, so the 2036-2040 "
+        "mean used before carried a swing, not a level), and at 65+ the national net "
+        "migration is zero. The table shows what the continuation implies after 2040 too "
+        "(the continued net immigration minus each year's modelled emigration).",
+        "",
+        _md(pd.DataFrame(mrows, columns=["window", *names, "total"])),
+        "",
+        _md(pd.DataFrame(rows, columns=columns)),
+        "",
+    ]
+
+
+def life_expectancy(q: np.ndarray, age: int = 0) -> float:
+    """Period life expectancy at ``age`` from death probabilities by single age (one sex).
+
+    Deaths at mid-year (a = 0.5; 0.1 in the first year of life), everyone dies in the open
+    age (q = 1 there).
+    """
+    q = np.asarray(q, dtype=float)[age:]
+    alive = np.concatenate([[1.0], np.cumprod(1.0 - q)[:-1]])
+    dying = alive * q
+    a = np.full(len(q), 0.5)
+    if age == 0:
+        a[0] = 0.1
+    return float((alive - dying * (1.0 - a)).sum())
+
+
+def life_expectancy_section() -> list[str]:
+    """e0, e60 and e65 by sex from the model's death probabilities, 2026, 2040 and 2050."""
+    imp = registry()["mortality_improvement"].default
+    rates = base_rates()
+    rows = []
+    for year in (2019, 2026, 2040, 2050):
+        q = rates.q(year, imp)
+        rows.append(
+            (
+                year,
+                *(f"{life_expectancy(q[s], age):.1f}" for age in (0, 60, 65) for s in (0, 1)),
+            )
+        )
+    raw = rates.q_base
+    rows.append(
+        (
+            "2019, HMD table as it is",
+            *(f"{life_expectancy(raw[s], age):.1f}" for age in (0, 60, 65) for s in (0, 1)),
+        )
+    )
+    columns = ["year", "e0 men", "e0 women", "e60 men", "e60 women", "e65 men", "e65 women"]
+    return [
+        "## Life expectancy from the model's mortality",
+        "",
+        "Period life expectancy (years) from the death probabilities the model uses "
+        "(`DemographicRates.q` with the default `mortality_improvement` and the calibrated "
+        "old-age bands). The row 2019 is the HMD 2019 table times the bands' calibrated levels: "
+        "the calibration's starting point, which lies below the observed 2019 (last row, the "
+        "table as it is): the calibrated old-age mortality is higher than HMD's 2019 and falls "
+        "faster (ODD 7.1). For comparison "
+        "(confidence B, secondary sources quoting DST or DREAM): 2019/2020 e0 79.5 (men) and "
+        "83.6 (women), e60 22.3 and 25.4 (DST); DREAM's national trend as quoted by "
+        "Copenhagen's 2026 forecast: e0 of women 83.2 rising to 87.6 by 2060, of men 78.8 to "
+        "85.0; DREAM: e60 +6.4 years 2021-2080. FRKM126's own mortality assumption is not in "
+        "the data.",
+        "",
+        _md(pd.DataFrame(rows, columns=columns)),
         "",
     ]

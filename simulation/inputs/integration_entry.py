@@ -8,10 +8,12 @@ not by how many immigrants the alignment happened to add:
     entries(year) = integration_entry_share x immigrations x (share of the simulated
                     municipalities' residents in 2026) x (migration_scale after 2040)
 
-with ``immigrations`` the last documented yearly level (DST: 98,344 in 2023), held constant
-(an assumption: DST's and the 2026 projection's migration assumptions are not in the data), and
-``integration_entry_share`` calibrated so that the caseload stays at its reported 22,300 with
-the programme's remission (``need_levels.csv``). The entrants are drawn among the year's
+with ``immigrations`` the last documented yearly level (DST: 98,344 in 2023, all immigrations,
+returning Danes, EU workers and students included), held constant (an assumption: DST's and
+the 2026 projection's migration assumptions are not in the data), and
+``integration_entry_share`` an assumption calibrated to a forecast: the share at which the
+caseload stays at 22,300 with the programme's remission (``need_levels.csv``), a 2022 figure
+of a 2015 forecast (confidence C), not an observed caseload. The entrants are drawn among the year's
 immigrants aged 18-64, each with the same probability ``entries / immigrants``.
 The data hold no age or origin split of immigration, so none is used.
 """

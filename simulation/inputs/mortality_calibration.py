@@ -1,7 +1,7 @@
 """Calibrate old-age mortality to FRKM126, and compare it with the HMD life tables' trend.
 
 ``python -m simulation.inputs.mortality_calibration`` prints the values of
-``data/mortality_bands.csv``:
+``data/mortality_bands.csv`` (``--write`` writes the file):
 the level (multiplier on the HMD 2019 death probabilities) and the offset of the yearly
 improvement (added to ``mortality_improvement``) of the bands 65-79 and 80+ at which the
 alignment to FRKM126 needs, at each band, no net migration beyond the modelled emigration, on
@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from simulation.inputs.data import read_table
-from simulation.inputs.rates import DemographicRates, base_rates, parse_age
+from simulation.inputs.rates import DemographicRates, base_rates, blended_bands, parse_age
 
 __all__ = [
     "BANDS",
@@ -89,47 +89,133 @@ def window_means(implied: np.ndarray, anchors: tuple[int, ...]) -> np.ndarray:
 
 
 def with_bands(rates: DemographicRates, level: np.ndarray, offset: np.ndarray) -> DemographicRates:
-    """``rates`` with the level and improvement offset of 65-79 and 80+ replaced."""
-    lv = rates.mortality_level.copy()
-    off = rates.improvement_offset.copy()
-    for (lo, hi), a, b in zip(BANDS, level, offset, strict=True):
-        lv[lo : hi + 1] = a
-        off[lo : hi + 1] = b
+    """``rates`` with the level and improvement offset of 65-79 and 80+ replaced.
+
+    Under 65 the level is 1 and the offset 0; the bands are blended linearly over 60-70 and
+    75-85 (:func:`simulation.inputs.rates.blended_bands`), as in ``base_rates``.
+    """
+    lows = [0] + [lo for lo, _ in BANDS]
+    lv = blended_bands(lows, [1.0, *level])
+    off = blended_bands(lows, [0.0, *offset])
     return replace(rates, mortality_level=lv, improvement_offset=off)
 
 
-def calibrate(rounds: int = 6) -> tuple[np.ndarray, np.ndarray]:
+def calibrate(
+    anchors: tuple[int, ...] | None = None, hold: str = "level", rounds: int = 6
+) -> tuple[np.ndarray, np.ndarray]:
     """Level and improvement offset of 65-79 and 80+ that zero the implied net migration.
 
-    Zero on average in each window between the published years (2026-2030 and 2030-2040) and
-    at each band: four equations, four unknowns, solved by Newton's method.
+    Zero on average in each window between the given published years and at each band. With
+    two windows or more (2026, 2030 and 2040: the values of ``data/mortality_bands.csv``) that
+    is four equations for four unknowns. With one window (2026 and 2040 only: the held-out
+    check of ``docs/validation.md``, which must not see 2030) it is two equations, so one pair
+    is held at the HMD 2015-2019 trend (:func:`hmd_trend`) and the other solved: ``hold =
+    "level"`` holds the level the trend gives for 2019 and solves the offsets, ``hold =
+    "improvement"`` holds the trend's improvement and solves the levels. Solved by Newton's
+    method.
+
+    Args:
+        anchors: the FRKM126 years used (default all published years).
+        hold: with one window, which pair the HMD trend sets (``"level"`` or ``"improvement"``).
+        rounds: Newton iterations.
 
     Returns:
         The levels and the offsets, each of shape (2,) (65-79, 80+).
     """
-    from simulation.inputs.projection import frkm126_counts
+    from simulation.inputs.projection import default_parameter, frkm126_counts
 
-    anchors = tuple(sorted(frkm126_counts()))
+    anchors = tuple(sorted(frkm126_counts() if anchors is None else anchors))
     base = base_rates()
     x = np.array(
-        [base.mortality_level[lo] for lo, _ in BANDS]
-        + [base.improvement_offset[lo] for lo, _ in BANDS]
+        [base.mortality_level[_band_age(lo, hi)] for lo, hi in BANDS]
+        + [base.improvement_offset[_band_age(lo, hi)] for lo, hi in BANDS]
     )
+    free = np.ones(4, dtype=bool)
+    if len(anchors) < 3:
+        trend = [hmd_trend(lo, hi) for lo, hi in BANDS]
+        if hold == "level":
+            x[:2] = [lv for _, lv in trend]
+            free[:2] = False
+        elif hold == "improvement":
+            x[2:] = [k - default_parameter("mortality_improvement") for k, _ in trend]
+            free[2:] = False
+        else:
+            raise ValueError(f"hold must be 'level' or 'improvement': {hold!r}")
     steps = np.array([1e-3, 1e-3, 1e-4, 1e-4])
 
     def f(v: np.ndarray) -> np.ndarray:
         rates = with_bands(base, v[:2], v[2:])
         return window_means(implied_net_migration(anchors, rates), anchors).ravel()
 
+    idx = np.flatnonzero(free)
     for _ in range(rounds):
         fx = f(x)
-        jac = np.column_stack([(f(x + np.eye(4)[j] * steps[j]) - fx) / steps[j] for j in range(4)])
-        x = x - np.linalg.solve(jac, fx)
+        jac = np.column_stack([(f(x + np.eye(4)[j] * steps[j]) - fx) / steps[j] for j in idx])
+        x[idx] = x[idx] - np.linalg.lstsq(jac, fx, rcond=None)[0]
     return x[:2], x[2:]
 
 
+def _band_age(low: int, high: int) -> int:
+    """An age inside the band, away from the blending ramps (its own values there)."""
+    return (low + min(high, 100)) // 2
+
+
+def bands_table(level: np.ndarray, offset: np.ndarray, default: float) -> str:
+    """The text of ``data/mortality_bands.csv`` for calibrated ``level`` and ``offset``."""
+    trend = {band: hmd_trend(*band) for band in BANDS}
+    in_2026 = [a * (1 - default - b) ** (2026 - 2019) for a, b in zip(level, offset, strict=True)]
+    head = (
+        "# source: Human Mortality Database and DST FRKM126 (see below). Mortality by age band: "
+        "q(age, sex, year) = q_2019(age, sex) x level x (1 - mortality_improvement - "
+        "improvement_offset) ^ (year - 2019), with q_2019 the Human Mortality Database (HMD) "
+        "Denmark period life table 1x1 of 2019 (lifetable_hmd.csv; HMD version of 04 Jun 2021, "
+        "https://www.mortality.org) and mortality_improvement the uncertainty in parameters.csv "
+        f"(default {default}). Level and offset go linearly from one band's value to the next "
+        "over 60-70 and 75-85 (simulation.inputs.rates.blended_bands), so the death "
+        "probabilities have no step at 65 or 80. Under 60: level 1, offset 0 (the HMD table "
+        "and the uncertainty as they are).\n"
+        "# 65-79 and 80+: level and offset written by `python -m "
+        "simulation.inputs.mortality_calibration --write`, calibrated so that the alignment to "
+        "DST FRKM126 'Befolkningsfremskrivning 2026 efter kommune, alder, koen og tid' (2026 "
+        "projection, https://www.statbank.dk/FRKM126) needs, at each band, no net migration "
+        "beyond the modelled emigration on average in 2026-2030 and in 2030-2040 (four "
+        "equations, four unknowns). This uses all three published years, 2030 included; the "
+        "held-out check of docs/validation.md calibrates again on 2026 and 2040 alone. For "
+        "comparison, the log-linear trend of the age-standardised HMD death rate 2015-2019 "
+        "(HMD population 2021 as weights): "
+        f"65-79 {100 * trend[BANDS[0]][0]:.2f}% a year, 80+ {100 * trend[BANDS[1]][0]:.2f}% a "
+        f"year; the calibrated improvement is faster ({100 * (default + offset[0]):.2f}% and "
+        f"{100 * (default + offset[1]):.2f}% a year), with death rates in 2026 equal to about "
+        f"{in_2026[0]:.2f} and {in_2026[1]:.2f} times those of 2019, which says the projection "
+        "starts from the post-2019 mortality (not in the data) and assumes faster gains, as "
+        "DREAM's remaining life expectancy at 60 (+6.4 years 2021-2080: DREAM, 'Aktuelle "
+        "temaer: befolkning', dreamgruppen.dk, 2022, B) does. Confidence: calibrated.\n"
+    )
+    rows = [
+        "age_low,age_high,level,improvement_offset,source,confidence,note",
+        '0,64,1,0,"Human Mortality Database, Denmark period life table 2019 '
+        '(lifetable_hmd.csv)",A,"the life table as it is; improvement = mortality_improvement '
+        '(parameters.csv); blended into 65-79 over 60-70"',
+    ]
+    for (lo, hi), a, b, r26 in zip(BANDS, level, offset, in_2026, strict=True):
+        name = f"{lo}-{hi}" if hi < 110 else f"{lo}+"
+        rows.append(
+            f'{lo},{hi},{a:.4f},{b:.5f},"calibrated to DST FRKM126 (2026 projection) {name}, '
+            f'2026-2040, by simulation.inputs.mortality_calibration",calibrated,"improvement '
+            f"{default} + {b:.4f} = {100 * (default + b):.2f}% a year (HMD 2015-2019 trend: "
+            f"{100 * trend[(lo, hi)][0]:.2f}%); level x (1 - {default + b:.4f})^7 = {r26:.2f}: "
+            f'death rates of 2026 about {r26:.2f} times those of 2019"'
+        )
+    return head + "\n".join(rows) + "\n"
+
+
 if __name__ == "__main__":
-    default = 0.0072
+    import sys
+
+    from simulation.inputs.data import DATA_DIR
+    from simulation.inputs.projection import default_parameter
+
+    default = default_parameter("mortality_improvement")
     for lo, hi in BANDS:
         k, lv = hmd_trend(lo, hi)
         print(
@@ -139,3 +225,9 @@ if __name__ == "__main__":
     level, offset = calibrate()
     for (lo, hi), a, b in zip(BANDS, level, offset, strict=True):
         print(f"calibrated {lo}-{hi}: level {a:.4f}, improvement offset {b:+.5f}")
+    held = calibrate((2026, 2040))
+    print(f"calibrated on 2026 and 2040 only (level held at the HMD trend's): {held}")
+    if "--write" in sys.argv:
+        path = DATA_DIR / "mortality_bands.csv"
+        path.write_text(bands_table(level, offset, default), encoding="utf-8")
+        print(f"wrote {path}")

@@ -18,6 +18,8 @@ __all__ = [
     "demography_parameters",
     "base_rates",
     "age_band_array",
+    "blended_bands",
+    "BAND_RAMP",
     "parse_age",
 ]
 
@@ -55,6 +57,41 @@ def age_band_array(table_name: str, column: str) -> np.ndarray:
     return out
 
 
+BAND_RAMP = 5
+"""Half-width (years) of the linear blend between neighbouring mortality bands.
+
+The level and the improvement offset of ``mortality_bands.csv`` go linearly from one band's
+value to the next over ``boundary - 5 .. boundary + 5`` (60-70 and 75-85), so that the death
+probabilities have no step at 65 or 80 (with steps, q(65) fell below q(64) by 2050)."""
+
+
+def blended_bands(lows, values, ramp: int = BAND_RAMP) -> np.ndarray:
+    """Single-age values of bands starting at ``lows``, blended linearly at each boundary.
+
+    Args:
+        lows: the first age of each band, increasing, the first 0.
+        values: the band's value (its own value away from the boundaries).
+        ramp: half-width of the blend (:data:`BAND_RAMP`).
+
+    Returns:
+        Array of length ``N_AGES``: ``values[i]`` inside band ``i``, and at ages
+        ``b - ramp .. b + ramp`` around a boundary ``b`` a linear blend of the two bands.
+    """
+    ages = np.arange(N_AGES)
+    out = np.full(N_AGES, float(values[0]))
+    for b, before, after in zip(lows[1:], values[:-1], values[1:], strict=True):
+        w = np.clip((ages - (b - ramp)) / (2 * ramp), 0.0, 1.0)
+        out = np.where(ages >= b - ramp, before + w * (after - before), out)
+    return out
+
+
+def _mortality_bands(column: str) -> np.ndarray:
+    table = read_table("mortality_bands.csv").sort_values("age_low")
+    return blended_bands(
+        table["age_low"].astype(int).tolist(), table[column].astype(float).tolist()
+    )
+
+
 @dataclass(frozen=True)
 class DemographicRates:
     """Base-year rates, before improvement and level adjustments.
@@ -65,8 +102,10 @@ class DemographicRates:
         asfr_shape: age-specific fertility of women, shape (N_AGES,), summing to 1.
         emigration_profile: relative emigration rate by age, shape (N_AGES,).
         internal_move: probability of moving municipality per year, shape (N_AGES,).
-        mortality_level: multiplier on ``q_base`` by single age (``mortality_bands.csv``).
-        improvement_offset: added to the yearly improvement by single age (the same file).
+        mortality_level: multiplier on ``q_base`` by single age (``mortality_bands.csv``,
+            blended between the bands over 60-70 and 75-85, :func:`blended_bands`).
+        improvement_offset: added to the yearly improvement by single age (the same file, the
+            same blend).
     """
 
     q_base: np.ndarray
@@ -82,7 +121,8 @@ class DemographicRates:
 
         ``q = q_base * level(age) * (1 - improvement - offset(age)) ** (year - base_year)``:
         the level and the offset of improvement are those of the age band
-        (``mortality_bands.csv``, calibrated at 65-79 and 80+, 1 and 0 below 65).
+        (``mortality_bands.csv``, calibrated at 65-79 and 80+, 1 and 0 below 60), blended
+        linearly between neighbouring bands over 60-70 and 75-85.
 
         Args:
             year: calendar year.
@@ -135,6 +175,6 @@ def base_rates() -> DemographicRates:
         asfr_shape=shape,
         emigration_profile=age_band_array("emigration_profile.csv", "relative_rate"),
         internal_move=age_band_array("internal_moves.csv", "rate"),
-        mortality_level=age_band_array("mortality_bands.csv", "level"),
-        improvement_offset=age_band_array("mortality_bands.csv", "improvement_offset"),
+        mortality_level=_mortality_bands("level"),
+        improvement_offset=_mortality_bands("improvement_offset"),
     )

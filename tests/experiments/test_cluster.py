@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.cli.test_cli import ROOT, run_cli
 
 from simulation.experiments import store
+from tests.cli.test_cli import ROOT, run_cli
 
 pytest.importorskip("distributed")
 

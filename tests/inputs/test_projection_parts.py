@@ -46,6 +46,17 @@ def test_emigration_rates_give_the_reported_total_in_the_base_year():
     assert expected == pytest.approx(demography_parameters()["emigrations_total"])
 
 
+def test_targets_between_published_years_are_linear_at_0_5_and_20_64():
+    """0-5, 20-34 and 35-64 are interpolated linearly between the published years (the other
+    groups follow the cohorts or the age at arrival, simulation.inputs.cohort_targets)."""
+    data = frkm126_counts()
+    p = project(0.01, 1.7, end_year=2041)
+    for g in (0, 3, 4):
+        np.testing.assert_allclose(p.target(2028)[:, g], 0.5 * (data[2026] + data[2030])[:, g])
+        np.testing.assert_allclose(p.target(2035)[:, g], 0.5 * (data[2030] + data[2040])[:, g])
+    assert not np.allclose(p.target(2028)[:, 6], 0.5 * (data[2026] + data[2030])[:, 6])
+
+
 def test_projection_starts_at_the_base_population_and_net_migration_closes_the_gap():
     p = project(0.01, 1.7, end_year=2045)
     assert p.years[0] == BASE_YEAR and p.years[-1] == 2045
@@ -55,8 +66,9 @@ def test_projection_starts_at_the_base_population_and_net_migration_closes_the_g
     # after the alignment end the net migration is the average of the continuation window
     end = int(demography_parameters()["alignment_end_year"])
     start = int(demography_parameters()["continuation_window_start"])
-    window = p.net_migration[start - BASE_YEAR : end - BASE_YEAR].mean(axis=0)
-    later = p.net_migration[end - BASE_YEAR + 1]
+    # (under 65; at 65+ the national net migration is zero, only municipal differences go on)
+    window = p.net_migration[start - BASE_YEAR : end - BASE_YEAR].mean(axis=0)[:, :5]
+    later = p.net_migration[end - BASE_YEAR + 1][:, :5]
     np.testing.assert_allclose(np.maximum(later, window), window)  # clipped only where it empties
     half = project(0.01, 1.7, migration_scale=0.5, end_year=2045)
     assert half.target(2045).sum() != pytest.approx(p.target(2045).sum(), rel=1e-4)

@@ -33,11 +33,18 @@ def test_death_probabilities_are_probabilities_and_everyone_dies_at_the_open_age
 
 
 def test_mortality_improves_by_the_yearly_rate():
+    """q = q_2019 x level x (1 - k - offset)^(year - 2019) (mortality_bands.csv); under 60 the
+    level is 1 and the offset 0, the life table and the uncertainty as they are."""
     rates = base_rates()
-    np.testing.assert_allclose(rates.q(rates.base_year, 0.02), rates.q_base)
+    level, offset = rates.mortality_level, rates.improvement_offset
+    assert (level[:60] == 1.0).all() and (offset[:60] == 0.0).all()
+    np.testing.assert_allclose(
+        rates.q(rates.base_year, 0.02)[:, :MAX_AGE], (rates.q_base * level)[:, :MAX_AGE]
+    )
     ten = rates.q(rates.base_year + 10, 0.02)
-    np.testing.assert_allclose(ten[:, :MAX_AGE], rates.q_base[:, :MAX_AGE] * 0.98**10)
-    np.testing.assert_allclose(rates.q(rates.base_year + 10, 0.0), rates.q_base)
+    expected = rates.q_base * level * (1 - 0.02 - offset) ** 10
+    np.testing.assert_allclose(ten[:, :MAX_AGE], expected[:, :MAX_AGE])
+    np.testing.assert_allclose(ten[:, :60], rates.q_base[:, :60] * 0.98**10)
 
 
 def test_fertility_moves_from_the_2023_level_to_the_long_run_level():
@@ -79,3 +86,17 @@ def test_base_mortality_is_the_life_table_of_the_base_year():
     sel = life[(life["year"].astype(int) == rates.base_year) & (life["sex"] == "female")]
     row = sel[sel["age"].astype(str) == "80"]
     assert rates.q_base[1, 80] == pytest.approx(float(row["qx"].iloc[0]))
+
+
+def test_old_age_mortality_has_no_step_at_the_band_boundaries():
+    """The bands' level and offset are blended over 60-70 and 75-85: from one age to the next
+    their factor on q_2019 changes by less than 3% in every year to 2050 (with steps it fell
+    by about 20% at 65 in 2050), and q(65) > q(64), q(80) > q(79) for both sexes."""
+    rates = base_rates()
+    for year in range(2026, 2051):
+        factor = rates.mortality_level * (1 - 0.0072 - rates.improvement_offset) ** (
+            year - rates.base_year
+        )
+        assert np.abs(factor[1:MAX_AGE] / factor[: MAX_AGE - 1] - 1).max() < 0.03, year
+        q = rates.q(year, 0.0072)
+        assert (q[:, 65] > q[:, 64]).all() and (q[:, 80] > q[:, 79]).all(), year
