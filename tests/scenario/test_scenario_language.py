@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import simulation.scenario as scenario_module
+import simulation.scenario.reading as scenario_reading
 from simulation.inputs.places import municipality_codes, municipality_name, region_codes
 from simulation.inputs.registry import registry
 from simulation.scenario import (
@@ -502,7 +503,7 @@ def test_extends_finds_shipped_scenarios(tmp_path, monkeypatch):
     shipped = tmp_path / "shipped"
     shipped.mkdir()
     write(shipped, "strategic.toml", "[levers]\nfacilitation = 2")
-    monkeypatch.setattr(scenario_module, "SCENARIO_DIR", shipped)
+    monkeypatch.setattr(scenario_reading, "SCENARIO_DIR", shipped)
     (tmp_path / "home").mkdir()
     copy = write(tmp_path / "home", "mine.toml", 'extends = "strategic.toml"\nseed = 5')
     assert load_scenario(copy).levers["facilitation"] == 2.0
