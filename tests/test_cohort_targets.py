@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulation.documents.demography_checks import national_groups
 from simulation.inputs.mortality_calibration import implied_net_migration, window_means
 from simulation.inputs.projection import aligned_path, frkm126_counts, project
 from simulation.inputs.registry import registry
@@ -21,21 +22,6 @@ TOLERANCE_MEAN = 100
 def _defaults() -> tuple[float, float]:
     r = registry()
     return r["mortality_improvement"].default, r["fertility"].default
-
-
-def _national(counts: np.ndarray) -> dict[str, float]:
-    """National 0-5, 6-16, 0-16, 17-19, 20-64, 65+, 80+, total by municipality and group."""
-    n = counts.sum(axis=0)
-    return {
-        "0-5": n[0],
-        "6-16": n[1],
-        "0-16": n[0:2].sum(),
-        "17-19": n[2],
-        "20-64": n[3:5].sum(),
-        "65+": n[5:7].sum(),
-        "80+": n[6],
-        "total": n.sum(),
-    }
 
 
 # The held-out check: aligned to 2026 and 2040 only, with the old-age mortality calibrated on
@@ -78,7 +64,7 @@ def test_held_out_projection_does_not_use_2030():
 def test_held_out_2030_national_groups(held_out, group):
     """FRKM126 publishes no single split at 17 (its groups are 0-5, 6-16, 17-19): 0-16 stands
     for the children. Tolerances: HELD_OUT_TOLERANCE (1% except 80+, where it is not met)."""
-    simulated, published = (_national(c)[group] for c in held_out)
+    simulated, published = (national_groups(c)[group] for c in held_out)
     assert simulated == pytest.approx(published, rel=HELD_OUT_TOLERANCE[group])
 
 
@@ -90,9 +76,9 @@ def test_held_out_2030_municipalities_within_3_percent(held_out):
 
 
 def test_held_out_2030_beats_linear_interpolation_at_the_old_ages(held_out):
-    simulated, published = (_national(c) for c in held_out)
+    simulated, published = (national_groups(c) for c in held_out)
     c = frkm126_counts()
-    linear = _national(c[2026] + (4 / 14) * (c[2040] - c[2026]))
+    linear = national_groups(c[2026] + (4 / 14) * (c[2040] - c[2026]))
     for group in ("65+", "80+"):
         ours = abs(simulated[group] / published[group] - 1)
         straight = abs(linear[group] / published[group] - 1)
@@ -114,7 +100,7 @@ def test_simulated_held_out_2030_matches_frkm126(monkeypatch):
     def nat(metric):
         return table[(table.metric == metric) & (table.year == 2030)].value.sum()
 
-    published = _national(frkm126_counts()[2030])
+    published = national_groups(frkm126_counts()[2030])
     tol = HELD_OUT_TOLERANCE
     assert nat("population_65p") == pytest.approx(published["65+"], rel=tol["65+"])
     assert nat("population_80p") == pytest.approx(published["80+"], rel=tol["80+"])
@@ -126,7 +112,9 @@ def test_published_years_are_met(year):
     p = project(*_defaults())
     target, published = p.target(year), frkm126_counts()[year]
     for group in ("0-16", "20-64", "65+", "80+", "total"):
-        assert _national(target)[group] == pytest.approx(_national(published)[group], rel=0.01)
+        assert national_groups(target)[group] == pytest.approx(
+            national_groups(published)[group], rel=0.01
+        )
     big = published.sum(axis=1) > 20_000
     assert np.abs(target.sum(axis=1) / published.sum(axis=1) - 1)[big].max() < 0.03
 
