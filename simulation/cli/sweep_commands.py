@@ -134,8 +134,9 @@ def check_sweep_target(out: Path | None, name: str) -> Path:
         entries = {p.name for p in target.iterdir()} if target.is_dir() else set()
     except OSError as exc:
         raise UnsafePath(f"{option} {target}: cannot use this folder: {exc.strerror}") from None
-    if not entries - {".lock"}:
-        return target
+    started = {".lock", store.DESIGN, store.DESIGN_MATRIX, store.PLAN}
+    if not {e for e in entries - started if not e.startswith(".tmp-")}:
+        return target  # empty, or a sweep that stopped before its manifest (no scheduler)
     manifest = store.read_manifest(target) if store.MANIFEST in entries else None
     if manifest is None:
         raise SweepError(

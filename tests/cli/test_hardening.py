@@ -742,6 +742,9 @@ def test_sweep_into_its_own_folder_resumes(tmp_path):
     sweep = tmp_path / "sw.toml"
     sweep.write_text(SMALL_SWEEP)
     out = tmp_path / "o"
+    out.mkdir()  # as a sweep leaves it when its scheduler never answered: no manifest yet
+    for name in (".lock", "design.parquet", "plan.parquet"):
+        (out / name).write_text("")
     for _ in range(2):
         result = run_cli("sweep", str(sweep), "--out", str(out), "--workers", "1", "--quiet")
         assert result.returncode == 0, result.stderr
