@@ -535,14 +535,14 @@ def test_app_on_every_interface_warns_and_prints_the_address_others_use():
 
 
 def test_app_binds_loopback_by_default():
-    from run import build_parser
+    from simulation.cli.main import build_parser
 
     assert build_parser().parse_args(["app"]).host == "127.0.0.1"
 
 
 # ---------------------------------------------------------------------------- 7. conventions
 def test_help_shows_defaults_positional_help_and_an_example():
-    from run import build_parser
+    from simulation.cli.main import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
