@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.cli.test_cli import ROOT, assert_user_error, read_until, run_cli
 
 from simulation.experiments.sensitivity_checks import index_warnings
 from simulation.input_checks import empty_places, file_kind, scenario_argument
@@ -32,6 +31,7 @@ from simulation.safe_paths import (
     remove_stale_incomplete,
     reserve_folder,
 )
+from tests.cli.test_cli import ROOT, assert_user_error, read_until, run_cli
 
 TINY = ["--scale", "0.001", "--end-year", "2027", "--replicates", "1", "--workers", "1"]
 
