@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 _MAX_TOML_BYTES = 1_000_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SCHEDULER = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})/?$")
 #: Keys only a sweep file has; a file with either of the first two is read as a sweep.
 SWEEP_KEYS = frozenset({"sampler", "parameters", "samples", "num_levels", "second_order"})
@@ -73,8 +74,21 @@ def scenario_argument(text: str) -> Path:
             names the nearest shipped scenario.
     """
     path = Path(text)
-    if path.exists():
-        return path
+    if _CONTROL.search(text):
+        raise CommandLineError(f"scenario {text[:60]!r}: must not hold control characters")
+    try:
+        if path.exists():
+            return path
+    except OSError as exc:  # a name too long for the file system, and the like
+        raise CommandLineError(
+            f"scenario {text[:40]!r}...: cannot be a file name ({exc.strerror}); give a"
+            " scenario file or a shipped name such as strategic"
+        ) from None
+    if len(text) > 200:
+        raise CommandLineError(
+            f"scenario {text[:40]!r}...: no such file and too long for a shipped scenario name"
+            " (python run.py list scenarios)"
+        )
     found = find_scenario(text)  # a shipped name: "strategic", "levers/scaling", "sweeps/..."
     if found is not None:
         return found
@@ -193,8 +207,13 @@ def check_max_runs(value: int | None, option: str = "--max-runs") -> int | None:
     Raises:
         CommandLineError: If it is below 1.
     """
-    if value is not None and value < 1:
-        raise CommandLineError(f"{option} {value}: allowed: a whole number of 1 or more")
+    from simulation.experiments.design_size import HARD_MAX_RUNS
+
+    if value is not None and not 1 <= value <= HARD_MAX_RUNS:
+        raise CommandLineError(
+            f"{option} {value}: allowed: a whole number from 1 to {HARD_MAX_RUNS:,}"
+            " (a larger design would not fit in memory)"
+        )
     return value
 
 

@@ -91,7 +91,8 @@ def check_regular_file(path: str | Path, limit: int, what: str = "file") -> int:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise _refuse(path, f"cannot read the file: {reason}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise _refuse(path, f"is {_kind(info.st_mode)}, not a {what}; give a .toml file")
+        hint = "" if "manifest" in what else "; give a .toml file"
+        raise _refuse(path, f"is {_kind(info.st_mode)}, not a {what}{hint}")
     if info.st_size > limit:
         raise _refuse(
             path,
@@ -137,6 +138,11 @@ def check_name_component(text: str, what: str = "name") -> str:
     name = text.strip()
     if not name or name in (".", ".."):
         raise UnsafePath(f"{what} {text!r} cannot be used as a folder name")
+    if name.startswith("-"):
+        raise UnsafePath(
+            f"{what} {text!r} must be a plain name (letters, digits, '-', '_'), not starting"
+            " with '-'"
+        )
     for bad, label in (("/", "'/'"), ("\\", "'\\'"), ("..", "'..'")):
         if bad in name:
             raise UnsafePath(
@@ -144,6 +150,12 @@ def check_name_component(text: str, what: str = "name") -> str:
             )
     if _CONTROL.search(name):
         raise UnsafePath(f"{what} {text!r} must not hold control characters")
+    odd = sorted({c for c in name if not (c.isalnum() or c in "-_.")})
+    if odd:
+        shown = " ".join(repr(c) for c in odd[:5])
+        raise UnsafePath(
+            f"{what} {text!r} must be a plain name (letters, digits, '-', '_'), without {shown}"
+        )
     if len(name.encode("utf-8")) > 200:
         raise UnsafePath(f"{what} {text[:40]!r}...: too long for a folder name (200 bytes at most)")
     return name
@@ -169,6 +181,11 @@ def check_out_folder(path: str | Path, option: str = "--out", reuse: bool = Fals
     if _CONTROL.search(text):
         raise UnsafePath(f"{option} {text!r}: must not hold control characters")
     path = Path(path)
+    if os.path.islink(path) and not os.path.exists(path):
+        raise UnsafePath(
+            f"{option} {path}: is a symbolic link to {os.readlink(path)}, which does not exist;"
+            " choose a new folder name"
+        )
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -186,6 +203,8 @@ def check_out_folder(path: str | Path, option: str = "--out", reuse: bool = Fals
                 raise UnsafePath(f"{option} {path}: exists and is not empty; choose another folder")
         except OSError as exc:
             raise UnsafePath(f"{option} {path}: cannot use this folder: {exc.strerror}") from None
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise UnsafePath(f"{option} {path}: cannot write in this folder (permission denied)")
     for parent in path.absolute().parents:
         if parent.exists():
             if not parent.is_dir():

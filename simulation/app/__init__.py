@@ -179,10 +179,10 @@ def serve(port: int = 8765, host: str = "127.0.0.1") -> int:
     """
     process = start(port, host)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    print(f"Classroom app: http://{shown}:{port}/  (stop with Ctrl+C)", flush=True)
+    print(f"Classroom app: http://{_url_host(shown)}:{port}/  (stop with Ctrl+C)", flush=True)
     others = network_address(host)
     if others is not None:
-        print(f"Others on the network open: http://{others}:{port}/", flush=True)
+        print(f"Others on the network open: http://{_url_host(others)}:{port}/", flush=True)
 
     def stop_on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -202,3 +202,8 @@ def serve(port: int = 8765, host: str = "127.0.0.1") -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _url_host(host: str) -> str:
+    """The host as written in a URL: an IPv6 address in brackets (``http://[::1]:8765/``)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host

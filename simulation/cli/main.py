@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,19 @@ def _scenario_path(text: str) -> Path:
 
 
 def _load(texts: list[str], args: argparse.Namespace):
+    from simulation.input_checks import file_kind
     from simulation.inputs.places import PlaceError
     from simulation.scenario import ScenarioError, load_scenario
 
     scenarios = []
     for text in texts:
-        scenario = load_scenario(_scenario_path(text))
+        path = _scenario_path(text)
+        if file_kind(path) == "sweep":
+            raise UserError(
+                f"{path}: is a sweep file (it has 'sampler' or [parameters]), not a scenario;"
+                f" run it with: python run.py sweep {text}"
+            )
+        scenario = load_scenario(path)
         overrides = {}
         if args.scale is not None:
             overrides["scale"] = args.scale
@@ -67,6 +75,20 @@ def _load(texts: list[str], args: argparse.Namespace):
     return scenarios
 
 
+def _parses(path: Path) -> bool:
+    """Whether ``path`` is a small readable TOML file (its kind can then be told by its keys)."""
+    import tomllib
+
+    from simulation.safe_paths import UnsafePath, check_regular_file
+
+    try:
+        check_regular_file(path, 1_000_000, "TOML file")
+        tomllib.loads(path.read_bytes().decode("utf-8"))
+    except (UnsafePath, OSError, ValueError, RecursionError):
+        return False
+    return True
+
+
 def _command_line_message(message: str) -> str:
     """Say which command-line option was wrong (the scenario API speaks of overrides)."""
     options = {
@@ -79,6 +101,11 @@ def _command_line_message(message: str) -> str:
     }
     for key, option in options.items():
         message = message.replace(f"(override): {key}:", f"(command line) {option}:")
+        message = re.sub(
+            rf"\(command line\) {key}\[\d+\]:|\(override\): {key}\[\d+\]:",
+            f"(command line) {option}:",
+            message,
+        )
     return message.replace("(override): ", "(command line) ")
 
 
@@ -100,10 +127,22 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
 
     if args.out is not None:
         check_out_folder(args.out)  # before loading and simulating
+    else:
+        from simulation.runs.jobs import RESULTS_DIR
+
+        check_out_folder(RESULTS_DIR, "results folder", reuse=True)
     workers = _workers(args)
     scenarios = _load(texts, args)
     replicates = max(s.replicates for s in scenarios)
     seed = scenarios[0].seed
+    seeds = {s.name: s.seed for s in scenarios}
+    if len(set(seeds.values())) > 1:  # only from the files: --seed sets every scenario's
+        given = ", ".join(f"{name} {value}" for name, value in seeds.items())
+        print(
+            f"note: the scenarios set different seeds ({given}); all are run on common random"
+            f" numbers from seed {seed} (the first one's); choose it with --seed",
+            file=sys.stderr,
+        )
     # Every scenario records the seed and replicates used, so its resolved file reruns the job.
     scenarios = [s.with_settings(seed=seed, replicates=replicates) for s in scenarios]
     if not args.quiet:
@@ -168,16 +207,27 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a sweep file."""
     from simulation.cli.sweep_commands import run_sweep_command
-    from simulation.input_checks import check_max_runs, check_scheduler
+    from simulation.input_checks import check_max_runs, check_scheduler, file_kind
     from simulation.safe_paths import check_out_folder
 
     scheduler = check_scheduler(args.scheduler) if args.scheduler is not None else None
     if args.dask_local is not None and not 1 <= args.dask_local <= 1024:
         raise UserError(f"--dask-local {args.dask_local}: allowed: a whole number from 1 to 1024")
+    if args.dask_local is not None and scheduler is not None:
+        raise UserError(
+            "--dask-local and --scheduler: give one of them (a local cluster, or an existing"
+            " scheduler), not both"
+        )
     if args.out is not None:  # a file, a device or an unwritable place: refused before work
         check_out_folder(args.out, reuse=True)
+    path = _scenario_path(args.file)
+    if file_kind(path) == "scenario" and _parses(path):
+        raise UserError(
+            f"{path}: is a scenario file (it has neither 'sampler' nor [parameters]), not a"
+            f" sweep file; run it with: python run.py run {args.file}"
+        )
     return run_sweep_command(
-        _scenario_path(args.file),
+        path,
         workers=_workers(args),
         scheduler=scheduler,
         dask_local=args.dask_local,
@@ -204,8 +254,14 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     host = check_host(args.host)
     port = check_port(args.port)
-    if port == 0:
-        port = free_port(host)
+    try:
+        free = free_port(host)  # an address of another machine cannot be listened on
+        port = free if port == 0 else port
+    except OSError as exc:
+        raise UserError(
+            f"--host {host}: cannot listen on this address ({exc.strerror or exc}); allowed:"
+            " 127.0.0.1, 0.0.0.0 or an address of this machine"
+        ) from None
     if not is_loopback(host):
         print(
             f"warning: --host {host}: the app is open to every machine that can reach this one"
@@ -222,11 +278,9 @@ def cmd_app(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write JSON Schemas of scenario and sweep files."""
     from simulation.documents.json_schema import write_schemas
-    from simulation.safe_paths import check_folder
+    from simulation.safe_paths import check_out_folder
 
-    out = Path(args.out)
-    if out.exists() or out.is_symlink():
-        check_folder(out, "--out folder")
+    out = check_out_folder(args.out, reuse=True)  # a file, or a file on the way: one line
     for path in write_schemas(out):
         print(f"wrote {path}")
     return 0
@@ -330,6 +384,7 @@ def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
         "  python run.py run strategic --municipality Aabenraa\n"
         "  python run.py COMMAND --help        options of one command\n\n"
         "exit status: 0 done, 1 a mistake in the input (one line says which), "
+        "2 a mistake in the command line's form (unknown option, missing argument), "
         "130 interrupted (Ctrl-C or kill)",
         formatter_class=_HelpFormatter,
     )
@@ -362,8 +417,14 @@ def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
         help="start a local Dask cluster with N workers",
     )
     p.add_argument("--out", metavar="DIR", help="sweep folder (default: results/sweeps/<name>)")
-    p.add_argument("--resume", action="store_true", help="continue a sweep (the default)")
-    p.add_argument("--no-resume", action="store_true", dest="no_resume", help="start afresh")
+    again = p.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true", help="continue a sweep (the default)")
+    again.add_argument(
+        "--no-resume",
+        action="store_true",
+        dest="no_resume",
+        help="start afresh (refused if the folder holds runs)",
+    )
     p.add_argument(
         "--no-analysis",
         action="store_true",

@@ -20,11 +20,18 @@ from simulation.experiments.sensitivity_checks import (
     index_warnings,
     sampler_note,
 )
-from simulation.experiments.sweep_errors import SensitivityError
+from simulation.experiments.sweep_errors import SensitivityError, SweepError
 from simulation.experiments.sweepfile import load_sweep
 from simulation.experiments.welfare import run_welfare_recorded
+from simulation.safe_paths import UnsafePath, check_out_folder
 
-__all__ = ["run_sweep_command", "sensitivity_command", "resolved_base", "DEFAULT_BASE"]
+__all__ = [
+    "run_sweep_command",
+    "sensitivity_command",
+    "resolved_base",
+    "check_sweep_target",
+    "DEFAULT_BASE",
+]
 
 DEFAULT_BASE = "strategic"
 
@@ -64,6 +71,7 @@ def run_sweep_command(
         0 when the sweep completed, 1 when every run failed, 130 when it was interrupted.
     """
     sweep = load_sweep(path)
+    check_sweep_target(out, sweep.name)  # before the base is loaded and anything is written
     base = resolved_base(sweep.base)
     check_design_size(sweep, max_runs)
     backend = "dask" if (scheduler or dask_local) else "processes"
@@ -102,6 +110,45 @@ def run_sweep_command(
     if analyse_after:
         analyse(result.out, figures=False)
     return 0
+
+
+def check_sweep_target(out: Path | None, name: str) -> Path:
+    """Check the sweep folder before any work: new, empty, or a folder of this same sweep.
+
+    A folder that holds anything but a sweep's files (a manifest naming the same sweep) is
+    refused, so that a sweep never writes over a user's files; so is one that cannot be
+    created or written.
+
+    Args:
+        out: The folder given with ``--out``, or ``None`` for ``results/sweeps/<name>``.
+        name: The sweep's name.
+
+    Raises:
+        UnsafePath: If the folder cannot be used (naming ``--out`` or the default folder).
+        SweepError: If it holds files of something else, or of another sweep.
+    """
+    option = "--out" if out is not None else "sweep folder"
+    target = Path(out) if out is not None else Path("results") / "sweeps" / name
+    check_out_folder(target, option, reuse=True)
+    try:
+        entries = {p.name for p in target.iterdir()} if target.is_dir() else set()
+    except OSError as exc:
+        raise UnsafePath(f"{option} {target}: cannot use this folder: {exc.strerror}") from None
+    started = {".lock", store.DESIGN, store.DESIGN_MATRIX, store.PLAN}
+    if not {e for e in entries - started if not e.startswith(".tmp-")}:
+        return target  # empty, or a sweep that stopped before its manifest (no scheduler)
+    manifest = store.read_manifest(target) if store.MANIFEST in entries else None
+    if manifest is None:
+        raise SweepError(
+            f"{option} {target}: exists, holds files and is not a sweep folder (no"
+            " manifest.json); choose a new or empty folder"
+        )
+    if manifest.get("name") != name:
+        raise SweepError(
+            f"{option} {target}: holds another sweep ({str(manifest.get('name'))[:60]!r}, not"
+            f" {name!r}); choose a new or empty folder"
+        )
+    return target
 
 
 def resolved_base(base: Path | None) -> str:

@@ -452,12 +452,12 @@ class DaskBackend(Backend):
         self._cluster = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout=30)
+                self.client = _connect(Client, scheduler, timeout=30)
                 self.client.wait_for_workers(1, timeout=120)
             except Exception as exc:  # noqa: BLE001 - any answer but a scheduler's
                 reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
                 raise SweepError(
-                    f"Dask scheduler {scheduler}: cannot connect or no worker joined ({reason})"
+                    f"--scheduler {scheduler}: cannot connect, or no worker joined ({reason})"
                 ) from None
             self.address = scheduler
         else:
@@ -528,3 +528,33 @@ class DaskBackend(Backend):
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _connect(client_class: Any, address: str, timeout: float) -> Any:
+    """Connect a Dask client, giving up after ``timeout`` seconds whatever answers.
+
+    ``Client(address, timeout=...)`` bounds the TCP connection, but a server that accepts and
+    then says nothing a scheduler would (a web server, say) can keep the handshake waiting for
+    ever; the client is therefore made in a thread that is abandoned after the timeout.
+
+    Raises:
+        TimeoutError: If no scheduler answered in time.
+    """
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def make() -> None:
+        try:
+            box["client"] = client_class(address, timeout=timeout)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+
+    thread = threading.Thread(target=make, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(timeout + 5)
+    if "error" in box:
+        raise box["error"]
+    if "client" not in box:
+        raise TimeoutError(f"no Dask scheduler answered within {timeout:.0f} s")
+    return box["client"]

@@ -19,11 +19,12 @@ from __future__ import annotations
 import math
 import os
 
-from simulation.experiments.sweep_errors import SweepFileError
+from simulation.experiments.sweep_errors import SweepError, SweepFileError
 from simulation.experiments.sweepfile import SweepFile
 
 __all__ = [
     "DEFAULT_MAX_RUNS",
+    "HARD_MAX_RUNS",
     "MAX_RUNS_VARIABLE",
     "count_sets",
     "count_runs",
@@ -35,6 +36,8 @@ __all__ = [
 DEFAULT_MAX_RUNS = 1_000_000
 #: Environment variable that raises (or lowers) the limit.
 MAX_RUNS_VARIABLE = "WELFARE_MAX_RUNS"
+#: No limit may exceed this: the design and plan of more runs would not fit in memory.
+HARD_MAX_RUNS = 100_000_000
 
 
 def count_sets(sweep: SweepFile) -> int:
@@ -67,19 +70,28 @@ def max_runs(limit: int | None = None) -> int:
     """Return the limit in force: ``limit`` if given, else the environment variable, else default.
 
     Raises:
-        ValueError: If the environment variable is not a whole number of at least 1.
+        SweepError: If the limit or the environment variable is not a whole number from 1 to
+            :data:`HARD_MAX_RUNS`.
     """
     if limit is not None:
+        if not 1 <= int(limit) <= HARD_MAX_RUNS:
+            raise SweepError(
+                f"--max-runs {limit}: allowed: a whole number from 1 to {HARD_MAX_RUNS:,}"
+                " (a larger design would not fit in memory)"
+            )
         return int(limit)
     text = os.environ.get(MAX_RUNS_VARIABLE)
     if text is None or not text.strip():
         return DEFAULT_MAX_RUNS
     try:
-        value = int(text.replace("_", ""))
+        value = int(text.strip().replace("_", ""))
     except ValueError:
         value = 0
-    if value < 1:
-        raise ValueError(f"{MAX_RUNS_VARIABLE}={text!r}: must be a whole number of 1 or more")
+    if not 1 <= value <= HARD_MAX_RUNS:
+        raise SweepError(
+            f"environment variable {MAX_RUNS_VARIABLE}={text[:40]!r}: allowed: a whole number"
+            f" from 1 to {HARD_MAX_RUNS:,}"
+        )
     return value
 
 

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from simulation.experiments.sweep_errors import SweepError
+from simulation.safe_paths import UnsafePath, check_regular_file
 
 __all__ = [
     "RUNS",
@@ -60,6 +61,8 @@ __all__ = [
 
 RUNS = "runs"
 MANIFEST = "manifest.json"
+#: The largest manifest read (a sweep of a million runs writes well under this).
+MANIFEST_BYTES = 50_000_000
 DESIGN = "design.parquet"
 DESIGN_MATRIX = "design_matrix.npy"
 PLAN = "plan.parquet"
@@ -322,8 +325,21 @@ def read_manifest(out: str | Path) -> dict[str, Any] | None:
     path = Path(out) / MANIFEST
     if not path.is_file():
         return None
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    try:
+        check_regular_file(path, MANIFEST_BYTES, "sweep manifest")
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except UnsafePath as exc:
+        raise SweepError(str(exc)) from None
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:200]
+        raise SweepError(
+            f"{path}: not a readable sweep manifest ({reason}); give a folder a sweep wrote,"
+            " or choose another folder"
+        ) from None
+    if not isinstance(data, dict):
+        raise SweepError(f"{path}: not a sweep manifest (not a JSON object)")
+    return data
 
 
 @contextlib.contextmanager

@@ -202,13 +202,20 @@ def load_sweep(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SweepFileError(path, _toml_problem(exc, text)) from None
-    return parse_sweep(
-        data,
-        path,
-        registry=registry,
-        scenarios_dir=scenarios_dir,
-        sha256=hashlib.sha256(raw).hexdigest(),
-    )
+    except RecursionError:
+        raise SweepFileError(
+            path, "nested too deeply to read (arrays or tables within one another)"
+        ) from None
+    try:
+        return parse_sweep(
+            data,
+            path,
+            registry=registry,
+            scenarios_dir=scenarios_dir,
+            sha256=hashlib.sha256(raw).hexdigest(),
+        )
+    except RecursionError:
+        raise SweepFileError(path, "nested too deeply to check") from None
 
 
 def _toml_problem(exc: tomllib.TOMLDecodeError, text: str) -> str:

@@ -19,13 +19,19 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from simulation.safe_paths import incomplete_name, remove_stale_incomplete, reserve_folder
+from simulation.safe_paths import (
+    incomplete_name,
+    process_alive,
+    remove_stale_incomplete,
+    reserve_folder,
+)
 
 __all__ = [
     "atomic_folder",
     "write_json",
     "default_folder",
     "command_line",
+    "writer_of",
 ]
 
 
@@ -58,6 +64,12 @@ def atomic_folder(final: Path, owned: bool = False) -> Iterator[Path]:
     if final.exists() and any(final.iterdir()):
         raise FileExistsError(f"{final} exists and is not empty; choose another --out")
     remove_stale_incomplete(final)
+    other = writer_of(final)
+    if other is not None:
+        raise FileExistsError(
+            f"{final}: another run (process {other}) is writing into this folder;"
+            " choose another --out"
+        )
     tmp = incomplete_name(final)
     if tmp.exists():
         shutil.rmtree(tmp, ignore_errors=True)
@@ -70,9 +82,33 @@ def atomic_folder(final: Path, owned: bool = False) -> Iterator[Path]:
             with suppress(OSError):
                 final.rmdir()
         raise
-    if final.exists():
-        final.rmdir()
-    os.replace(tmp, final)
+    try:
+        if final.is_symlink() and not final.exists():
+            raise FileExistsError(f"{final}: a symbolic link to a missing place")
+        if final.exists():
+            final.rmdir()
+        os.replace(tmp, final)
+    except OSError as exc:  # another process wrote there meanwhile, or it became a file
+        shutil.rmtree(tmp, ignore_errors=True)
+        reason = exc.strerror or str(exc)
+        raise FileExistsError(
+            f"{final}: the results could not be moved into place ({reason}); another process"
+            " may have written there meanwhile; run again with another --out"
+        ) from None
+
+
+def writer_of(final: Path) -> int | None:
+    """Return the id of another live process writing ``final`` (its incomplete folder), or None."""
+    prefix = f".incomplete-{final.name}-"
+    try:
+        entries = list(os.scandir(final.parent))
+    except OSError:
+        return None
+    for entry in entries:
+        pid_text = entry.name[len(prefix) :] if entry.name.startswith(prefix) else ""
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and process_alive(int(pid_text)):
+            return int(pid_text)
+    return None
 
 
 def command_line() -> str:

@@ -90,61 +90,104 @@ def run_job(
     label = folder_label(label or "-".join(s.name for s in scenarios))
     if out is not None:
         check_out_folder(out)  # before simulating: minutes at full scale
+        # the incomplete folder exists while simulating: a second run into it is refused now
+        folder = Path(out)
+        with atomic_folder(folder) as tmp:
+            table, ages, runs = run_scenarios(
+                scenarios, replicates, seed, workers=workers, progress=progress
+            )
+            key = _write_folder(
+                tmp,
+                scenarios,
+                table,
+                ages,
+                runs,
+                replicates,
+                seed,
+                workers,
+                lang,
+                report,
+                started,
+                t0,
+            )
+        return JobResult(folder, table, key, time.perf_counter() - t0)
+    check_out_folder(RESULTS_DIR, "results folder", reuse=True)  # a file or read-only: now
     table, ages, runs = run_scenarios(
         scenarios, replicates, seed, workers=workers, progress=progress
     )
-    folder = Path(out) if out is not None else default_folder(RESULTS_DIR, label)
-    baseline = "baseline" if any(s.name == "baseline" for s in scenarios) else scenarios[0].name
-    with atomic_folder(folder, owned=out is None) as tmp:
-        table.to_parquet(tmp / "timeseries.parquet", index=False)
-        ages.to_parquet(tmp / "ages.parquet", index=False)
-        scenario_dir = tmp / "scenarios"
-        scenario_dir.mkdir()
-        files = {}
-        for s in scenarios:
-            text = s.resolved_toml()
-            (scenario_dir / f"{s.name}.toml").write_text(text, encoding="utf-8")
-            files[s.name] = text
-        manifest: dict[str, Any] = {
-            "status": "complete",
-            "command": command_line(),
-            "scenarios": [s.name for s in scenarios],
-            "scenario_sources": {s.name: [str(p) for p in s.sources] for s in scenarios},
-            "replicates": replicates,
-            "seeds": [seed + r for r in range(replicates)],
-            "scale": {s.name: s.settings["scale"] for s in scenarios},
-            "municipalities": {
-                s.name: (list(s.municipalities) if s.municipalities else "all") for s in scenarios
-            },
-            "workers": workers,
-            "versions": versions(),
-            "git_commit": git_commit(),
-            "started": started.isoformat(timespec="seconds"),
-            "runs": runs,
-        }
-        kf = key_figures(table, baseline=baseline)
-        key = format_key_figures(kf, lang=lang, baseline=baseline)
-        kf.to_csv(tmp / "key_figures_long.csv", index=False)
-        # the discount rate of the present values: the baseline's (a registered uncertainty)
-        rates = {s.name: float(s.uncertainties.get("discount_rate", 0.035)) for s in scenarios}
-        rate = rates.get(baseline, next(iter(rates.values())))
-        account = economy_table(table, baseline=baseline, rate=rate)
-        if len(account):
-            account.to_csv(tmp / "economy.csv", index=False)
-        if report:
-            write_report(
-                tmp,
-                table,
-                ages=ages,
-                lang=lang,
-                scenario_files=files,
-                manifest=manifest,
-                baseline=baseline,
-            )
-        else:
-            key.to_csv(tmp / "key_figures.csv", index=False)
-        write_workbook(tmp, kf, *_summaries(tmp), manifest=manifest)  # for spreadsheets
-        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        manifest["wall_seconds"] = round(time.perf_counter() - t0, 2)
-        write_json(tmp / "manifest.json", manifest)
+    folder = default_folder(RESULTS_DIR, label)
+    with atomic_folder(folder, owned=True) as tmp:
+        key = _write_folder(
+            tmp, scenarios, table, ages, runs, replicates, seed, workers, lang, report, started, t0
+        )
     return JobResult(folder, table, key, time.perf_counter() - t0)
+
+
+def _write_folder(
+    tmp: Path,
+    scenarios: Sequence[Scenario],
+    table: pd.DataFrame,
+    ages: pd.DataFrame,
+    runs: Any,
+    replicates: int,
+    seed: int,
+    workers: int,
+    lang: str,
+    report: bool,
+    started: dt.datetime,
+    t0: float,
+) -> pd.DataFrame:
+    """Write tables, report, workbook and manifest into ``tmp``; return the key figures."""
+    baseline = "baseline" if any(s.name == "baseline" for s in scenarios) else scenarios[0].name
+    table.to_parquet(tmp / "timeseries.parquet", index=False)
+    ages.to_parquet(tmp / "ages.parquet", index=False)
+    scenario_dir = tmp / "scenarios"
+    scenario_dir.mkdir()
+    files = {}
+    for s in scenarios:
+        text = s.resolved_toml()
+        (scenario_dir / f"{s.name}.toml").write_text(text, encoding="utf-8")
+        files[s.name] = text
+    manifest: dict[str, Any] = {
+        "status": "complete",
+        "command": command_line(),
+        "scenarios": [s.name for s in scenarios],
+        "scenario_sources": {s.name: [str(p) for p in s.sources] for s in scenarios},
+        "replicates": replicates,
+        "seeds": [seed + r for r in range(replicates)],
+        "scale": {s.name: s.settings["scale"] for s in scenarios},
+        "municipalities": {
+            s.name: (list(s.municipalities) if s.municipalities else "all") for s in scenarios
+        },
+        "workers": workers,
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "started": started.isoformat(timespec="seconds"),
+        "runs": runs,
+    }
+    kf = key_figures(table, baseline=baseline)
+    key = format_key_figures(kf, lang=lang, baseline=baseline)
+    kf.to_csv(tmp / "key_figures_long.csv", index=False)
+    # the discount rate of the present values: the baseline's (a registered uncertainty)
+    rates = {s.name: float(s.uncertainties.get("discount_rate", 0.035)) for s in scenarios}
+    rate = rates.get(baseline, next(iter(rates.values())))
+    account = economy_table(table, baseline=baseline, rate=rate)
+    if len(account):
+        account.to_csv(tmp / "economy.csv", index=False)
+    if report:
+        write_report(
+            tmp,
+            table,
+            ages=ages,
+            lang=lang,
+            scenario_files=files,
+            manifest=manifest,
+            baseline=baseline,
+        )
+    else:
+        key.to_csv(tmp / "key_figures.csv", index=False)
+    write_workbook(tmp, kf, *_summaries(tmp), manifest=manifest)  # for spreadsheets
+    manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    manifest["wall_seconds"] = round(time.perf_counter() - t0, 2)
+    write_json(tmp / "manifest.json", manifest)
+    return key

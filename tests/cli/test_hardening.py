@@ -698,3 +698,267 @@ def test_terminated_sweep_leaves_no_worker(tmp_path, engine, sig):
     while time.monotonic() < deadline and any(alive(p) for p in workers):
         time.sleep(0.3)
     assert not [p for p in workers if alive(p)], "a worker outlived the sweep command"
+
+
+# ---------------------------------------------------------------------------- review of issue 16
+SMALL_SWEEP = (
+    'name = "small"\nsampler = "grid"\nscale = 0.001\n'
+    "[parameters]\nfacilitation = { values = [0, 1] }\n"
+)
+
+
+def run_cli_env(*args: str, env: dict[str, str], cwd: Path = ROOT, timeout: int = 120):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+    )
+
+
+def test_sweep_out_never_writes_into_a_folder_of_other_files(tmp_path):
+    sweep = tmp_path / "sw.toml"
+    sweep.write_text(SMALL_SWEEP)
+    userdocs = tmp_path / "userdocs"
+    userdocs.mkdir()
+    (userdocs / "summary.csv").write_text("precious\n")
+    result = run_cli("sweep", str(sweep), "--out", str(userdocs), "--workers", "1")
+    assert_one_line_error(result, "--out", "not a sweep folder")
+    assert (userdocs / "summary.csv").read_text() == "precious\n"
+    assert {p.name for p in userdocs.iterdir()} == {"summary.csv"}
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "manifest.json").write_text(json.dumps({"name": "another-sweep"}))
+    result = run_cli("sweep", str(sweep), "--out", str(other), "--workers", "1")
+    assert_one_line_error(result, "--out", "another sweep")
+    assert {p.name for p in other.iterdir()} == {"manifest.json"}
+    result = run_cli("sweep", str(sweep), "--out", str(tmp_path / "a\x07b"))
+    assert_one_line_error(result, "--out", "control characters")
+
+
+def test_sweep_into_its_own_folder_resumes(tmp_path):
+    sweep = tmp_path / "sw.toml"
+    sweep.write_text(SMALL_SWEEP)
+    out = tmp_path / "o"
+    out.mkdir()  # as a sweep leaves it when its scheduler never answered: no manifest yet
+    for name in (".lock", "design.parquet", "plan.parquet"):
+        (out / name).write_text("")
+    for _ in range(2):
+        result = run_cli("sweep", str(sweep), "--out", str(out), "--workers", "1", "--quiet")
+        assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["run", "baseline", *TINY], ["sweep", "sw.toml", "--workers", "1"], []],
+)
+def test_default_results_folder_that_is_a_file_is_refused_before_work(tmp_path, args):
+    (tmp_path / "sw.toml").write_text(SMALL_SWEEP)
+    (tmp_path / "results").write_text("not a folder\n")
+    result = run_cli(*args, cwd=tmp_path, timeout=60)
+    assert_one_line_error(result, "results")
+    assert "Simulating" not in result.stderr
+    assert (tmp_path / "results").read_text() == "not a folder\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_results_folder_is_refused_before_work(tmp_path):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results").chmod(0o555)
+    try:
+        result = run_cli("run", "baseline", *TINY, cwd=tmp_path, timeout=60)
+    finally:
+        (tmp_path / "results").chmod(0o755)
+    assert_one_line_error(result, "results", "permission denied")
+
+
+def _accept_and_say_nothing(server: socket.socket, held: list) -> None:
+    while True:
+        try:
+            conn, _ = server.accept()
+        except OSError:
+            return
+        held.append(conn)  # kept open, never answered: as a web server waiting for a request
+
+
+@pytest.mark.slow
+def test_scheduler_that_never_answers_gives_up_with_one_line(tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list = []
+    threading.Thread(target=_accept_and_say_nothing, args=(server, held), daemon=True).start()
+    port = server.getsockname()[1]
+    sweep = tmp_path / "sw.toml"
+    sweep.write_text(SMALL_SWEEP)
+    started = time.monotonic()
+    try:
+        result = run_cli(
+            "sweep", str(sweep), "--scheduler", f"tcp://127.0.0.1:{port}",
+            "--out", str(tmp_path / "o"), timeout=150,
+        )  # fmt: skip
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    assert_one_line_error(result, "--scheduler", f"127.0.0.1:{port}")
+    assert time.monotonic() - started < 120
+
+
+def test_second_run_into_the_same_out_is_refused_while_the_first_simulates(tmp_path):
+    out = tmp_path / "same"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    first = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "run", "baseline", "--out", str(out),
+         "--scale", "0.003", "--end-year", "2030", "--replicates", "2", "--workers", "1", "-q"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        marker = f".incomplete-same-{first.pid}"
+        while not (tmp_path / marker).exists() and time.monotonic() < deadline:
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.05)
+        second = run_cli("run", "baseline", "--out", str(out), *TINY, cwd=tmp_path)
+        assert_one_line_error(second, "same", "another run")
+    finally:
+        stdout, stderr = first.communicate(timeout=300)
+    assert first.returncode == 0, stderr
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".incomplete")]
+
+
+def test_out_that_is_a_dangling_symbolic_link_is_refused_before_work(tmp_path):
+    link = tmp_path / "dl"
+    link.symlink_to(tmp_path / "missing" / "place")
+    for args in (["run", "baseline", *TINY], ["sweep", "scenarios/sweeps/teaching-grid.toml"]):
+        result = run_cli(*args, "--out", str(link), timeout=60)
+        assert_one_line_error(result, "--out", "symbolic link")
+        assert "Simulating" not in result.stderr
+    assert not (tmp_path / "missing").exists()
+
+
+def test_results_that_cannot_be_moved_into_place_leave_no_incomplete_folder(tmp_path):
+    from simulation.runs.folders import atomic_folder
+
+    final = tmp_path / "out"
+    with (
+        pytest.raises(FileExistsError, match="could not be moved into place"),
+        atomic_folder(final) as tmp,
+    ):
+        (tmp / "x.csv").write_text("1\n")
+        final.mkdir()
+        (final / "someone-elses.csv").write_text("2\n")  # written meanwhile
+    assert {p.name for p in tmp_path.iterdir()} == {"out"}
+    assert {p.name for p in final.iterdir()} == {"someone-elses.csv"}
+
+
+def _deep_toml(path: Path) -> Path:
+    path.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    return path
+
+
+def _bad_manifest(folder: Path, text: str) -> Path:
+    folder.mkdir()
+    (folder / "manifest.json").write_text(text)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("make", "fragments"),
+    [
+        (lambda t: ["run", "a" * 300], ["scenario", "aaaa"]),
+        (lambda t: ["compare", "baseline", "b" * 300], ["scenario", "bbbb"]),
+        (lambda t: ["sweep", "scenarios/sweeps/teaching-grid.toml", "--max-runs", str(10**20)],
+         ["--max-runs", "100,000,000"]),
+        (lambda t: ["sensitivity", str(_bad_manifest(t / "bad", "{not json"))],
+         ["manifest.json", "not a readable sweep manifest"]),
+        (lambda t: ["sensitivity", str(_bad_manifest(t / "list", "[1, 2]"))],
+         ["manifest.json", "not a sweep manifest"]),
+        (lambda t: ["sweep", str(_deep_toml(t / "deep.toml"))], ["deep.toml", "nested too deeply"]),
+        (lambda t: ["app", "--host", "8.8.8.8", "--port", "0"], ["--host", "8.8.8.8"]),
+        (lambda t: ["schema", "--out", str(_file(t / "afile") / "x")], ["--out", "afile"]),
+        (lambda t: ["run", "strategic", "--municipality", "Nowhere"],
+         ["--municipality", "Nowhere"]),
+        (lambda t: ["run", "strategic", "--region", "Nowhere"], ["--region", "Nowhere"]),
+        (lambda t: ["run", "scenarios/sweeps/teaching-grid.toml"], ["is a sweep file", "sweep"]),
+        (lambda t: ["sweep", "strategic"], ["is a scenario file", "python run.py run"]),
+        (lambda t: ["sweep", "scenarios/sweeps/teaching-grid.toml", "--dask-local", "2",
+                    "--scheduler", "tcp://127.0.0.1:8786"], ["--dask-local", "--scheduler"]),
+        (lambda t: ["sweep", str(_named(t / "star.toml", "a*b"))], ["name", "'*'"]),
+        (lambda t: ["sweep", str(_named(t / "dash.toml", "-x"))], ["name", "'-'"]),
+        (lambda t: ["sweep", str(_named(t / "space.toml", "a b"))], ["name", "' '"]),
+    ],
+)  # fmt: skip
+def test_review_mistakes_give_one_line(tmp_path, make, fragments):
+    args = make(tmp_path)
+    before = files_under(tmp_path)
+    result = run_cli(*args, cwd=tmp_path, timeout=120)
+    assert_one_line_error(result, *fragments)
+    assert "municipalities[" not in result.stderr and "regions[" not in result.stderr
+    assert files_under(tmp_path) == before
+
+
+def _file(path: Path) -> Path:
+    path.write_text("x")
+    return path
+
+
+def _named(path: Path, name: str) -> Path:
+    path.write_text(SMALL_SWEEP.replace('name = "small"', f"name = {json.dumps(name)}"))
+    return path
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "0", str(10**12)])
+def test_max_runs_environment_variable_that_is_not_allowed(tmp_path, value):
+    result = run_cli_env(
+        "sweep", "scenarios/sweeps/teaching-grid.toml", "--out", str(tmp_path / "o"),
+        env={"WELFARE_MAX_RUNS": value},
+    )  # fmt: skip
+    assert_one_line_error(result, "WELFARE_MAX_RUNS")
+    assert not (tmp_path / "o").exists()
+
+
+def test_huge_manifest_is_refused_without_reading_it(tmp_path):
+    folder = tmp_path / "big"
+    folder.mkdir()
+    with open(folder / "manifest.json", "wb") as handle:
+        handle.truncate(60_000_000)  # sparse: no disk used
+    assert_one_line_error(run_cli("sensitivity", str(folder)), "manifest.json", "too large")
+
+
+def test_resume_and_no_resume_together_is_a_usage_error():
+    result = run_cli("sweep", "scenarios/sweeps/teaching-grid.toml", "--resume", "--no-resume")
+    assert result.returncode == 2
+    assert "not allowed with" in result.stderr
+    assert "2 a mistake" in run_cli("--help").stdout
+
+
+def test_ipv6_addresses_are_bracketed_in_urls():
+    from simulation.app import _url_host
+
+    assert _url_host("::1") == "[::1]"
+    assert _url_host("127.0.0.1") == "127.0.0.1"
+
+
+def test_compare_of_files_with_different_seeds_says_which_seed_is_used(tmp_path):
+    for name, seed in (("b3", 3), ("s9", 9)):
+        (tmp_path / f"{name}.toml").write_text(
+            f'name = "{name}"\nextends = "baseline"\nseed = {seed}\n'
+        )
+    out = tmp_path / "o"
+    result = run_cli(
+        "compare", str(tmp_path / "b3.toml"), str(tmp_path / "s9.toml"), "--out", str(out),
+        *TINY, "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and "b3 3" in notes[0] and "s9 9" in notes[0] and "--seed" in notes[0]
+    result = run_cli(
+        "compare", str(tmp_path / "b3.toml"), str(tmp_path / "s9.toml"), "--out",
+        str(tmp_path / "o2"), *TINY, "-q", "--seed", "5",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "note: " not in result.stderr
