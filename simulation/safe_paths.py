@@ -19,7 +19,10 @@ import os
 import re
 import shutil
 import stat
+import tempfile
 from pathlib import Path
+
+_NAME_MAX = 255  # bytes in one folder name (Linux, macOS and Windows file systems)
 
 __all__ = [
     "UnsafePath",
@@ -205,12 +208,22 @@ def check_out_folder(path: str | Path, option: str = "--out", reuse: bool = Fals
             raise UnsafePath(f"{option} {path}: cannot use this folder: {exc.strerror}") from None
         if not os.access(path, os.W_OK | os.X_OK):
             raise UnsafePath(f"{option} {path}: cannot write in this folder (permission denied)")
+    too_long = [part for part in path.parts if len(os.fsencode(part)) > _NAME_MAX]
+    if too_long:
+        raise UnsafePath(
+            f"{option} {path}: a folder name is longer than {_NAME_MAX} bytes; choose a shorter one"
+        )
     for parent in path.absolute().parents:
         if parent.exists():
             if not parent.is_dir():
                 raise UnsafePath(f"{option} {path}: {parent} is a file, not a folder")
             if not os.access(parent, os.W_OK | os.X_OK):
                 raise UnsafePath(f"{option} {path}: cannot write in {parent} (permission denied)")
+            try:  # permissions can say yes where the file system says no (/sys, read-only)
+                os.rmdir(tempfile.mkdtemp(prefix=".write-check-", dir=parent))
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise UnsafePath(f"{option} {path}: cannot write in {parent} ({reason})") from None
             break
     return path
 

@@ -339,6 +339,9 @@ def read_manifest(out: str | Path) -> dict[str, Any] | None:
         ) from None
     if not isinstance(data, dict):
         raise SweepError(f"{path}: not a sweep manifest (not a JSON object)")
+    for key in ("design", "fixed"):  # the tables a sweep writes; read with .get(key, {})
+        if key in data and not isinstance(data[key], dict):
+            raise SweepError(f"{path}: not a sweep manifest ({key!r} is not a JSON object)")
     return data
 
 

@@ -266,6 +266,22 @@ def test_out_naming_a_file(tmp_path):
     assert target.read_text() == "x"
 
 
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_out_that_cannot_be_made_is_refused_before_simulating(tmp_path, command):
+    """A folder name over 255 bytes in a missing parent, and a parent the kernel will not write
+    into although permissions say yes (/sys, as root): one line, nothing left behind."""
+    scenarios = ["baseline"] if command == "run" else ["baseline", "strategic"]
+    long = tmp_path / "x" / ("a" * 300) / "y"
+    result = run_cli(command, *scenarios, "--out", str(long), *TINY)
+    assert_one_line_error(result, "--out", "longer than 255 bytes")
+    assert "Simulating" not in result.stdout + result.stderr
+    assert not (tmp_path / "x").exists()
+    if Path("/sys").is_dir() and os.access("/sys", os.W_OK):
+        result = run_cli(command, *scenarios, "--out", "/sys/welfare-abm-test", *TINY)
+        assert_one_line_error(result, "--out", "cannot write in /sys")
+        assert "Simulating" not in result.stdout + result.stderr
+
+
 def _serve_garbage(server: socket.socket) -> None:
     while True:
         try:
@@ -877,6 +893,8 @@ def _bad_manifest(folder: Path, text: str) -> Path:
          ["manifest.json", "not a readable sweep manifest"]),
         (lambda t: ["sensitivity", str(_bad_manifest(t / "list", "[1, 2]"))],
          ["manifest.json", "not a sweep manifest"]),
+        (lambda t: ["sensitivity", str(_bad_manifest(t / "null", '{"name": "x", "design": null}'))],
+         ["manifest.json", "'design' is not a JSON object"]),
         (lambda t: ["sweep", str(_deep_toml(t / "deep.toml"))], ["deep.toml", "nested too deeply"]),
         (lambda t: ["app", "--host", "8.8.8.8", "--port", "0"], ["--host", "8.8.8.8"]),
         (lambda t: ["schema", "--out", str(_file(t / "afile") / "x")], ["--out", "afile"]),
