@@ -145,9 +145,7 @@ class WelfareModel(mesa.Model):
             frkm126_counts()[BASE_YEAR].sum(axis=1) * self.simulated
         )
         self.counts = PopulationCounts(self.citizens, self.n_municipalities)
-        mun = self.citizens.municipality
-        by_mun = np.bincount(mun, minlength=self.n_municipalities)
-        self.population_by_municipality = by_mun * self.citizens.weight
+        self._count_population()
 
     def _set_units(self, lever_source: Any) -> None:
         """The public units (Mesa agents), their ledgers, and their lever settings."""
@@ -206,9 +204,13 @@ class WelfareModel(mesa.Model):
         """Deaths, moves, births, ageing and alignment: drawn, or replayed from a kept run."""
         draw = partial(self.demography.change, self.citizens, year, self.streams["demography"])
         flows = self.trajectory.demography(year - BASE_YEAR, self.citizens, draw, self.counts)
-        by_cell = self.counts.by_cell()  # kept for next year's stocks
-        self.population_by_municipality = by_cell.sum(axis=(1, 2)) * self.citizens.weight
+        self._count_population()  # the counts are kept for next year's stocks
         return flows
+
+    def _count_population(self) -> None:
+        """Residents by municipality, from the population counts (counted once per change)."""
+        by_cell = self.counts.by_cell()
+        self.population_by_municipality = by_cell.sum(axis=(1, 2)) * self.citizens.weight
 
     def _close_year(self) -> None:
         """Advance the clock; at the end, keep the trajectory and stop the threads."""

@@ -58,15 +58,21 @@ def init_worker(parent_pid: int) -> None:
     watch_parent(parent_pid)
 
 
+def _watchdog() -> threading.Timer:
+    """Start a timer that ends this process (status 130) after ``_STOP_SECONDS``."""
+    watchdog = threading.Timer(_STOP_SECONDS, os._exit, args=(130,))
+    watchdog.daemon = True
+    watchdog.start()
+    return watchdog
+
+
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End a process pool now: cancel what waits, terminate the workers, wait for them briefly."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     # The interruption may have arrived while this thread held one of the executor's locks, so
     # shutting it down can block: a watchdog ends the process if stopping takes too long (the
     # incomplete results folder of a process that is gone is removed by the next run).
-    watchdog = threading.Timer(_STOP_SECONDS, os._exit, args=(130,))
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = _watchdog()
     for process in processes:  # first the workers, so that nothing waits on them
         with contextlib.suppress(Exception):
             process.terminate()
@@ -103,10 +109,7 @@ def terminate_as_interrupt() -> Any:
     """
 
     def handler(signum: int, frame: object) -> None:
-        # whatever the clean-up then waits on, the process ends within _STOP_SECONDS
-        watchdog = threading.Timer(_STOP_SECONDS, os._exit, args=(130,))
-        watchdog.daemon = True
-        watchdog.start()
+        _watchdog()  # whatever the clean-up then waits on, the process ends in time
         raise KeyboardInterrupt
 
     if threading.current_thread() is not threading.main_thread():
