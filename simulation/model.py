@@ -21,6 +21,7 @@ from simulation.constants import AREAS, BASE_YEAR, LAST_YEAR
 from simulation.inputs.loaders import addressable_shares, geography_arrays, offending_rates
 from simulation.inputs.projection import frkm126_counts, project
 from simulation.inputs.registry import defaults
+from simulation.inputs.uncertainties import under_overrides, with_overrides
 from simulation.mesa_compat import hold_models_weakly
 from simulation.year.civil_society import CivilSociety, civil_society_step
 from simulation.year.collection import (
@@ -64,6 +65,7 @@ class WelfareModel(mesa.Model):
         results: the data collector.
     """
 
+    @with_overrides  # uncertain numbers by name: active while setting up and stepping
     def __init__(
         self,
         parameters: dict[str, Any] | None = None,
@@ -134,6 +136,7 @@ class WelfareModel(mesa.Model):
         n_years = self.end_year - BASE_YEAR + 1
         # the demography of runs with the same seed and demographic parameters is the same
         key = (self.seed, self.scale, self.simulated.tobytes(), *demographic, self.end_year)
+        key += (getattr(self, "data_overrides", None),)  # numbers replaced by name
         draws = len(self.citizens) * len(AREAS) * _DRAW_BYTES * n_years
         self.trajectory = TrajectoryPlayer(key, len(self.citizens), draws)
         self.rows = RowMapper(self.citizens)
@@ -185,6 +188,7 @@ class WelfareModel(mesa.Model):
         return shift * (year - BASE_YEAR) / (LAST_YEAR - BASE_YEAR)
 
     # --- the year -------------------------------------------------------------------------
+    @under_overrides
     def step(self) -> None:
         """Simulate one year: demography, needs, provision, civil society, strategy, results."""
         year, weight = self.year, self.citizens.weight

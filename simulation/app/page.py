@@ -445,7 +445,7 @@ def LeverPanel(
         )
         if show_assumptions.value:  # rendered only when open: fewer widgets to keep in sync
             for name, param in uncertainties().items():
-                if name in _NOT_SHOWN:
+                if name in _NOT_SHOWN or param.group:  # uncertain numbers: by file, not here
                     continue
                 LeverControl(
                     param,

@@ -8,12 +8,11 @@ record of one kind, for reports, the app and tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
 from simulation.constants import AREAS
-from simulation.inputs.data import read_table
+from simulation.inputs.data import data_cache, read_table
 
 __all__ = [
     "ACTOR_ORDER",
@@ -50,7 +49,7 @@ class InitiativeKind:
         return -effect if self.acts_on == "incidence" else effect
 
 
-@cache
+@data_cache
 def load_kinds() -> dict[str, list[InitiativeKind]]:
     """Initiative kinds by area (in the order of the data file)."""
     table = read_table("initiative_types.csv")
@@ -109,7 +108,7 @@ class KindArrays:
         return self.sign[kind] * effect
 
 
-@cache
+@data_cache
 def kind_arrays() -> KindArrays:
     """The kinds of :func:`load_kinds` as :class:`KindArrays` (built once per process)."""
     specs = tuple(k for area in AREAS for k in load_kinds()[area])

@@ -20,16 +20,15 @@ The data hold no age or origin split of immigration, so none is used.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
+from simulation.inputs.data import data_cache
 from simulation.inputs.rates import demography_parameters
 
 __all__ = ["documented_entries"]
 
 
-@cache
+@data_cache
 def _population_2026() -> np.ndarray:
     from simulation.inputs.projection import (  # local: avoids an import cycle
         BASE_YEAR,

@@ -6,32 +6,30 @@ these are the few arrays the model takes straight from a data file.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from simulation.constants import AREAS
-from simulation.inputs.data import read_table
+from simulation.inputs.data import data_cache, read_table
 from simulation.inputs.geography import municipalities
 
 __all__ = ["addressable_shares", "geography_arrays", "offending_rates"]
 
 
-@cache
+@data_cache
 def geography_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Municipality codes, region codes and names in model order (copy before changing)."""
     geo = municipalities()
     return geo["code"].to_numpy(), geo["region_code"].to_numpy(), geo["name"].to_numpy()
 
 
-@cache
+@data_cache
 def addressable_shares() -> np.ndarray:
     """Share of each area's cases that initiatives can address, in ``AREAS`` order."""
     areas = read_table("areas.csv").set_index("area")
     return np.array([float(areas.loc[a, "addressable_share"]) for a in AREAS])
 
 
-@cache
+@data_cache
 def offending_rates() -> tuple[float, int, float]:
     """Yearly reoffending rate after release, the risk window in years, first-offence factor.
 

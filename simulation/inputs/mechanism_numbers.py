@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from simulation.inputs.data import read_table
+from simulation.inputs.data import data_cache, read_table
 
 __all__ = ["strategy_parameters", "volunteering_parameters", "actor_parameters"]
 
@@ -19,19 +17,19 @@ def _scalars(name: str) -> dict[str, float]:
     return out
 
 
-@cache
+@data_cache
 def strategy_parameters() -> dict[str, float]:
     """How the levers act and what they cost (``data/strategy.csv``)."""
     return _scalars("strategy.csv")
 
 
-@cache
+@data_cache
 def volunteering_parameters() -> dict[str, float]:
     """Volunteering shares, hours and turnover (``data/volunteering.csv``)."""
     return _scalars("volunteering.csv")
 
 
-@cache
+@data_cache
 def actor_parameters() -> dict[str, float]:
     """Counts and sizes of associations, enterprises, online communities (``data/actors.csv``)."""
     return _scalars("actors.csv")

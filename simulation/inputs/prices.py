@@ -11,12 +11,11 @@ spending (``data/spending.csv``, summed in ``areas.csv``) is its fixed part
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
 from simulation.constants import AREAS
-from simulation.inputs.data import read_table
+from simulation.inputs.data import data_cache, read_table
 
 __all__ = [
     "PAYERS",
@@ -53,14 +52,14 @@ class LevelPrice:
         return float(self.by_payer.sum())
 
 
-@cache
+@data_cache
 def price_factor(year: int) -> float:
     """The factor that brings a DKK figure of ``year`` to 2026 prices (``price_index.csv``)."""
     table = read_table("price_index.csv").set_index("year")
     return float(table.loc[int(year), "factor_to_2026"])
 
 
-@cache
+@data_cache
 def service_prices() -> dict[str, dict]:
     """Per service: its ``kind`` and marginal price per unit by payer (array in ``PAYERS`` order).
 
@@ -86,7 +85,7 @@ def service_prices() -> dict[str, dict]:
     return out
 
 
-@cache
+@data_cache
 def level_prices() -> dict[tuple[str, int], LevelPrice]:
     """The cost at the margin of a case-year of each (area, level)."""
     prices = service_prices()
@@ -108,7 +107,7 @@ def level_prices() -> dict[tuple[str, int], LevelPrice]:
     return out
 
 
-@cache
+@data_cache
 def area_targets() -> dict[str, float]:
     """Each area's reported 2026 spending in 2026 prices (``areas.csv``, from ``spending.csv``).
 
@@ -125,7 +124,7 @@ def area_targets() -> dict[str, float]:
     return {a: float(targets[a]) for a in AREAS}
 
 
-@cache
+@data_cache
 def fixed_specs() -> dict[str, dict]:
     """Per area: the allowed range of its fixed share and the fixed part's payer shares."""
     out = {}
@@ -141,14 +140,14 @@ def fixed_specs() -> dict[str, dict]:
     return out
 
 
-@cache
+@data_cache
 def lever_payer() -> dict[str, int]:
     """Per area, the index (into ``PAYERS``) of the payer that employs its unit's lever staff."""
     table = read_table("areas.csv").set_index("area")
     return {a: PAYERS.index(str(table.loc[a, "lever_payer"])) for a in AREAS}
 
 
-@cache
+@data_cache
 def integration_exit_share() -> float:
     """Share of the integration programme's leavers who pass to cash benefit."""
     table = read_table("integration_exits.csv").set_index("destination")

@@ -6,12 +6,11 @@ All rates are arrays indexed by sex (0 = male, 1 = female) and single age 0..110
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 
 from simulation.constants import MAX_AGE, N_AGES
-from simulation.inputs.data import read_table
+from simulation.inputs.data import data_cache, read_table
 
 __all__ = [
     "DemographicRates",
@@ -33,7 +32,7 @@ def parse_age(column) -> np.ndarray:
     return column.astype(str).str.rstrip("+").astype(int).to_numpy()
 
 
-@cache
+@data_cache
 def demography_parameters() -> dict[str, float]:
     """Return the scalar demographic parameters of ``demography.csv`` by name."""
     table = read_table("demography.csv")
@@ -150,7 +149,7 @@ class DemographicRates:
         return self.asfr_shape * tfr
 
 
-@cache
+@data_cache
 def base_rates() -> DemographicRates:
     """Load the base rates from the data files (cached)."""
     params = demography_parameters()

@@ -2,6 +2,12 @@
 
 Scenario files, sweep files, the command line, the app and the EMA Workbench bridge all take
 their parameter names, types, ranges and descriptions from here, so a parameter is declared once.
+
+Besides the rows of ``parameters.csv``, every uncertain number of the ``uncertain_*.csv`` files
+(:mod:`simulation.inputs.uncertainties`) is a registered uncertainty under its dotted name
+(``prices.home_help_hour``), with its ``group``, its central value as default and its allowed
+range; scenario files set them under ``[uncertainties]``, sweeps and sensitivity analyses vary
+them by name.
 """
 
 from __future__ import annotations
@@ -11,8 +17,17 @@ from functools import cache
 from typing import Any
 
 from simulation.inputs.data import read_table
+from simulation.inputs.uncertainties import GROUPS, Uncertain, uncertain
 
-__all__ = ["Parameter", "registry", "levers", "uncertainties", "settings", "defaults"]
+__all__ = [
+    "Parameter",
+    "registry",
+    "levers",
+    "uncertainties",
+    "uncertainty_groups",
+    "settings",
+    "defaults",
+]
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,8 @@ class Parameter:
         description_da: one sentence in Danish.
         source: where the default and range come from.
         confidence: ``A``/``B``/``C`` or ``assumption``.
+        group: for an uncertain number of an ``uncertain_<group>.csv`` file, its group; else
+            ``""`` (a row of ``parameters.csv``).
     """
 
     name: str
@@ -50,6 +67,7 @@ class Parameter:
     description_da: str
     source: str
     confidence: str
+    group: str = ""
 
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages and listings."""
@@ -107,7 +125,34 @@ def registry() -> dict[str, Parameter]:
             source=str(row["source"]),
             confidence=str(row["confidence"]),
         )
+    for name, u in uncertain().items():
+        out[name] = Parameter(
+            name=name,
+            kind="uncertainty",
+            type="float",
+            default=u.central,
+            low=u.allowed_low,
+            high=u.allowed_high,
+            choices=(),
+            per_unit=False,
+            unit="",
+            question=None,
+            description=(
+                f"{u.file} {_key_text(u)} {u.column}: {u.shape} {_fmt(u.low)} to"
+                f" {_fmt(u.high)}. {u.reasoning}"
+            ),
+            description_da=(
+                f"{u.file} {_key_text(u)} {u.column}: {u.shape} {_fmt(u.low)} til {_fmt(u.high)}."
+            ),
+            source=u.source,
+            confidence=u.confidence,
+            group=u.group,
+        )
     return out
+
+
+def _key_text(u: Uncertain) -> str:
+    return "&".join(f"{k}={v}" for k, v in u.key)
 
 
 def _of_kind(kind: str) -> dict[str, Parameter]:
@@ -122,6 +167,16 @@ def levers() -> dict[str, Parameter]:
 def uncertainties() -> dict[str, Parameter]:
     """Return the exogenous uncertainties (what nobody chooses)."""
     return _of_kind("uncertainty")
+
+
+def uncertainty_groups() -> dict[str, dict[str, Parameter]]:
+    """Return the uncertain numbers by group (:data:`GROUPS` order; empty groups left out)."""
+    out: dict[str, dict[str, Parameter]] = {}
+    for group in GROUPS:
+        members = {k: p for k, p in registry().items() if p.group == group}
+        if members:
+            out[group] = members
+    return out
 
 
 def settings() -> dict[str, Parameter]:

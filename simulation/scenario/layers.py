@@ -59,6 +59,8 @@ def _parse_params(
     allowed = _params(kind)
     word = {"lever": "a lever", "uncertainty": "an uncertainty"}[kind]
     out: dict[str, Any] = {}
+    if kind == "uncertainty":  # prices.home_help_hour = 500 is a nested table in TOML
+        table = _dotted(table)
     for key, value in table.items():
         if key not in allowed:
             hint = _misplaced(key, word)
@@ -66,6 +68,18 @@ def _parse_params(
                 [*parts, key], hint or _unknown(kind, key, allowed, _listing(kind, allowed))
             )
         out[key] = _check_value(allowed[key], value, where, [*parts, key])
+    return out
+
+
+def _dotted(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested tables into dotted names (``{"prices": {"x": 1}}`` -> ``prices.x``)."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and name not in _params("uncertainty"):
+            out.update(_dotted(value, name + "."))
+        else:
+            out[name] = value
     return out
 
 

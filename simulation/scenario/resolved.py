@@ -48,7 +48,8 @@ def _build(layers: list[_Layer], path: Path | None, default_name: str) -> Scenar
     """Merge layers (root first) into a scenario with every default filled in."""
     settings = {k: p.default for k, p in _params("setting").items()}
     levers = {k: p.default for k, p in _params("lever").items()}
-    uncertainties = {k: p.default for k, p in _params("uncertainty").items()}
+    # the uncertain numbers (dotted names) appear only where a file sets them
+    uncertainties = {k: p.default for k, p in _params("uncertainty").items() if not p.group}
     selection: tuple[int, ...] | None = None
     areas: dict[str, dict[str, Any]] = {}
     region: dict[int, dict[str, Any]] = {}

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import numpy as np
 
 from simulation.constants import AREAS, MAX_AGE, N_AGES
-from simulation.inputs.data import read_table
+from simulation.inputs.data import data_cache, read_table
 from simulation.inputs.rates import base_rates
 
 __all__ = [
@@ -486,7 +485,7 @@ def _expected_caseload(curve: np.ndarray, population: np.ndarray) -> float:
     return 0.5 * (start + end)
 
 
-@cache
+@data_cache
 def need_model() -> NeedModel:
     """Load the need model from the data files, calibrated to the 2026 population (cached)."""
     from simulation.inputs.projection import base_population  # local: avoids an import cycle

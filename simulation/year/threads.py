@@ -8,6 +8,7 @@ fixed order) and each chunk writes only its own rows.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -56,7 +57,10 @@ class RowMapper:
             return [fn(item) for item in items]
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.threads)
-        return list(self._pool.map(fn, items))
+        # each call runs in a copy of the caller's context: the data overrides of the run
+        # (simulation.inputs.data.using_overrides) are active in the threads too
+        futures = [self._pool.submit(contextvars.copy_context().run, fn, i) for i in items]
+        return [f.result() for f in futures]
 
     def close(self) -> None:
         """Stop the threads (a later :meth:`map` starts them again)."""
