@@ -1,6 +1,6 @@
 """Listings for the command line, with descriptions, ranges and defaults.
 
-Levers, uncertainties, settings, scenarios, municipalities, regions, metrics and areas.
+All parameters; levers, uncertainties (the uncertain numbers by group), settings, scenarios, municipalities, regions, metrics and areas.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from pathlib import Path
 from simulation.constants import AREAS
 from simulation.inputs.data import read_table
 from simulation.inputs.geography import municipalities, regions
-from simulation.inputs.registry import Parameter, registry
+from simulation.inputs.registry import Parameter, registry, uncertainty_groups
 from simulation.scenario import SCENARIO_DIR, ScenarioError, load_scenario
 
 __all__ = ["listing", "WHAT"]
 
 WHAT = (
+    "parameters",
     "levers",
     "uncertainties",
     "settings",
@@ -30,9 +31,13 @@ WHAT = (
 def _parameters(kind: str, lang: str) -> str:
     lines = []
     for p in registry().values():
-        if p.kind != kind:
+        if p.kind != kind or p.group:
             continue
         lines.append(_parameter_block(p, lang))
+    if kind == "uncertainty":  # the uncertain numbers of the data files, by group
+        for group, members in uncertainty_groups().items():
+            lines.append(f"--- {group} ({len(members)} uncertain numbers) ---")
+            lines += [_parameter_block(p, lang) for p in members.values()]
     return "\n\n".join(lines)
 
 
@@ -70,6 +75,11 @@ def listing(what: str, lang: str = "en") -> str:
         what: what to list.
         lang: ``"en"`` or ``"da"`` for descriptions.
     """
+    if what == "parameters":
+        return "\n\n".join(
+            f"=== {kind} ===\n\n" + _parameters(kind, lang)
+            for kind in ("lever", "uncertainty", "setting")
+        )
     if what in ("levers", "uncertainties", "settings"):
         return _parameters(what[:-1] if what != "uncertainties" else "uncertainty", lang)
     if what == "scenarios":

@@ -25,7 +25,8 @@ from simulation.scenario import (
 
 LEVERS = [k for k, p in registry().items() if p.kind == "lever"]
 PER_UNIT = [k for k, p in registry().items() if p.kind == "lever" and p.per_unit]
-UNCERTAINTIES = [k for k, p in registry().items() if p.kind == "uncertainty"]
+# the uncertain numbers (dotted names, with a group) appear in a scenario only where it sets them
+UNCERTAINTIES = [k for k, p in registry().items() if p.kind == "uncertainty" and not p.group]
 SETTINGS = [k for k, p in registry().items() if p.kind == "setting"]
 
 
