@@ -1,6 +1,7 @@
 """Listings for the command line, with descriptions, ranges and defaults.
 
-All parameters; levers, uncertainties (the uncertain numbers by group), settings, scenarios, municipalities, regions, metrics and areas.
+All parameters; levers, uncertainties (the uncertain numbers by group), settings, scenarios,
+municipalities, regions, metrics and areas.
 """
 
 from __future__ import annotations

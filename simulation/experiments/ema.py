@@ -17,6 +17,7 @@ See ``docs/exploratory-analysis.md`` for a worked example with PRIM.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,8 +47,10 @@ def _select(kind: str, names: Sequence[str] | None) -> list[Parameter]:
     out = []
     for name in names:
         if name not in reg or reg[name].kind != kind:
-            allowed = ", ".join(p.name for p in reg.values() if p.kind == kind)
-            raise ValueError(f"{name!r} is not an {kind}; allowed: {allowed}")
+            allowed = [p.name for p in reg.values() if p.kind == kind]
+            near = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            raise ValueError(f"{name!r} is not an {kind}; {hint}allowed: {', '.join(allowed)}")
         out.append(reg[name])
     return out
 

@@ -347,6 +347,7 @@ def parse_sweep(
             "parameters",
             allowed="a table such as [parameters] facilitation = { low = 0, high = 3 }",
         )
+    params_raw = _dotted(params_raw, reg)  # prices.home_help_hour = {...} nests in TOML
     varied = {k: p for k, p in reg.items() if getattr(p, "kind", "lever") != "setting"}
     specs: dict[str, ParameterSpec] = {}
     for pname, spec in params_raw.items():
@@ -368,6 +369,19 @@ def parse_sweep(
         parameters=specs,
         sha256=sha256,
     )
+
+
+def _dotted(raw: Mapping[str, Any], reg: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten tables of dotted parameter names (uncertain numbers such as ``prices.x``)."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = f"{prefix}{key}"
+        nested = isinstance(value, Mapping) and name not in reg
+        if nested and any(str(n).startswith(name + ".") for n in reg):
+            out.update(_dotted(value, reg, name + "."))
+        else:
+            out[name] = value
+    return out
 
 
 def _resolve_registry(
