@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 MAIN_JOB = ("baseline", "patchwork", "strategic")
+DEFAULT_DRAWS = 10  # the main job's parameter draws (simulation.runs.psa.DEFAULT_DRAWS)
 
 
 class UserError(Exception):
@@ -118,7 +119,21 @@ def _workers(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- commands
-def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
+def _draws(args: argparse.Namespace, main_job: bool) -> int:
+    """The number of parameter draws asked for (the main job draws by default)."""
+    draws = getattr(args, "draws", None)
+    if getattr(args, "no_psa", False):
+        if draws:
+            raise UserError("--no-psa and --draws N > 0 contradict each other; give one")
+        return 0
+    if draws is None:
+        return DEFAULT_DRAWS if main_job else 0
+    if not 0 <= draws <= 10_000:
+        raise UserError(f"--draws must be a whole number from 0 to 10000, got {draws}")
+    return draws
+
+
+def cmd_run(args: argparse.Namespace, texts: list[str], main_job: bool = False) -> int:
     """Run or compare scenarios and write the results folder."""
     from simulation.input_checks import empty_places, empty_places_warning
     from simulation.runs.jobs import run_job
@@ -131,6 +146,7 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
         from simulation.runs.jobs import RESULTS_DIR
 
         check_out_folder(RESULTS_DIR, "results folder", reuse=True)
+    draws = _draws(args, main_job)
     workers = _workers(args)
     scenarios = _load(texts, args)
     replicates = max(s.replicates for s in scenarios)
@@ -148,8 +164,14 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
     if not args.quiet:
         names = ", ".join(s.name for s in scenarios)
         scales = sorted({s.scale for s in scenarios})
+        psa = (
+            f"{draws} parameter draw(s) with seeds {seed}..{seed + draws - 1} and, beside them, "
+            if draws
+            else ""
+        )
         print(
-            f"Simulating {names}: {replicates} replicate(s), "
+            f"Simulating {names}: {psa}{replicates} replicate(s)"
+            f"{' at central values' if draws else ''}, "
             f"seeds {seed}..{seed + replicates - 1}, "
             f"scale {', '.join(str(x) for x in scales)}, 2026-{scenarios[0].end_year}",
             file=sys.stderr,
@@ -162,6 +184,7 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
         workers=workers,
         lang=args.lang,
         progress=RunProgress("simulating", args.quiet, getattr(args, "progress", False)),
+        draws=draws,
     )
     warning = empty_places_warning(empty_places(result.table), min(s.scale for s in scenarios))
     if warning:
@@ -170,6 +193,9 @@ def cmd_run(args: argparse.Namespace, texts: list[str]) -> int:
         print()
         print(result.key_figures.to_string(index=False))
         print()
+        if result.psa is not None:
+            print("\n".join(result.psa.lines()))
+            print()
     print(f"Results: {result.folder}  (report: {result.folder / 'report.html'})")
     return 0
 
@@ -298,6 +324,22 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{text} (default: %(default)s)"
 
 
+def _add_psa_options(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument(
+        "--draws",
+        type=int,
+        metavar="N",
+        help="parameter draws of the probabilistic sensitivity analysis, 0-10000; each draws"
+        f" every uncertain number and runs every scenario with it (default: {default})",
+    )
+    p.add_argument(
+        "--no-psa",
+        dest="no_psa",
+        action="store_true",
+        help="no parameter draws: the seed-only comparison at central values (as --draws 0)",
+    )
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--scale",
@@ -337,6 +379,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         help="results folder, new or empty (default: results/<date>-<time>-<scenarios>)",
     )
     p.add_argument("--workers", type=int, help="worker processes (default: up to 2)")
+    _add_psa_options(p, "0: seeds only")
     p.add_argument("--lang", choices=("en", "da"), default="en", help="language of the report")
     p.add_argument(
         "-q", "--quiet", action="store_true", help="print only the results folder (no progress)"
@@ -389,6 +432,7 @@ def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
         formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {version()}")
+    _add_psa_options(parser, f"{DEFAULT_DRAWS} for the main job")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = _command(sub, "run", "run one scenario and write its report")
     p.add_argument("scenario", help="scenario file or shipped name (e.g. strategic)")
@@ -487,7 +531,7 @@ def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
             ):
                 setattr(args, name, None)
             args.lang, args.quiet, args.progress = "en", False, False
-            return cmd_run(args, list(MAIN_JOB))
+            return cmd_run(args, list(MAIN_JOB), main_job=True)
         if args.command == "run":
             return cmd_run(args, [args.scenario])
         if args.command == "compare":

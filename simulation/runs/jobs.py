@@ -1,7 +1,10 @@
 """Jobs that produce a results folder.
 
 Run or compare scenarios, then write tables, figures and the report, with a manifest, into a
-folder that appears only when complete.
+folder that appears only when complete. With ``draws`` > 0 the job is a probabilistic
+sensitivity analysis (:mod:`simulation.runs.psa`): the tables, key figures and report come from
+the parameter draws, and the seed-only replicates at central values run beside them
+(``draws.csv``, ``psa.csv``, ``seed_only.csv``, ``uncertainty.csv``).
 """
 
 from __future__ import annotations
@@ -20,11 +23,19 @@ from simulation.report.tables import format_key_figures, key_figures
 from simulation.report.workbook import write_workbook
 from simulation.runs.folders import atomic_folder, command_line, default_folder, write_json
 from simulation.runs.provenance import git_commit, versions
+from simulation.runs.psa import (
+    draw_values,
+    draws_table,
+    main_difference,
+    main_pair,
+    outcome_table,
+    summary_lines,
+)
 from simulation.runs.simulate import run_scenarios
 from simulation.safe_paths import check_out_folder, folder_label
 from simulation.scenario import Scenario
 
-__all__ = ["JobResult", "run_job", "RESULTS_DIR"]
+__all__ = ["JobResult", "PsaRuns", "run_job", "RESULTS_DIR"]
 
 RESULTS_DIR = Path("results")
 
@@ -39,11 +50,41 @@ class JobResult:
         seconds: wall time.
     """
 
-    def __init__(self, folder: Path, table: pd.DataFrame, key: pd.DataFrame, seconds: float):
+    def __init__(
+        self,
+        folder: Path,
+        table: pd.DataFrame,
+        key: pd.DataFrame,
+        seconds: float,
+        psa: PsaRuns | None = None,
+    ):
         self.folder = folder
         self.table = table
         self.key_figures = key
         self.seconds = seconds
+        self.psa = psa
+
+
+class PsaRuns:
+    """The parts of a PSA job: draws, the seed-only runs and the main difference.
+
+    Attributes:
+        draws: the draws' parameter values (``draws.csv``).
+        outcomes: per draw, scenario and payer (``psa.csv``).
+        seed_only: the same per seed-only replicate (``seed_only.csv``), or ``None``.
+        main: :func:`~simulation.runs.psa.main_difference` (empty without a pair).
+    """
+
+    def __init__(self, draws: pd.DataFrame, seed_only_table: pd.DataFrame | None) -> None:
+        self.draws = draws
+        self.seed_only_table = seed_only_table
+        self.outcomes = pd.DataFrame()
+        self.seed_only: pd.DataFrame | None = None
+        self.main: dict[str, Any] = {}
+
+    def lines(self) -> list[str]:
+        """What the estimates rest on and the Monte Carlo error, for printing."""
+        return summary_lines(self.main) if self.main else []
 
 
 def _summaries(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -66,6 +107,7 @@ def run_job(
     lang: str = "en",
     progress: Callable[[int, int], None] | None = None,
     report: bool = True,
+    draws: int = 0,
 ) -> JobResult:
     """Run scenarios with replicates on common random numbers and write the results folder.
 
@@ -81,6 +123,9 @@ def run_job(
         lang: ``"en"`` or ``"da"`` for the report.
         progress: called as ``progress(done, total)`` after each run.
         report: write the HTML report and figures (tables and manifest are always written).
+        draws: parameter draws of a probabilistic sensitivity analysis (0: seeds only). With
+            draws, the seed-only replicates (``replicates`` of them, at central values) run
+            beside them, and the tables, key figures and report are those of the draws.
 
     Returns:
         The job's result; the folder exists only if everything was written.
@@ -93,8 +138,8 @@ def run_job(
         # the incomplete folder exists while simulating: a second run into it is refused now
         folder = Path(out)
         with atomic_folder(folder) as tmp:
-            table, ages, runs = run_scenarios(
-                scenarios, replicates, seed, workers=workers, progress=progress
+            table, ages, runs, psa = _simulate(
+                scenarios, replicates, seed, workers, progress, draws
             )
             key = _write_folder(
                 tmp,
@@ -109,18 +154,107 @@ def run_job(
                 report,
                 started,
                 t0,
+                psa,
             )
-        return JobResult(folder, table, key, time.perf_counter() - t0)
+        return JobResult(folder, table, key, time.perf_counter() - t0, psa)
     check_out_folder(RESULTS_DIR, "results folder", reuse=True)  # a file or read-only: now
-    table, ages, runs = run_scenarios(
-        scenarios, replicates, seed, workers=workers, progress=progress
-    )
+    table, ages, runs, psa = _simulate(scenarios, replicates, seed, workers, progress, draws)
     folder = default_folder(RESULTS_DIR, label)
     with atomic_folder(folder, owned=True) as tmp:
         key = _write_folder(
-            tmp, scenarios, table, ages, runs, replicates, seed, workers, lang, report, started, t0
+            tmp,
+            scenarios,
+            table,
+            ages,
+            runs,
+            replicates,
+            seed,
+            workers,
+            lang,
+            report,
+            started,
+            t0,
+            psa,
         )
-    return JobResult(folder, table, key, time.perf_counter() - t0)
+    return JobResult(folder, table, key, time.perf_counter() - t0, psa)
+
+
+def _simulate(
+    scenarios: Sequence[Scenario],
+    replicates: int,
+    seed: int,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+    draws: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]], PsaRuns | None]:
+    """Run the seed-only replicates and, for a PSA, the parameter draws.
+
+    The progress counts both parts as one.
+    """
+    if draws <= 0:
+        table, ages, runs = run_scenarios(
+            scenarios, replicates, seed, workers=workers, progress=progress
+        )
+        return table, ages, runs, None
+    n_draw, n_seed = draws * len(scenarios), replicates * len(scenarios)
+
+    def first(done: int, _total: int) -> None:
+        if progress:
+            progress(done, n_draw + n_seed)
+
+    def second(done: int, _total: int) -> None:
+        if progress:
+            progress(n_draw + done, n_draw + n_seed)
+
+    values = draw_values(seed, draws)
+    table, ages, runs = run_scenarios(
+        scenarios, draws, seed, workers=workers, progress=first, draws=values
+    )
+    seed_table, _, seed_runs = run_scenarios(
+        scenarios, replicates, seed, workers=workers, progress=second
+    )
+    for run in seed_runs:
+        run["seed_only"] = True
+    psa = PsaRuns(draws_table(seed, draws), seed_table)
+    return table, ages, runs + seed_runs, psa
+
+
+def _write_psa(
+    tmp: Path,
+    psa: PsaRuns,
+    table: pd.DataFrame,
+    scenarios: Sequence[Scenario],
+    baseline: str,
+    rate: float,
+    manifest: dict[str, Any],
+) -> None:
+    """Write the PSA's tables (draws, outcomes per draw, seed-only outcomes, main difference)."""
+    psa.outcomes = outcome_table(table, baseline=baseline, rate=rate, draws=psa.draws)
+    psa.draws.to_csv(tmp / "draws.csv", index=False)
+    psa.outcomes.to_csv(tmp / "psa.csv", index=False)
+    if psa.seed_only_table is not None:
+        psa.seed_only = outcome_table(psa.seed_only_table, baseline=baseline, rate=rate)
+        psa.seed_only = psa.seed_only.rename(columns={"draw": "replicate"})
+        psa.seed_only["seed"] = psa.seed_only.replicate + int(psa.draws.seed.min())
+        psa.seed_only.to_csv(tmp / "seed_only.csv", index=False)
+    pair = main_pair([s.name for s in scenarios], baseline)
+    if pair is not None:
+        seed_only = (
+            psa.seed_only.rename(columns={"replicate": "draw"})
+            if psa.seed_only is not None
+            else None
+        )
+        psa.main = main_difference(psa.outcomes, seed_only, pair)
+        pd.DataFrame([psa.main]).to_csv(tmp / "uncertainty.csv", index=False)
+    manifest["psa"] = {
+        "draws": len(psa.draws),
+        "draw_seeds": psa.draws.seed.astype(int).tolist(),
+        "uncertain_numbers": len(psa.draws.columns) - 2,
+        "seed_only_replicates": (
+            int(psa.seed_only.replicate.nunique()) if psa.seed_only is not None else 0
+        ),
+        "parameter_generator": "numpy default_rng([seed, draw, 13])",
+    }
 
 
 def _write_folder(
@@ -136,6 +270,7 @@ def _write_folder(
     report: bool,
     started: dt.datetime,
     t0: float,
+    psa: PsaRuns | None = None,
 ) -> pd.DataFrame:
     """Write tables, report, workbook and manifest into ``tmp``; return the key figures."""
     baseline = "baseline" if any(s.name == "baseline" for s in scenarios) else scenarios[0].name
@@ -174,6 +309,8 @@ def _write_folder(
     account = economy_table(table, baseline=baseline, rate=rate)
     if len(account):
         account.to_csv(tmp / "economy.csv", index=False)
+    if psa is not None:
+        _write_psa(tmp, psa, table, scenarios, baseline, rate, manifest)
     if report:
         write_report(
             tmp,

@@ -2,8 +2,10 @@
 
 Replicate ``r`` of every scenario uses the seed ``seed + r``, so scenarios are compared on
 common random numbers: the same citizens are born, age, move and die in every scenario, and
-differences come from the levers alone. Replicates run in worker processes when asked; the
-results do not depend on the number of workers.
+differences come from the levers alone. In a probabilistic sensitivity analysis replicate ``r``
+is parameter draw ``r``: every scenario also runs with the same set of uncertain numbers
+(:mod:`simulation.runs.psa`), passed to the worker with the job. Replicates run in worker
+processes when asked; the results do not depend on the number of workers.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ import pandas as pd
 
 from simulation.model import WelfareModel
 from simulation.runs.lifeline import init_worker, stop_pool
+from simulation.runs.psa import scenario_values
 from simulation.scenario import Scenario
 
 __all__ = ["RunResult", "run_once", "run_scenarios", "scenario_parameters"]
@@ -50,6 +53,7 @@ def run_once(
     seed: int,
     replicate: int = 0,
     step_callback: Callable[[int], None] | None = None,
+    values: Mapping[str, float] | None = None,
 ) -> RunResult:
     """Run one scenario once.
 
@@ -58,10 +62,15 @@ def run_once(
         seed: the seed of this run.
         replicate: the replicate number written into the table.
         step_callback: called with the year after each simulated year (progress bars).
+        values: uncertain numbers by name (a parameter draw); those the scenario fixes itself
+            are left out (:func:`~simulation.runs.psa.scenario_values`).
     """
     start = time.perf_counter()
+    parameters = scenario_parameters(scenario)
+    if values:
+        parameters |= scenario_values(scenario.uncertainties, values)
     model = WelfareModel(
-        scenario_parameters(scenario),
+        parameters,
         scale=float(scenario.settings["scale"]),
         seed=int(seed),
         municipalities=scenario.municipalities,
@@ -77,9 +86,9 @@ def run_once(
     return RunResult(model.table(), model.ages(), time.perf_counter() - start)
 
 
-def _run_job(job: tuple[Scenario, int, int]) -> RunResult:
-    scenario, seed, replicate = job
-    return run_once(scenario, seed, replicate)
+def _run_job(job: tuple[Scenario, int, int, Mapping[str, float] | None]) -> RunResult:
+    scenario, seed, replicate, values = job
+    return run_once(scenario, seed, replicate, values=values)
 
 
 def run_scenarios(
@@ -88,6 +97,7 @@ def run_scenarios(
     seed: int,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    draws: Sequence[Mapping[str, float]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
     """Run every scenario ``replicates`` times on common random numbers.
 
@@ -99,12 +109,20 @@ def run_scenarios(
             ``fork`` method where available: ``import mesa`` switches the default to ``spawn``,
             which would make every worker re-import the package.
         progress: called as ``progress(done, total)`` after each run.
+        draws: one set of uncertain numbers per replicate (a PSA; ``len(draws)`` must equal
+            ``replicates``): replicate ``r`` of every scenario runs with ``draws[r]``.
 
     Returns:
         ``(table, ages, runs)``: the concatenated tables and one record per run (scenario,
         replicate, seed, seconds), in a fixed order whatever the number of workers.
     """
-    jobs = [(s, seed + r, r) for s in scenarios for r in range(replicates)]
+    if draws is not None and len(draws) != replicates:
+        raise ValueError(f"{len(draws)} parameter draws for {replicates} replicates")
+    jobs = [
+        (s, seed + r, r, None if draws is None else dict(draws[r]))
+        for s in scenarios
+        for r in range(replicates)
+    ]
     results: list[RunResult] = []
     if workers <= 1 or len(jobs) == 1:
         for k, job in enumerate(jobs):

@@ -1,0 +1,218 @@
+"""The probabilistic sensitivity analysis (PSA): parameter draws shared by the scenarios.
+
+Draw ``d`` of a job seeded ``seed`` is one set of every uncertain number
+(:func:`simulation.inputs.uncertainties.draw_for`, from a generator seeded by
+``(seed, d)`` alone) and one model seed, ``seed + d``. Every scenario runs draw ``d`` with the
+same numbers and the same seed (common random numbers), so their differences come from the
+levers; the draws are the same whatever the number of workers, the backend or the number of
+draws. Beside the draws, the seed-only replicates run every number at its central value with
+seeds ``seed .. seed + replicates - 1``: the noise of the simulation alone.
+
+This module turns the runs' tables into one row per draw (or replicate), scenario and payer
+(:func:`outcome_table`), splits the spread of the main difference into parameter and
+simulation noise and gives its Monte Carlo standard error (:func:`main_difference`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.economy.present_value import payer_net_costs, present_value
+from simulation.inputs.prices import PAYERS
+from simulation.inputs.registry import registry
+from simulation.inputs.uncertainties import draw_for, draws_frame, uncertain
+
+__all__ = [
+    "DEFAULT_DRAWS",
+    "draw_values",
+    "draws_table",
+    "main_difference",
+    "main_pair",
+    "outcome_table",
+    "scenario_values",
+    "summary_lines",
+]
+
+DEFAULT_DRAWS = 10  # the main job: 3 scenarios x (10 draws + 5 seed-only) runs, about a minute
+
+
+def draw_values(seed: int, draws: int) -> list[dict[str, float]]:
+    """The parameter sets of draws ``0 .. draws - 1`` (see :func:`draw_for`)."""
+    return [draw_for(seed, d) for d in range(draws)]
+
+
+def scenario_values(scenario_uncertainties: Mapping[str, Any], values: Mapping[str, float]):
+    """The drawn values a scenario runs with: those it does not fix itself.
+
+    A scenario that sets an uncertain number (by its dotted name), or sets the registered
+    parameter a number stands for away from its default, keeps its own value: the analyst
+    fixed it. The shipped scenarios fix none, so all three run every draw alike.
+    """
+    reg = registry()
+    table = uncertain()
+    out = {}
+    for name, value in values.items():
+        if name in scenario_uncertainties:
+            continue
+        parameter = table[name].parameter
+        fixed = parameter is not None and (
+            scenario_uncertainties.get(parameter, reg[parameter].default) != reg[parameter].default
+        )
+        if fixed:
+            continue
+        out[name] = value
+    return out
+
+
+def outcome_table(
+    table: pd.DataFrame,
+    *,
+    baseline: str,
+    rate: float,
+    draws: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per draw (or replicate), scenario and payer: present values and 2050 values.
+
+    Args:
+        table: the tidy table of the runs (``replicate`` = draw number in a PSA).
+        baseline: the reference scenario of the savings.
+        rate: the discount rate of the present values (2026 prices, 2026 = year 0).
+        draws: the draws' parameter table (``draw``, ``seed``, names); its seed column is
+            copied in when given.
+
+    Returns:
+        Columns ``draw, seed, scenario, account, payer, pv_net_cost, pv_net_saving,
+        net_cost_end, net_saving_end, end_year``; ``account`` is ``budget`` (the public
+        budgets' net cost: marginal public cost plus lever cost) and ``payer`` one of
+        municipality, region, state and total. Savings are the baseline's net cost less the
+        scenario's in the same draw (common random numbers); 0 for the baseline itself.
+    """
+    net = payer_net_costs(table)
+    net["total"] = net[list(PAYERS)].sum(axis=1)
+    end = int(net.index.get_level_values("year").max())
+    rows = []
+    for (scenario, rep), frame in net.groupby(level=["scenario", "replicate"]):
+        by_year = frame.droplevel(["scenario", "replicate"])
+        base = net.loc[(baseline, rep)] if baseline in net.index.get_level_values(0) else None
+        for payer in (*PAYERS, "total"):
+            cost = by_year[payer]
+            saving = base[payer] - cost if base is not None else cost * np.nan
+            rows.append(
+                {
+                    "draw": int(rep),
+                    "scenario": scenario,
+                    "account": "budget",
+                    "payer": payer,
+                    "pv_net_cost": present_value(cost, rate),
+                    "pv_net_saving": present_value(saving, rate),
+                    "net_cost_end": float(cost.loc[end]),
+                    "net_saving_end": float(saving.loc[end]),
+                    "end_year": end,
+                }
+            )
+    out = pd.DataFrame(rows)
+    seeds = dict(zip(draws.draw, draws.seed, strict=True)) if draws is not None else {}
+    seed_col = [seeds.get(d, np.nan) for d in out.draw] if seeds else np.nan
+    out.insert(1, "seed", seed_col)
+    return out
+
+
+def main_pair(names: Sequence[str], baseline: str) -> tuple[str, str] | None:
+    """The scenarios of the main difference: strategic - patchwork, else first - baseline."""
+    if "strategic" in names and "patchwork" in names:
+        return "strategic", "patchwork"
+    others = [n for n in names if n != baseline]
+    return (others[0], baseline) if others and baseline in names else None
+
+
+def _differences(outcomes: pd.DataFrame, pair: tuple[str, str]) -> pd.Series:
+    total = outcomes[outcomes.payer == "total"].pivot(
+        index="draw", columns="scenario", values="pv_net_cost"
+    )
+    return total[pair[0]] - total[pair[1]]
+
+
+def main_difference(
+    psa: pd.DataFrame, seed_only: pd.DataFrame | None, pair: tuple[str, str]
+) -> dict[str, Any]:
+    """The main difference of present values of total net cost, with its uncertainty.
+
+    Returns:
+        ``first``, ``second``, ``draws``, ``mean``, ``mc_se`` (standard deviation over the
+        draws / sqrt(draws)), ``sd_psa`` (spread over draws: parameters and seeds), ``p05`` and
+        ``p95`` over the draws, ``share_less`` (share of draws in which ``first`` costs less),
+        and over the seed-only replicates ``replicates``, ``mean_seed_only`` and
+        ``sd_seed_only`` (the simulation's noise alone).
+    """
+    diff = _differences(psa, pair).to_numpy()
+    n = len(diff)
+    end = int(psa.end_year.max())
+    sd = float(np.std(diff, ddof=1)) if n > 1 else math.nan
+    out: dict[str, Any] = {
+        "first": pair[0],
+        "second": pair[1],
+        "draws": n,
+        "end_year": end,
+        "mean": float(diff.mean()),
+        "mc_se": sd / math.sqrt(n) if n > 1 else math.nan,
+        "sd_psa": sd,
+        "p05": float(np.percentile(diff, 5)),
+        "p95": float(np.percentile(diff, 95)),
+        "share_less": float((diff < 0).mean()),
+        "replicates": 0,
+        "mean_seed_only": math.nan,
+        "sd_seed_only": math.nan,
+    }
+    if seed_only is not None and len(seed_only):
+        noise = _differences(seed_only, pair).to_numpy()
+        out["replicates"] = len(noise)
+        out["mean_seed_only"] = float(noise.mean())
+        out["sd_seed_only"] = float(np.std(noise, ddof=1)) if len(noise) > 1 else math.nan
+    return out
+
+
+def _bn(x: float, sign: bool = True) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x / 1e9:+.2f} bn DKK" if sign else f"{x / 1e9:.2f} bn DKK"
+
+
+def summary_lines(m: Mapping[str, Any]) -> list[str]:
+    """The printed lines on what the estimates rest on and how stable the main difference is."""
+    lines = [
+        f"Uncertainty: the intervals rest on {m['draws']} parameter draws (each draws all"
+        f" {len(uncertain())} uncertain numbers and its own seed, shared by the scenarios)"
+        + (
+            f" and, beside them, {m['replicates']} seed-only replicates at central values."
+            if m["replicates"]
+            else "."
+        ),
+        f"{m['first']} - {m['second']}, present value of net public cost 2026-{m['end_year']}:"
+        " mean"
+        f" {_bn(m['mean'])}, Monte Carlo standard error {_bn(m['mc_se'], False)}; 90% of draws"
+        f" {_bn(m['p05'])} to {_bn(m['p95'])}; {m['first']} costs less in"
+        f" {100 * m['share_less']:.0f}% of draws.",
+    ]
+    if m["replicates"]:
+        ratio = m["sd_psa"] / m["sd_seed_only"] if m["sd_seed_only"] > 0 else math.inf
+        lines.append(
+            f"Spread (sd) over parameter draws {_bn(m['sd_psa'], False)} against"
+            f" {_bn(m['sd_seed_only'], False)}"
+            f" over seeds alone (mean {_bn(m['mean_seed_only'])}):"
+            + (
+                " parameter uncertainty dominates."
+                if ratio > 1.5
+                else " simulation noise is as large as parameter uncertainty at this scale."
+            )
+        )
+    return lines
+
+
+def draws_table(seed: int, draws: int) -> pd.DataFrame:
+    """The draws' parameter values for ``draws.csv`` (``draw``, ``seed``, one column per name)."""
+    return draws_frame(seed, draws)
