@@ -199,16 +199,18 @@ def summary_lines(m: Mapping[str, Any]) -> list[str]:
         f" {100 * m['share_less']:.0f}% of draws.",
     ]
     if m["replicates"]:
-        ratio = m["sd_psa"] / m["sd_seed_only"] if m["sd_seed_only"] > 0 else math.inf
+        var_psa, var_seed = m["sd_psa"] ** 2, m["sd_seed_only"] ** 2
+        parameters = math.sqrt(max(var_psa - var_seed, 0.0))
+        if parameters > 2 * m["sd_seed_only"]:
+            verdict = "parameter uncertainty dominates"
+        elif parameters > m["sd_seed_only"]:
+            verdict = "parameter uncertainty is the larger part"
+        else:
+            verdict = "the simulation's noise is as large as parameter uncertainty at this scale"
         lines.append(
-            f"Spread (sd) over parameter draws {_bn(m['sd_psa'], False)} against"
-            f" {_bn(m['sd_seed_only'], False)}"
-            f" over seeds alone (mean {_bn(m['mean_seed_only'])}):"
-            + (
-                " parameter uncertainty dominates."
-                if ratio > 1.5
-                else " simulation noise is as large as parameter uncertainty at this scale."
-            )
+            f"Spread (sd) over the draws {_bn(m['sd_psa'], False)}, over seeds alone at central"
+            f" values {_bn(m['sd_seed_only'], False)} (mean {_bn(m['mean_seed_only'])}); the"
+            f" parameters' part about {_bn(parameters, False)}: {verdict}."
         )
     return lines
 
