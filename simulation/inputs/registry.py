@@ -34,6 +34,8 @@ class Parameter:
         description_da: one sentence in Danish.
         source: where the default and range come from.
         confidence: ``A``/``B``/``C`` or ``assumption``.
+        account_only: it changes no run, only an account computed from the run's results
+            (present values); front ends that rerun the model need not offer it.
     """
 
     name: str
@@ -50,6 +52,7 @@ class Parameter:
     description_da: str
     source: str
     confidence: str
+    account_only: bool = False
 
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages and listings."""
@@ -106,6 +109,7 @@ def registry() -> dict[str, Parameter]:
             description_da=str(row["description_da"]),
             source=str(row["source"]),
             confidence=str(row["confidence"]),
+            account_only=str(row.get("account_only", "")).strip() == "yes",
         )
     return out
 
