@@ -26,6 +26,7 @@ from simulation.documents.demography_checks import (
 )
 from simulation.inputs.data import read_table
 from simulation.inputs.integration_entry import documented_entries
+from simulation.inputs.prices import level_prices
 from simulation.model import WelfareModel
 from simulation.shipped import checkout_root
 
@@ -285,6 +286,8 @@ def kl_section(table: pd.DataFrame, start: int = 2026, end: int = 2040) -> list[
     cases = annual_growth(table, "need_cases", "elderly_care", start, end)
     p65 = annual_growth(table, "population_65p", None, start, end)
     p80 = annual_growth(table, "population_80p", None, start, end)
+    prices = level_prices()
+    ratio = prices[("elderly_care", 2)].by_payer.sum() / prices[("elderly_care", 1)].by_payer.sum()
     kl_2019 = 1.56 ** (1 / 21) - 1  # +56 % care need 2019-2040, as a yearly rate
     kl_2023 = 1.53 ** (1 / 14) - 1  # +53 % municipal health and care of the 67+, 2021-2035
     rows = [
@@ -350,7 +353,7 @@ def kl_section(table: pd.DataFrame, start: int = 2026, end: int = 2040) -> list[
         + (
             f"The cost grows faster than the cases ({100 * cases:.2f}% a year): with prices "
             "fixed, that is the mix moving towards nursing-home places (the oldest), which "
-            "cost about nine times a home-help case at the margin. "
+            f"cost {ratio:.1f} times a home-help case-year at the margin. "
             if var_growth > cases
             else f"The cases grow by {100 * cases:.2f}% a year. "
         )
