@@ -363,8 +363,9 @@ def kl_section(table: pd.DataFrame, start: int = 2026, end: int = 2040) -> list[
         "when the large cohorts born in 1941-1946 turned 80, which is why its yearly rate "
         "is the highest. The model's window starts after that stretch; KL 2019's "
         "window holds it too, so the window does not explain why the model is above KL 2019.",
-        "- **Age groups and scope**: KL 2019's care area and the model's elderly care are "
-        "municipal care of all ages; KL 2023 counts the 67+ only but adds their municipal "
+        "- **Age groups and scope**: KL 2019's figure is for the municipal care area as a "
+        "whole (no age split is quoted), the model's elderly care is home help and nursing "
+        "homes at all ages; KL 2023 counts the 67+ only but adds their municipal "
         "health spending (home nursing, training, prevention), which the model puts in other "
         "areas or not at all. How fine KL's age groups are was not retrieved; coarse groups "
         "would not count the shift within the 80+ towards the 90+, which the model's single "
