@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.safe_paths import UnsafePath, check_regular_file
-from simulation.shipped import find_scenario, scenario_dir
+from simulation.shipped import find_scenario, scenario_dir, shipped_scenarios  # re-exported
 
 __all__ = [
     "CommandLineError",
@@ -48,16 +48,6 @@ SWEEP_KEYS = frozenset({"sampler", "parameters", "samples", "num_levels", "secon
 
 class CommandLineError(ValueError):
     """A command-line value that is not allowed (one-line message naming the flag)."""
-
-
-def shipped_scenarios() -> dict[str, Path]:
-    """Return the shipped scenarios by name (``scenarios/`` and ``scenarios/levers/``)."""
-    found: dict[str, Path] = {}
-    for folder in (scenario_dir(), scenario_dir() / "levers"):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.toml")):
-                found.setdefault(path.stem, path)
-    return found
 
 
 def scenario_argument(text: str) -> Path:

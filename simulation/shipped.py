@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["checkout_root", "find_scenario", "scenario_dir"]
+__all__ = ["checkout_root", "find_scenario", "scenario_dir", "shipped_scenarios"]
 
 _PACKAGE = Path(__file__).resolve().parent
 #: The scenarios inside an installed wheel (absent in a checkout).
@@ -74,3 +74,13 @@ def find_scenario(name: str | Path, folder: str | Path | None = None) -> Path | 
         except (OSError, ValueError):
             continue
     return None
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Return the shipped scenarios by name (``scenarios/`` and ``scenarios/levers/``)."""
+    found: dict[str, Path] = {}
+    for folder in (scenario_dir(), scenario_dir() / "levers"):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.toml")):
+                found.setdefault(path.stem, path)
+    return found

@@ -79,9 +79,6 @@ _CSS = """
 .wa-map-mode .v-btn { font-size: 11px !important; letter-spacing: 0 !important; }
 """
 
-# uncertainties that change no run, only an account the app does not show (present values)
-_NOT_SHOWN = frozenset({"discount_rate"})
-
 
 def _html_list(lines: list[str]) -> str:
     """A bulleted list (plain HTML: Solara's Markdown would fetch KaTeX from the internet)."""
@@ -445,7 +442,7 @@ def LeverPanel(
         )
         if show_assumptions.value:  # rendered only when open: fewer widgets to keep in sync
             for name, param in uncertainties().items():
-                if name in _NOT_SHOWN or param.group:  # uncertain numbers: by file, not here
+                if param.account_only or param.group:  # account only; numbers: by file
                     continue
                 LeverControl(
                     param,

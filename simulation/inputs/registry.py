@@ -49,6 +49,8 @@ class Parameter:
         description_da: one sentence in Danish.
         source: where the default and range come from.
         confidence: ``A``/``B``/``C`` or ``assumption``.
+        account_only: it changes no run, only an account computed from the run's results
+            (present values); front ends that rerun the model need not offer it.
         group: for an uncertain number of an ``uncertain_<group>.csv`` file, its group; else
             ``""`` (a row of ``parameters.csv``).
     """
@@ -67,6 +69,7 @@ class Parameter:
     description_da: str
     source: str
     confidence: str
+    account_only: bool = False
     group: str = ""
 
     def allowed(self) -> str:
@@ -124,6 +127,7 @@ def registry() -> dict[str, Parameter]:
             description_da=str(row["description_da"]),
             source=str(row["source"]),
             confidence=str(row["confidence"]),
+            account_only=str(row.get("account_only", "")).strip() == "yes",
         )
     for name, u in uncertain().items():
         out[name] = Parameter(

@@ -159,6 +159,8 @@ class CostModel:
         weight: float,
         shift: float,
         year: int,
+        cases: np.ndarray | None = None,
+        adaptation: float = 0.0,
     ) -> np.ndarray:
         """The area's fixed part by municipality in ``year`` (DKK, all payers).
 
@@ -168,13 +170,23 @@ class CostModel:
             weight: residents per simulated citizen.
             shift: the year's healthy-ageing shift.
             year: calendar year.
+            cases: the year's person-year caseload by municipality and level (needed when
+                ``adaptation`` > 0).
+            adaptation: the share of the fixed part that follows the simulated caseload at
+                its marginal prices instead of the expected demand (``fixed_cost_adaptation``;
+                0 = demography only).
 
         The national 2026 fixed part, shared out and grown with the municipalities' expected
-        demand (person-years, as the calibration counts them) over its 2026 level.
+        demand (person-years, as the calibration counts them) over its 2026 level; with
+        ``adaptation`` a, the share a grows with the simulated caseload at its marginal prices
+        instead, so capacity follows cases avoided by a strategy too.
         """
         w = self.demand_weights(area, shift)
         start, end = (c.reshape(len(c), -1) @ w for c in cells)
         demand = 0.5 * (start + end) * weight
+        if adaptation > 0.0 and cases is not None:
+            simulated = cases @ self.variable[area].sum(axis=1)
+            demand = (1.0 - adaptation) * demand + adaptation * simulated
         return self.fixed[area] * demand / self._demand0[area] * self.factor(year)
 
 
@@ -281,13 +293,14 @@ class Provision:
         cells = (start_cells, m.counts.by_cell())
         shift = m.healthy_ageing_shift(year)
         weight = m.citizens.weight
+        adaptation = float(m.parameters["fixed_cost_adaptation"])
         regional_cost = {}
         region = PAYERS.index("region")
         for area in AREAS:
             cases = 0.5 * (start_cases[area][0] + end_cases[area][0])
             floor_cases = 0.5 * (start_cases[area][1] + end_cases[area][1])
             by_payer, transfer = costs.cost(area, cases, year)
-            fixed = costs.fixed_part(area, cells, weight, shift, year)
+            fixed = costs.fixed_part(area, cells, weight, shift, year, cases, adaptation)
             by_payer = by_payer + fixed[:, None] * costs.fixed_payer[area][None, :]
             total = by_payer.sum(axis=1)
             floor_cost, _ = costs.cost(area, floor_cases, year)
