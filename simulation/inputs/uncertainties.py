@@ -53,6 +53,7 @@ __all__ = [
     "Uncertain",
     "UncertaintyFileError",
     "collapsed",
+    "data_overrides",
     "draw",
     "draw_for",
     "draws_frame",
@@ -439,6 +440,15 @@ def split_parameters(
             plain[u.parameter] = applied[name]
     overrides = DataOverrides(tuple(sorted(entries))) if entries else None
     return plain, overrides, applied
+
+
+def data_overrides(values: Mapping[str, float]) -> DataOverrides | None:
+    """The data replacements of a set of uncertain numbers (e.g. one PSA draw).
+
+    For computations after a run that read data files (an account valued with
+    ``uncertain_economics.csv`` numbers): ``with using_overrides(data_overrides(draw)): ...``.
+    """
+    return split_parameters(values)[1]
 
 
 def with_overrides(init: Callable[..., None]) -> Callable[..., None]:

@@ -325,3 +325,11 @@ def test_a_parameter_row_must_name_a_number_uncertainty(data_dir):
     write(data_dir, "uncertain_trends.csv", row)
     with pytest.raises(UncertaintyFileError, match="not a number"):
         uncertain()
+
+
+def test_data_overrides_of_a_draw_for_computations_after_a_run():
+    assert unc.data_overrides(unc.collapsed()) is None
+    overrides = unc.data_overrides({"prices.prison_day": 2000.0, "trends.substitution": 0.1})
+    assert [e[3] for e in overrides.entries] == [2000.0]  # the parameter is no data number
+    with using_overrides(overrides):
+        assert service_prices()["prison_day"]["price"][2] == pytest.approx(2000.0 * 0.5)
