@@ -333,13 +333,14 @@ def uncertain() -> dict[str, Uncertain]:
     order = {g: i for i, g in enumerate(GROUPS)}
     files.sort(key=lambda f: order.get(f.removeprefix("uncertain_").removesuffix(".csv"), -1))
     out: dict[str, Uncertain] = {}
-    for defined_in in files:
-        for u in read_uncertain_file(defined_in):
-            if u.name in out:
-                raise UncertaintyFileError(
-                    f"{defined_in}: {u.name!r} is defined twice (also in {out[u.name].defined_in})"
-                )
-            out[u.name] = u
+    with using_overrides(None):  # checked against the files as they are, whoever asks first
+        rows = [u for defined_in in files for u in read_uncertain_file(defined_in)]
+    for u in rows:
+        if u.name in out:
+            raise UncertaintyFileError(
+                f"{u.defined_in}: {u.name!r} is defined twice (also in {out[u.name].defined_in})"
+            )
+        out[u.name] = u
     targets: dict[tuple, str] = {}
     for u in out.values():
         target = (u.file, u.key, u.column)

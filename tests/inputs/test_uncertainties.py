@@ -333,3 +333,13 @@ def test_data_overrides_of_a_draw_for_computations_after_a_run():
     assert [e[3] for e in overrides.entries] == [2000.0]  # the parameter is no data number
     with using_overrides(overrides):
         assert service_prices()["prison_day"]["price"][2] == pytest.approx(2000.0 * 0.5)
+
+
+def test_the_files_are_checked_against_the_data_as_they_are_even_inside_a_run():
+    _, overrides, _ = split_parameters({"prices.home_help_hour": 500.0})
+    unc.uncertain.cache_clear()  # the next call reads the files again, inside the run
+    try:
+        with using_overrides(overrides):
+            assert uncertain()["prices.home_help_hour"].central == 450.0
+    finally:
+        unc.uncertain.cache_clear()
