@@ -45,3 +45,12 @@ def test_run_welfare_applies_an_uncertain_price_by_name():
     again = run_welfare(**kw)
     assert plain["run_ok"] == dear["run_ok"] == 1
     assert dear != plain and again == plain
+
+
+def test_an_ema_model_varies_uncertain_numbers_over_their_allowed_range():
+    pytest.importorskip("ema_workbench")
+    from simulation.experiments.ema import build_model
+
+    model = build_model(scale=0.002, uncertainties=["prices.home_help_hour"], end_year=2027)
+    (param,) = model.uncertainties
+    assert (param.name, param.lower_bound, param.upper_bound) == ("prices.home_help_hour", 365, 558)
