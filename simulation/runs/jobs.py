@@ -84,7 +84,12 @@ class PsaRuns:
 
     def lines(self) -> list[str]:
         """What the estimates rest on and the Monte Carlo error, for printing."""
-        return summary_lines(self.main) if self.main else []
+        if self.main:
+            return summary_lines(self.main)
+        return [
+            f"Uncertainty: the intervals rest on {len(self.draws)} parameter draws (each draws all"
+            f" {len(self.draws.columns) - 2} uncertain numbers and its own seed)."
+        ]
 
 
 def _summaries(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
