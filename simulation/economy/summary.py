@@ -148,7 +148,10 @@ def economy_table(
     if baseline not in scenarios:
         return pd.DataFrame(rows)
     welfare = welfare_net_costs(table) if (table.metric == "welfare_cost_dkk").any() else None
-    levers = lever_costs(table, welfare_prices().net_tax_factor)
+    levers = {
+        k: v.reindex(net.index, fill_value=0.0)  # a table without lever rows: no lever cost
+        for k, v in lever_costs(table, welfare_prices().net_tax_factor).items()
+    }
     for scenario in sorted(scenarios - {baseline}):
         saving = saving_by_payer(table, scenario, baseline, net=net)
         extra = _extra(levers["budget"], scenario, baseline)

@@ -61,14 +61,17 @@ def welfare_prices() -> WelfarePrices:
     )
     if out.net_tax_factor < 1.0:
         raise ValueError(f"net_tax_factor must be at least 1, got {out.net_tax_factor}")
-    money = (
-        out.tax_distortion,
-        out.volunteer_hour_dkk,
-        out.production_per_work_year_dkk,
-        out.enterprise_job_value_dkk,
-    )
-    if min(money) < 0:
-        raise ValueError("welfare_economics.csv: prices and the tax distortion must be >= 0")
-    if any(not 0.0 <= s <= 1.0 for s in shares.values()):
-        raise ValueError("welfare_economics.csv: work shares must be in [0, 1]")
+    for name in (
+        "tax_distortion",
+        "volunteer_hour_dkk",
+        "production_per_work_year_dkk",
+        "enterprise_job_value_dkk",
+    ):
+        if getattr(out, name) < 0:
+            raise ValueError(
+                f"welfare_economics.csv: {name} must be >= 0, got {getattr(out, name)}"
+            )
+    for level, share in shares.items():
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"welfare_economics.csv: {_WORK_SHARE}{level} must be in [0, 1]")
     return out
