@@ -255,7 +255,9 @@ class Provision:
     """The provision step: the year's average caseload, costed at the margin, plus fixed parts.
 
     Costs go to the results by area, municipality and payer (``public_cost_<payer>_dkk``), with
-    the transfers (``transfer_cost_dkk``) and the fixed part (``fixed_cost_dkk``) among them, to
+    the transfers (``transfer_cost_dkk``) and the fixed part (``fixed_cost_dkk``) among them (and,
+    for the welfare-economic account, the production the benefit caseload forgoes,
+    ``production_foregone_dkk``), to
     the municipal units' ledgers, and the region's part of health and psychiatry to the regional
     units.
 
