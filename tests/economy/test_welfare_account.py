@@ -241,3 +241,34 @@ def test_no_cost_no_ratio():
         *(("budget", p) for p in (*PAYERS, "total")),
         ("welfare", "society"),
     }
+
+
+def _case_price(area: str, kind: str) -> float:
+    """DKK per case-year of an area's one level, of one kind (service or transfer), by hand."""
+    use = read_table("service_use.csv")
+    use = use[use.area == area]
+    prices = read_table("service_prices.csv")
+    prices = prices[prices.kind == kind]
+    marginal = prices.price_dkk_2026.astype(float) * prices.marginal_share.astype(float)
+    per_unit = marginal.groupby(prices.service).sum()
+    return float(
+        sum(q * per_unit.get(s, 0.0) for s, q in zip(use.service, use.quantity, strict=True))
+    )
+
+
+def test_services_plus_transfers_are_the_budget_total_by_hand(both_tables):
+    """In a one-level area, transfers are the person-years at the transfer prices, services the
+    person-years at the service prices plus the fixed part; together the budget's public cost."""
+    w = _wide(both_tables)
+    for area in ("integration", "rehabilitation"):
+        a = w[w.index.get_level_values("area") == area]
+        cases = a["need_cases"]
+        transfers = cases * _case_price(area, "transfer")
+        services = cases * _case_price(area, "service") + a["fixed_cost_dkk"]
+        np.testing.assert_allclose(a["transfer_cost_dkk"], transfers, rtol=1e-9, atol=1e-3)
+        np.testing.assert_allclose(
+            a["public_cost_dkk"] - a["transfer_cost_dkk"], services, rtol=1e-9, atol=1e-3
+        )
+        payers = a[[f"public_cost_{p}_dkk" for p in PAYERS]].sum(axis=1)
+        np.testing.assert_allclose(services + transfers, payers, rtol=1e-9, atol=1e-3)
+    assert _case_price("integration", "transfer") == 130_000  # the data's benefit and refund
