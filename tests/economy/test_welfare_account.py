@@ -10,7 +10,7 @@ import pytest
 
 from simulation.constants import AREAS
 from simulation.economy.present_value import present_value
-from simulation.economy.summary import economy_table
+from simulation.economy.summary import ACCOUNTS, economy_table
 from simulation.economy.welfare import WELFARE_METRICS, derive_welfare
 from simulation.inputs import welfare_economics
 from simulation.inputs.data import read_table
@@ -186,7 +186,7 @@ def test_economy_table_has_both_accounts_never_added(both_tables):
     account = economy_table(both_tables)
     budget = account[account.account == "budget"].set_index("payer")
     welfare = account[account.account == "welfare"].set_index("payer")
-    assert set(account.account) == {"budget", "welfare"}
+    assert set(account.account) == set(ACCOUNTS) == {"budget", "welfare"}
     assert set(budget.index) == {*PAYERS, "total"} and list(welfare.index) == ["society"]
     # the budget total is the sum of its payers, with no welfare row in it
     for column in ("net_saving_undiscounted_dkk", "net_saving_pv_dkk", "cost_pv_dkk"):
