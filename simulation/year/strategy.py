@@ -67,7 +67,7 @@ from simulation.inputs.initiative_kinds import (
 )
 from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
 from simulation.inputs.prices import area_targets
-from simulation.year.evidence import evaluation_se, mean_at_scale
+from simulation.year.evidence import evaluation_se, mean_at_scale, pool_mean
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
 
@@ -153,6 +153,12 @@ class Strategy:
         self.units = unit_levers
         self.sp = strategy_parameters()
         self.kind = kind_arrays()
+        k = self.kind
+        # the proposals' mean true effect by kind, below the evidence at scale by the selection
+        # the evidence already holds (simulation.year.evidence.pool_mean)
+        self.pool_mean = k.sign * pool_mean(
+            k.sign * mean_at_scale(k.effect_mean, self.sp), k.effect_sd, k.fade, self.sp
+        )
         self.hours_per_volunteer = volunteering_parameters()["hours_per_month"] * MONTHS
         self.table = InitiativeTable()
         self.history: list[StrategyStats] = []
@@ -533,7 +539,8 @@ class Strategy:
         open_call = u[:, 2] < self.unit_lever["challenge_based"][unit]
         sd = k.effect_sd[kind]
         at_scale = mean_at_scale(k.effect_mean[kind], sp)
-        mean = np.where(open_call, at_scale, at_scale * sp["incumbent_effect_mean_share"])
+        pool = self.pool_mean[kind]
+        mean = np.where(open_call, pool, at_scale * sp["incumbent_effect_mean_share"])
         wider, narrower = 1.0 + sp["challenge_effect_spread"], sp["incumbent_effect_shrink"]
         sd_true = sd * np.where(open_call, wider, narrower)
         true_effect = mean + sd_true * z[:, 0]
