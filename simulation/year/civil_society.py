@@ -129,7 +129,11 @@ class CivilSociety:
         online_areas = ONLINE_AREAS
         self.online = [
             OnlineCommunity(
-                m, members, members * self.ap["online_hours_per_year"], (online_areas[k % 3],), k
+                m,
+                members,
+                members * self.ap["online_hours_per_year"],
+                (online_areas[k % len(online_areas)],),
+                k,
             )
             for k in range(int(self.ap["online_communities"]))
         ]
