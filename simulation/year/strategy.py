@@ -31,7 +31,9 @@ coordinators and training sized to the unit's area, mapping, evaluations, the in
 participant; grants beyond the fund are topped up) and contracts of enabler units.
 
 A kind's initiatives draw their true effects around the evidence mean shrunk to scale
-(:func:`~simulation.year.evidence.mean_at_scale`); the gain of a time-limited course fades over the
+(:func:`~simulation.year.evidence.mean_at_scale`), open-call proposals around the lower pool mean
+from which a unit without trained staff would select that mean
+(:func:`~simulation.year.evidence.pool_mean`); the gain of a time-limited course fades over the
 year it reaches a citizen (``fade`` of the kind). docs/evidence.md gives the evidence.
 
 Initiatives are kept column-wise (:class:`~simulation.actors.initiatives.InitiativeTable`), and
