@@ -29,10 +29,17 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
-__all__ = ["SE_CONSTANT", "evaluation_se", "mean_at_scale", "pool_mean", "shrinkage"]
+__all__ = [
+    "SE_CONSTANT",
+    "evaluation_se",
+    "mean_at_scale",
+    "pool_mean",
+    "selected_mean",
+    "shrinkage",
+]
 
 # Not parameters: bisection steps and bracket (in effect sds) for the pool mean; 60 halvings of a
-# bracket of 40 sds give machine precision, so neither changes a result.
+# bracket of 20 sds give machine precision, so neither changes a result.
 _BISECTIONS = 60
 _BRACKET_SDS = 20.0
 # Not a parameter: the standard error of a standardised mean difference from two equal arms of
