@@ -75,15 +75,18 @@ class EnterpriseTable(ColumnStore):
         growth: float,
         new_jobs: np.ndarray,
         rng: np.random.Generator,
+        contract_closure_factor: float,
     ) -> np.ndarray:
         """One year: those with contracts grow, some close and a new one of the same kind opens.
 
         Args:
             contracts: running initiatives led by each enterprise (by row).
-            closure: yearly closure probability without contracts (halved with contracts).
+            closure: yearly closure probability without contracts.
             growth: yearly relative growth of jobs with contracts.
             new_jobs: jobs of a newly founded enterprise, by kind.
             rng: the civil-society random stream (one uniform per open enterprise).
+            contract_closure_factor: closure with contracts relative to without
+                (``contract_closure_factor`` in ``data/actors.csv``; the model passes it).
 
         Returns:
             The rows of the enterprises that closed this year.
@@ -92,7 +95,7 @@ class EnterpriseTable(ColumnStore):
         u = rng.random(len(rows))
         busy = contracts[rows] > 0
         self.jobs[rows[busy]] *= 1.0 + growth
-        closes = u < np.where(busy, closure / 2.0, closure)
+        closes = u < np.where(busy, closure * contract_closure_factor, closure)
         closed = rows[closes]
         self.open[closed] = False
         # a new enterprise of the same kind is founded (stable numbers; assumption)

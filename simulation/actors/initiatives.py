@@ -111,7 +111,7 @@ class Initiative(RowAgent):
         initiative_id: its row in the strategy's table (the id used in reach records).
         municipality: municipality index.
         area: welfare area.
-        kind: the kind (``data/initiative_types.csv``), e.g. ``"reablement"``.
+        kind: the kind (``data/initiative_types.csv``), e.g. ``"visiting_friends"``.
         kind_spec: the kind's :class:`~simulation.inputs.initiative_kinds.InitiativeKind`.
         lead: the leading actor (association, online community or enterprise agent, or the
             text ``"municipal volunteer centre"``).
@@ -198,8 +198,9 @@ class Initiative(RowAgent):
             self._store.stop([self.row], year, reason)
 
     def multiplier(self, effect_scale: float) -> float:
-        """Multiplier on the target probability for a reached citizen (>= 0)."""
-        return float(multiplier(self.true_effect, effect_scale))
+        """Multiplier on the target probability for a reached citizen (>= 0), after fading."""
+        acting = self.true_effect * kind_arrays().fade[self._get("kind")]
+        return float(multiplier(acting, effect_scale))
 
 
 InitiativeTable.view_class = Initiative

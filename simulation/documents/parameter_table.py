@@ -29,6 +29,7 @@ _TABLES = (  # every table the model reads, in the order of the documentation
     ("service_prices.csv", "Prices of services and transfers by payer"),
     ("fixed_costs.csv", "Fixed part of each area's cost"),
     ("integration_exits.csv", "Where integration leavers go"),
+    ("welfare_economics.csv", "The welfare-economic account"),
     ("need_prevalence.csv", "Need prevalence by age"),
     ("statutory_services.csv", "Statutory services in every baseline"),
     ("initiative_types.csv", "Kinds of initiative and their evidence"),

@@ -1,12 +1,17 @@
-"""The economic account of a finished job: per scenario and payer, against the baseline.
+"""The economic account of a finished job: per scenario, account and payer, against the baseline.
 
-One row per scenario (other than the baseline) and payer (``municipality``, ``region``,
-``state``, ``total``): the net saving against the baseline (baseline net cost less the
-scenario's, positive = the scenario saves) undiscounted over the years, as present values in
-2026 at the default 3.5% and at the documented sensitivities (1.5%, 0%), in the last year, and
-the payback year (first year from which the cumulated net saving stays positive; empty: not by
-the last year). Means over replicates, with the 5th and 95th percentile over replicates of the
-present value at 3.5%; written as ``economy.csv`` in a results folder.
+One row per scenario (other than the baseline), account and payer. Account ``budget`` (the public
+budget account, as SØM computes it) has payers ``municipality``, ``region``, ``state`` and
+``total``; account ``welfare`` (the welfare-economic account, :mod:`simulation.economy.welfare`)
+has the one payer ``society``. The two are never added together. Each row: the net saving
+against the baseline (baseline net cost less the scenario's, positive = the scenario saves)
+undiscounted over the years, as present values in 2026 at the default 3.5% and at the documented
+sensitivities (1.5%, 0%), in the last year, and the payback year (first year from which the
+cumulated net saving stays positive; empty: not by the last year); means over replicates, with
+the 5th and 95th percentile over replicates of the present value at 3.5%. ``cost_pv_dkk`` is the
+present value of the scenario's extra lever cost against the baseline (same account and payer;
+in the welfare account at factor prices times the net tax factor), and ``net_saving_pv_per_dkk``
+the net saving's present value per DKK of it (empty when it is 0). Written as ``economy.csv``.
 """
 
 from __future__ import annotations
@@ -22,10 +27,55 @@ from simulation.economy.present_value import (
     saving_by_payer,
     undiscounted,
 )
+from simulation.inputs.prices import PAYERS
+from simulation.inputs.welfare_economics import welfare_prices
 
-__all__ = ["SENSITIVITY_RATES", "economy_table"]
+__all__ = ["ACCOUNTS", "SENSITIVITY_RATES", "economy_table", "lever_costs", "welfare_net_costs"]
+
+ACCOUNTS = ("budget", "welfare")
 
 SENSITIVITY_RATES = (0.015, 0.0)
+
+
+def _by_scenario_year(table: pd.DataFrame, metrics: dict[str, str]) -> pd.DataFrame:
+    """Sum of metrics by scenario, replicate, year (rows) and column (``metrics``' values)."""
+    sub = table[table.metric.isin(list(metrics))]
+    by_metric = sub.groupby(["scenario", "replicate", "year", "metric"], observed=True).value.sum()
+    frame = by_metric.reset_index()
+    frame["column"] = [metrics[str(m)] for m in frame.metric.tolist()]
+    out = frame.groupby(["scenario", "replicate", "year", "column"]).value.sum().unstack("column")
+    out.columns.name = None
+    return out.reindex(columns=list(dict.fromkeys(metrics.values())), fill_value=0.0).fillna(0.0)
+
+
+def welfare_net_costs(table: pd.DataFrame) -> pd.DataFrame:
+    """Society's net resource cost (``welfare_cost_dkk``, all areas and area null).
+
+    Returns:
+        A frame indexed by scenario, replicate and year with the one column ``society``.
+    """
+    return _by_scenario_year(table, {"welfare_cost_dkk": "society"})
+
+
+def lever_costs(table: pd.DataFrame, net_tax_factor: float) -> dict[str, pd.DataFrame]:
+    """Lever costs by scenario, replicate and year, per account.
+
+    Returns:
+        ``budget``: by payer and ``total``; ``welfare``: ``society``, the total at factor
+        prices times ``net_tax_factor``.
+    """
+    budget = _by_scenario_year(table, {f"lever_cost_{p}_dkk": p for p in PAYERS})
+    budget["total"] = budget.sum(axis=1)
+    return {
+        "budget": budget,
+        "welfare": budget[["total"]].rename(columns={"total": "society"}) * net_tax_factor,
+    }
+
+
+def _extra(frame: pd.DataFrame, scenario: str, baseline: str) -> pd.DataFrame:
+    """The scenario's mean over replicates less the baseline's, by year (one column each)."""
+    mean = frame.groupby(level=["scenario", "year"]).mean()
+    return mean.loc[scenario] - mean.loc[baseline]
 
 
 def _interval(
@@ -34,7 +84,7 @@ def _interval(
     """5th and 95th percentile over replicates of the present value at ``rate``.
 
     Replicate ``r`` of every scenario shares its seed (common random numbers), so the saving is
-    taken replicate by replicate.
+    taken replicate by replicate. ``payer`` is a column of ``net``, or ``total`` (their sum).
     """
     base, alt = net.loc[baseline], net.loc[scenario]
     values = []
@@ -42,22 +92,54 @@ def _interval(
         if r not in alt.index.get_level_values("replicate"):
             continue
         diff = base.loc[r] - alt.loc[r]
-        flow = diff.sum(axis=1) if payer == "total" else diff[payer]
+        flow = diff.sum(axis=1) if payer not in diff.columns else diff[payer]
         values.append(present_value(flow, rate))
     q05, q95 = np.percentile(values, [5, 95]) if values else (np.nan, np.nan)
     return {"net_saving_pv_p05_dkk": float(q05), "net_saving_pv_p95_dkk": float(q95)}
 
 
+def _row(
+    scenario: str,
+    account: str,
+    payer: str,
+    flow: pd.Series,
+    cost: pd.Series,
+    net: pd.DataFrame,
+    baseline: str,
+    rate: float,
+) -> dict:
+    """One row of the account (see the module)."""
+    payback = payback_year(flow)
+    saving_pv = present_value(flow, rate)
+    cost_pv = present_value(cost, rate)
+    return {
+        "scenario": scenario,
+        "account": account,
+        "payer": payer,
+        "start": int(flow.index.min()),
+        "end": int(flow.index.max()),
+        "net_saving_undiscounted_dkk": undiscounted(flow),
+        "discount_rate": rate,
+        "net_saving_pv_dkk": saving_pv,
+        **{f"net_saving_pv_{r:.3f}_dkk": present_value(flow, r) for r in SENSITIVITY_RATES},
+        **_interval(net, scenario, baseline, payer, rate),
+        "net_saving_last_year_dkk": float(flow.iloc[-1]),
+        "payback_year": payback if payback is not None else pd.NA,
+        "cost_pv_dkk": cost_pv,
+        "net_saving_pv_per_dkk": saving_pv / cost_pv if cost_pv != 0 else np.nan,
+    }
+
+
 def economy_table(
     table: pd.DataFrame, baseline: str = "baseline", rate: float = DEFAULT_DISCOUNT_RATE
 ) -> pd.DataFrame:
-    """The account of every scenario against ``baseline`` by payer (see the module).
+    """The account of every scenario against ``baseline`` by account and payer (see the module).
 
     Args:
         table: the tidy table of the runs.
         baseline: the scenario the others are compared with.
-        rate: the discount rate of ``net_saving_pv_dkk`` and its interval (the run's
-            ``discount_rate``; Finansministeriet's 3.5% by default); the sensitivities at
+        rate: the discount rate of ``net_saving_pv_dkk``, ``cost_pv_dkk`` and the interval (the
+            run's ``discount_rate``; Finansministeriet's 3.5% by default); the sensitivities at
             1.5% and 0% are always given beside it.
     """
     rows = []
@@ -65,29 +147,24 @@ def economy_table(
     scenarios = set(net.index.get_level_values("scenario"))
     if baseline not in scenarios:
         return pd.DataFrame(rows)
+    welfare = welfare_net_costs(table) if (table.metric == "welfare_cost_dkk").any() else None
+    levers = {
+        k: v.reindex(net.index, fill_value=0.0)  # a table without lever rows: no lever cost
+        for k, v in lever_costs(table, welfare_prices().net_tax_factor).items()
+    }
     for scenario in sorted(scenarios - {baseline}):
         saving = saving_by_payer(table, scenario, baseline, net=net)
+        extra = _extra(levers["budget"], scenario, baseline)
         for payer in saving.columns:
-            flow = saving[payer]
-            payback = payback_year(flow)
             rows.append(
-                {
-                    "scenario": scenario,
-                    "payer": payer,
-                    "start": int(flow.index.min()),
-                    "end": int(flow.index.max()),
-                    "net_saving_undiscounted_dkk": undiscounted(flow),
-                    "discount_rate": rate,
-                    "net_saving_pv_dkk": present_value(flow, rate),
-                    **{
-                        f"net_saving_pv_{rate:.3f}_dkk": present_value(flow, rate)
-                        for rate in SENSITIVITY_RATES
-                    },
-                    **_interval(net, scenario, baseline, payer, rate),
-                    "net_saving_last_year_dkk": float(flow.iloc[-1]),
-                    "payback_year": payback if payback is not None else pd.NA,
-                }
+                _row(scenario, "budget", payer, saving[payer], extra[payer], net, baseline, rate)
             )
+        if welfare is None:
+            continue
+        mean = welfare.groupby(level=["scenario", "year"]).mean()
+        flow = mean.loc[baseline, "society"] - mean.loc[scenario, "society"]
+        cost = _extra(levers["welfare"], scenario, baseline)["society"]
+        rows.append(_row(scenario, "welfare", "society", flow, cost, welfare, baseline, rate))
     out = pd.DataFrame(rows)
     if not rows:
         return out

@@ -3,6 +3,12 @@
 Strategy works on thousands of initiatives a year, so it looks their kind's numbers up in
 arrays indexed by a kind number (:class:`KindArrays`); :class:`InitiativeKind` is the readable
 record of one kind, for reports, the app and tests.
+
+Besides the effect, each kind carries its evidence (``evidence_population``,
+``evidence_outcome``, ``mapping``: what the source studied and how it is turned into the model's
+relative change), the yearly base rate of the model's outcome in the target group (it converts an
+evaluation's standard error to the relative scale) and the half-life of the gain of a time-limited
+course (its fading); ``docs/evidence.md`` gives the reasoning kind by kind.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ __all__ = [
     "KindArrays",
     "load_kinds",
     "kind_arrays",
+    "fade_factor",
 ]
 
 ACTOR_ORDER = ("association", "volunteer", "social_enterprise", "online", "firm")
@@ -43,10 +50,39 @@ class InitiativeKind:
     resource: str
     hours_per_participant: float
     cost_per_participant: float
+    outcome_base_rate: float = float("nan")
+    fade_half_life_years: float = float("inf")
+    evidence_population: str = ""
+    evidence_outcome: str = ""
+    mapping: str = ""
+
+    @property
+    def fade(self) -> float:
+        """Share of the measured gain acting over the year reached (:func:`fade_factor`)."""
+        return float(fade_factor(np.array([self.fade_half_life_years]))[0])
 
     def benefit(self, effect: float) -> float:
         """Benefit of a relative effect: a fall in incidence or a rise in remission is good."""
         return -effect if self.acts_on == "incidence" else effect
+
+
+def fade_factor(half_life_years: np.ndarray) -> np.ndarray:
+    """Mean over a year of a gain halving every ``half_life_years`` (1 where it does not fade).
+
+    A course's gain, measured at its end, decays as ``exp(-lambda t)`` with ``lambda = ln 2 /
+    half-life``; a citizen reached in a year gets its mean over that year, ``(1 - exp(-lambda)) /
+    lambda``, and nothing after it unless reached again (a reached citizen is drawn anew each year).
+    """
+    h = np.asarray(half_life_years, dtype=float)
+    rate = np.log(2.0) / np.where(np.isfinite(h) & (h > 0), h, np.inf)
+    safe = np.where(rate > 0, rate, 1.0)
+    return np.where(rate > 0, -np.expm1(-safe) / safe, 1.0)
+
+
+def _number(value, blank: float) -> float:
+    """A number from a data cell, ``blank`` where the cell is empty."""
+    text = str(value).strip()
+    return float(text) if text else blank
 
 
 @data_cache
@@ -69,6 +105,11 @@ def load_kinds() -> dict[str, list[InitiativeKind]]:
                 resource=row["resource"],
                 hours_per_participant=float(row["hours_per_participant"]),
                 cost_per_participant=float(row["cost_per_participant_dkk"]),
+                outcome_base_rate=float(row["outcome_base_rate"]),
+                fade_half_life_years=_number(row["fade_half_life_years"], float("inf")),
+                evidence_population=str(row["evidence_population"]),
+                evidence_outcome=str(row["evidence_outcome"]),
+                mapping=str(row["mapping"]),
             )
         )
     return out
@@ -84,6 +125,8 @@ class KindArrays:
         leads: (kinds, actor types) mask of the actor types (:data:`ACTOR_ORDER`) that may lead.
         sign: +1 where the effect acts on remission, -1 on incidence (benefit = sign x effect).
         resource: index into :data:`RESOURCES`.
+        outcome_base_rate: yearly probability of the kind's outcome in its target group.
+        fade: share of the measured gain acting over the year reached (1: no fading).
     """
 
     specs: tuple[InitiativeKind, ...]
@@ -99,6 +142,8 @@ class KindArrays:
     resource: np.ndarray
     hours_per_participant: np.ndarray
     cost_per_participant: np.ndarray
+    outcome_base_rate: np.ndarray
+    fade: np.ndarray
 
     def __len__(self) -> int:
         return len(self.specs)
@@ -132,4 +177,6 @@ def kind_arrays() -> KindArrays:
         resource=col(lambda k: RESOURCES.index(k.resource), np.int64),
         hours_per_participant=col(lambda k: k.hours_per_participant),
         cost_per_participant=col(lambda k: k.cost_per_participant),
+        outcome_base_rate=col(lambda k: k.outcome_base_rate),
+        fade=fade_factor(col(lambda k: k.fade_half_life_years)),
     )

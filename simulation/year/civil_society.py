@@ -26,6 +26,20 @@ from simulation.year.groups import Groups
 
 __all__ = ["CivilSociety", "VolunteerStats", "civil_society_step", "volunteer_share_by_age"]
 
+# Not parameters: the areas online communities work in are the kind of work that can be done at a
+# screen (the seed's example, classifying images, helps health research; online peer groups work
+# in mental health and against loneliness), a modelling choice, not a number with a range.
+ONLINE_AREAS = ("health", "mental_health", "elderly_care")
+# A ceiling that keeps the volunteering share a probability when the volunteering trend pushes it
+# up for decades; it binds only in extreme trend settings, so it is not a parameter.
+MAX_VOLUNTEER_SHARE = 0.95
+# Not parameters: units of volunteering.csv (hours per month) and actors.csv (per 10,000
+# inhabitants); at least one association per simulated municipality (a volunteer centre's
+# partner), a structural floor.
+MONTHS = 12.0
+PER_10000 = 10_000.0
+MIN_ASSOCIATIONS = 1
+
 
 def volunteer_share_by_age() -> np.ndarray:
     """Share of residents who volunteer, by single age (0 below 16)."""
@@ -60,7 +74,7 @@ class CivilSociety:
         self.vp = volunteering_parameters()
         self.ap = actor_parameters()
         self.share = volunteer_share_by_age()
-        self.hours = self.vp["hours_per_month"] * 12.0
+        self.hours = self.vp["hours_per_month"] * MONTHS
         adults = self.share > 0
         self.social_given_volunteer = self.vp["social_share_of_adults"] / float(
             np.average(self.share[adults])
@@ -74,8 +88,9 @@ class CivilSociety:
     def _create_actors(self, rng: np.random.Generator) -> None:
         m = self.model
         pop = m.base_population_by_municipality
-        per10k = pop / 10_000.0
-        n_assoc = np.maximum(np.rint(per10k * self.ap["associations_per_10000"]), 1).astype(int)
+        per10k = pop / PER_10000
+        n_assoc = np.rint(per10k * self.ap["associations_per_10000"])
+        n_assoc = np.maximum(n_assoc, MIN_ASSOCIATIONS).astype(int)
         n_firms = np.rint(per10k * self.ap["ordinary_firms_per_10000"]).astype(int)
         se_total = self.ap["social_enterprises_total"]
         se_expected = se_total * pop / pop.sum()
@@ -87,7 +102,7 @@ class CivilSociety:
 
         # associations, in municipality order: one or two welfare areas each
         mun = np.repeat(np.arange(len(n_assoc)), n_assoc)
-        two = rng.random(len(mun)) < 0.5
+        two = rng.random(len(mun)) < self.ap["association_two_area_share"]
         order = np.argsort(rng.random((len(mun), len(AREAS))), axis=1)
         areas = np.zeros((len(mun), len(AREAS)), dtype=bool)
         areas[np.arange(len(mun)), order[:, 0]] = True
@@ -109,12 +124,16 @@ class CivilSociety:
         self.enterprises = EnterpriseTable(kind, key // 2, self.new_jobs[kind])
         self.closed = np.empty(0, dtype=np.int64)
 
-        adults = m.base_population_by_municipality.sum() * 0.8
+        adults = m.base_population_by_municipality.sum() * self.ap["adult_share"]
         members = adults * self.ap["online_members_share"] / max(self.ap["online_communities"], 1)
-        online_areas = ("health", "mental_health", "elderly_care")
+        online_areas = ONLINE_AREAS
         self.online = [
             OnlineCommunity(
-                m, members, members * self.ap["online_hours_per_year"], (online_areas[k % 3],), k
+                m,
+                members,
+                members * self.ap["online_hours_per_year"],
+                (online_areas[k % len(online_areas)],),
+                k,
             )
             for k in range(int(self.ap["online_communities"]))
         ]
@@ -211,7 +230,9 @@ class CivilSociety:
         key *= 3
         key += role
         u = rng.random(len(rows))
-        retention = np.minimum(self.vp["facilitation_retention"] * facilitation, 0.5)
+        retention = np.minimum(
+            self.vp["facilitation_retention"] * facilitation, self.vp["facilitation_retention_max"]
+        )
         if retention.any():
             drop = np.full((n_mun, 3), d)
             drop[:, 2] = d * (1.0 - retention)
@@ -225,7 +246,7 @@ class CivilSociety:
         # starting: one uniform per idle adult; below ``p * social share`` the start is social
         trend = (1.0 + float(m.parameters["volunteering_trend"])) ** (year - BASE_YEAR)
         if self._start_p[0] != trend:
-            share = np.minimum(self.share * trend, 0.95)
+            share = np.minimum(self.share * trend, MAX_VOLUNTEER_SHARE)
             self._start_p = (trend, self._start_probability(share, d))
         p = self._start_p[1].take(c.age.take(idle))
         u = rng.random(len(idle))
@@ -306,7 +327,12 @@ class CivilSociety:
             contracts = np.zeros(len(self.enterprises), dtype=np.int64)
         ap = self.ap
         self.closed = self.enterprises.live(
-            contracts, ap["enterprise_closure"], ap["enterprise_growth"], self.new_jobs, rng
+            contracts,
+            ap["enterprise_closure"],
+            ap["enterprise_growth"],
+            self.new_jobs,
+            rng,
+            ap["contract_closure_factor"],
         )
 
     def jobs_capacity(self) -> float:

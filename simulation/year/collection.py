@@ -11,7 +11,14 @@ import numpy as np
 import pandas as pd
 
 from simulation.constants import AREAS, MAX_AGE, N_AGES
+from simulation.economy.welfare import (
+    WELFARE_BY_AREA,
+    WELFARE_METRICS,
+    WELFARE_NULL_AREA,
+    derive_welfare,
+)
 from simulation.inputs.prices import PAYERS
+from simulation.inputs.welfare_economics import WelfarePrices, welfare_prices
 
 __all__ = [
     "AGE_BANDS",
@@ -92,6 +99,7 @@ class ResultCollector:
         self.simulated = np.asarray(simulated)
         self._data: dict[tuple[str, str | None], np.ndarray] = {}
         self._ages = np.zeros((len(self.years), 2, len(AGE_BANDS)))
+        self.welfare: WelfarePrices | None = None  # set by register_metrics
 
     def add(self, metric: str, year: int, values: np.ndarray, area: str | None = None) -> None:
         """Record one metric for one year, by municipality (real persons or DKK).
@@ -135,11 +143,20 @@ class ResultCollector:
         return list(self._data)
 
     def to_frame(self, scenario: str, replicate: int, seed: int) -> pd.DataFrame:
-        """Build the tidy long table for the simulated municipalities."""
+        """Build the tidy long table for the simulated municipalities.
+
+        The welfare-economic metrics are derived first (when :func:`register_metrics` gave the
+        collector its prices) and come after the others, which keep their order.
+        """
+        if self.welfare is not None:
+            derive_welfare(self, self.welfare)
         cols = np.flatnonzero(self.simulated)
         n_y, n_m = len(self.years), len(cols)
         parts = []
-        for (metric, area), values in self._data.items():
+        keys = [k for k in self._data if k[0] not in WELFARE_METRICS]
+        keys += [k for k in self._data if k[0] in WELFARE_METRICS]
+        for metric, area in keys:
+            values = self._data[(metric, area)]
             parts.append(
                 pd.DataFrame(
                     {
@@ -181,12 +198,22 @@ class ResultCollector:
 
 
 def register_metrics(results: ResultCollector) -> None:
-    """Register the metrics every run reports, so that they appear even when zero."""
+    """Register the metrics every run reports, so that they appear even when zero.
+
+    Also gives the collector the welfare-economic account's prices (``welfare_economics.csv``,
+    read now, at set-up), from which the table's welfare metrics are derived.
+    """
     for metric in _TOTALS + _NATIONAL:
         results.register(metric, None)
     for area in AREAS:
         for metric in _BY_AREA:
             results.register(metric, area)
+    for area in AREAS:
+        for metric in WELFARE_BY_AREA:
+            results.register(metric, area)
+    for metric in WELFARE_NULL_AREA:
+        results.register(metric, None)
+    results.welfare = welfare_prices()
 
 
 class PopulationCounts:

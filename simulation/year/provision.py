@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulation.constants import AREAS, BASE_YEAR
+from simulation.economy.welfare import ProductionForegone
 from simulation.inputs.prices import PAYERS, area_targets, fixed_specs, level_prices, lever_payer
 from simulation.year.needs import NeedModel
 
@@ -266,7 +267,9 @@ class Provision:
     """The provision step: the year's average caseload, costed at the margin, plus fixed parts.
 
     Costs go to the results by area, municipality and payer (``public_cost_<payer>_dkk``), with
-    the transfers (``transfer_cost_dkk``) and the fixed part (``fixed_cost_dkk``) among them, to
+    the transfers (``transfer_cost_dkk``) and the fixed part (``fixed_cost_dkk``) among them (and,
+    for the welfare-economic account, the production the benefit caseload forgoes,
+    ``production_foregone_dkk``), to
     the municipal units' ledgers, and the region's part of health and psychiatry to the regional
     units.
 
@@ -276,6 +279,8 @@ class Provision:
 
     def __init__(self, model: WelfareModel) -> None:
         self.model = model
+        # production foregone by benefit case-years, for the welfare-economic account
+        self.production = ProductionForegone(model.needs.levels, model.results.welfare)
 
     def run(self, year: int, start_cases: dict, end_cases: dict, start_cells: np.ndarray) -> None:
         """Cost and book the year between the caseloads of 1 January and of its end.
@@ -314,6 +319,9 @@ class Provision:
                 add(f"public_cost_{payer}_dkk", year, by_payer[:, p], area)
             add("transfer_cost_dkk", year, transfer, area)
             add("fixed_cost_dkk", year, fixed, area)
+            foregone = self.production.of(area, cases)
+            if foregone is not None:
+                add("production_foregone_dkk", year, foregone, area)
             m.ledgers[area].book(year, case_sum, total)
             regional_cost[area] = by_payer[:, region]
         for (region_code, area), unit in m.regional_units.items():

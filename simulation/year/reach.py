@@ -19,6 +19,14 @@ from simulation.year.groups import stable_order
 
 __all__ = ["assign_doses"]
 
+# Not parameters: how many eligible citizens of a group are kept before sorting (1.5 times as
+# many as the capacities can take, plus 20), a margin for speed. Every kept citizen is a uniform
+# random draw, so the reach's distribution does not depend on these (only the stream's use does).
+_KEEP_FACTOR = 1.5
+_KEEP_EXTRA = 20
+# Not a parameter: overlaps below this share of a citizen's weight are rounding, not reach.
+_MIN_OVERLAP = 1e-9
+
 
 def assign_doses(
     eligible: np.ndarray,
@@ -67,7 +75,9 @@ def assign_doses(
     group_e = np.asarray(group_of_eligible, dtype=np.int64)
     have = np.bincount(group_e, minlength=n_groups)
     needed = np.ceil(total_by_group / w) + 1
-    p_keep = np.divide(1.5 * needed + 20, have, out=np.ones(n_groups), where=have > 0)
+    p_keep = np.divide(
+        _KEEP_FACTOR * needed + _KEEP_EXTRA, have, out=np.ones(n_groups), where=have > 0
+    )
     u = rng.random(len(eligible))
     kept = np.flatnonzero(u < p_keep[group_e])
     group_k = group_e[kept]
@@ -106,7 +116,7 @@ def assign_doses(
     rank = np.arange(total) - np.repeat(np.cumsum(n_pairs) - n_pairs - lo, n_pairs)
     a = rank * w
     overlap = np.minimum(end_i[pair_init], a + w) - np.maximum(start_i[pair_init], a)
-    keep = np.flatnonzero(overlap > 1e-9 * w)
+    keep = np.flatnonzero(overlap > _MIN_OVERLAP * w)
     pair_init, rank = pair_init[keep], rank[keep]
     rows = eligible[order[first_of_group[g[pair_init]] + rank]]
     return rows, order_i[pair_init], overlap[keep] / w

@@ -14,7 +14,9 @@ mechanism (see ``docs/ODD.md``):
 * ``facilitation``: more pilots become working partnerships (and, in civil society, more
   volunteers stay).
 * ``quality_assurance``: the share of initiatives evaluated each year and the precision of the
-  evaluation; evaluated initiatives that show no benefit are stopped.
+  evaluation; evaluated initiatives that show no benefit are stopped. An evaluation's standard
+  error follows from its size (:func:`~simulation.year.evidence.evaluation_se`), so small
+  evaluations often mislead.
 * ``scaling``: the yearly probability that an initiative that looks successful is scaled
   (capacity doubled) and possibly spread to another active municipality.
 * ``potential_mapping``: asks the would-volunteer-if-asked pool (civil society), so more hours.
@@ -27,6 +29,12 @@ Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_
 coordinators and training sized to the unit's area, mapping, evaluations, the innovation fund
 (which pays the grants of the initiatives a unit drives: set-up once, running costs per
 participant; grants beyond the fund are topped up) and contracts of enabler units.
+
+A kind's initiatives draw their true effects around the evidence mean shrunk to scale
+(:func:`~simulation.year.evidence.mean_at_scale`), open-call proposals around the lower pool mean
+from which a unit without trained staff would select that mean
+(:func:`~simulation.year.evidence.pool_mean`); the gain of a time-limited course fades over the
+year it reaches a citizen (``fade`` of the kind). docs/evidence.md gives the evidence.
 
 Initiatives are kept column-wise (:class:`~simulation.actors.initiatives.InitiativeTable`), and
 every step of the year is written as array operations over them; the units' lever values are columns
@@ -61,6 +69,7 @@ from simulation.inputs.initiative_kinds import (
 )
 from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
 from simulation.inputs.prices import area_targets
+from simulation.year.evidence import evaluation_se, mean_at_scale, pool_mean
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
 
@@ -74,6 +83,10 @@ __all__ = [
     "strategy_step",
 ]
 
+# Not parameters: these define the scale of the actor_mix lever (0 = associations and volunteers
+# only, 1 = every actor type), each further actor type phased in over _PHASE_IN of it; they say
+# what a lever value means, not how the world responds, so they have no range.
+_PHASE_IN = 0.25
 _ACTOR_THRESHOLD = {
     "association": 0.0,
     "volunteer": 0.0,
@@ -95,6 +108,11 @@ LEVER_ITEMS = (  # the lever cost items; each is booked once, and they sum to le
     "contracts_running",
     "contracts_setup",
 )
+# Not parameters: units of the rates in strategy.csv (per 10,000 inhabitants, per 100 DKK of
+# innovation_support per inhabitant) and of volunteering.csv's hours (per month).
+PER_10000 = 10_000.0
+PER_100_DKK = 100.0
+MONTHS = 12.0
 # grants paid from the funds (inside innovation_fund and grants_beyond_fund, not added again)
 _GRANT_ITEMS = ("grants_paid", "grants_running", "grants_setup")
 
@@ -104,7 +122,7 @@ def actor_weights(actor_mix: float) -> dict[str, float]:
     if actor_mix <= 0:
         return dict.fromkeys(ACTOR_ORDER, 0.0)
     return {
-        a: (min(max((actor_mix - t) / 0.25, 0.0), 1.0) if t > 0 else 1.0)
+        a: (min(max((actor_mix - t) / _PHASE_IN, 0.0), 1.0) if t > 0 else 1.0)
         for a, t in _ACTOR_THRESHOLD.items()
     }
 
@@ -137,7 +155,13 @@ class Strategy:
         self.units = unit_levers
         self.sp = strategy_parameters()
         self.kind = kind_arrays()
-        self.hours_per_volunteer = volunteering_parameters()["hours_per_month"] * 12.0
+        k = self.kind
+        # the proposals' mean true effect by kind, below the evidence at scale by the selection
+        # the evidence already holds (simulation.year.evidence.pool_mean)
+        self.pool_mean = k.sign * pool_mean(
+            k.sign * mean_at_scale(k.effect_mean, self.sp), k.effect_sd, k.fade, self.sp
+        )
+        self.hours_per_volunteer = volunteering_parameters()["hours_per_month"] * MONTHS
         self.table = InitiativeTable()
         self.history: list[StrategyStats] = []
         self.reach: dict[str, _ReachRecord] = {}
@@ -177,10 +201,12 @@ class Strategy:
         self.unit_actor_weight = weights
         sp = self.sp
         self.unit_rate = (
-            sp["proposals_per_10000_per_100dkk"] * self.unit_lever["innovation_support"] / 100.0
+            sp["proposals_per_10000_per_100dkk"]
+            * self.unit_lever["innovation_support"]
+            / PER_100_DKK
             + sp["proposals_per_10000_challenge"] * self.unit_lever["challenge_based"]
             + sp["proposals_per_10000_facilitation"] * self.unit_lever["facilitation"]
-        ) / 10_000.0
+        ) / PER_10000
         self.unit_rate[~self.unit_driver] *= sp["enabler_proposal_factor"]
         # active municipalities of each area, in municipality order (where a copy may spread),
         # laid end to end with the first position and the number of each area's
@@ -237,6 +263,11 @@ class Strategy:
                 values[i, AREAS.index(area)] = lv[lever]
             self._by_municipality[key] = values.max(axis=1) if how == "max" else values.mean(axis=1)
         return self._by_municipality[key]
+
+    def acting_effect(self, rows: np.ndarray) -> np.ndarray:
+        """The relative effect acting on a citizen over the year reached: true effect x fade."""
+        t = self.table
+        return t.true_effect[rows] * self.kind.fade[t.kind[rows]]
 
     # --- initiatives as agents ------------------------------------------------------------
     def view(self, row: int) -> Initiative:
@@ -378,18 +409,19 @@ class Strategy:
             sp["pilot_success_per_facilitation"] * self.unit_lever["facilitation"][unit],
             0.0,
         )
-        success = np.minimum(sp["pilot_success_base"] + facilitated, 0.9)
+        success = np.minimum(sp["pilot_success_base"] + facilitated, sp["pilot_success_max"])
         succeeded = pilot & (u[:, 0] < success)
         t.stage[rows[succeeded]] = RUNNING
         stats.pilots_ended = int(pilot.sum())
         stats.pilots_succeeded = int(succeeded.sum())
         self._stop(rows[pilot & ~succeeded], year, "partnership failed")
 
-        # evaluation: the others are evaluated with the unit's quality assurance
+        # evaluation: the others are evaluated with the unit's quality assurance; the standard
+        # error follows from the evaluation's size (the persons reached last year)
         qa = self.unit_lever["quality_assurance"][unit]
         evaluated = ~pilot & (u[:, 1] < qa)
-        noise = sp["evaluation_noise_sd"] * k.effect_sd[kind] * (1.0 - 0.5 * qa)
-        measured = k.benefit(kind, t.true_effect[rows]) * effect_scale + noise * z
+        noise = evaluation_se(t.reached[rows], k.outcome_base_rate[kind], qa, sp)
+        measured = k.benefit(kind, self.acting_effect(rows)) * effect_scale + noise * z
         ev = rows[evaluated]
         # an initiative's effect evaluation is bought once; later ones are monitoring by the
         # unit's own staff (in the coordinators' time), so only first evaluations are booked
@@ -508,7 +540,9 @@ class Strategy:
 
         open_call = u[:, 2] < self.unit_lever["challenge_based"][unit]
         sd = k.effect_sd[kind]
-        mean = np.where(open_call, k.effect_mean[kind], k.effect_mean[kind] * 0.6)
+        at_scale = mean_at_scale(k.effect_mean[kind], sp)
+        pool = self.pool_mean[kind]
+        mean = np.where(open_call, pool, at_scale * sp["incumbent_effect_mean_share"])
         wider, narrower = 1.0 + sp["challenge_effect_spread"], sp["incumbent_effect_shrink"]
         sd_true = sd * np.where(open_call, wider, narrower)
         true_effect = mean + sd_true * z[:, 0]
@@ -517,7 +551,7 @@ class Strategy:
             * sd
             * (1.0 - sp["competence_noise_reduction"] * self.unit_lever["competence"][unit])
         )
-        expected = k.benefit(kind, true_effect) * effect_scale + noise * z[:, 1]
+        expected = k.benefit(kind, true_effect * k.fade[kind]) * effect_scale + noise * z[:, 1]
         chosen = expected > 0
         rows = self._create(
             year,
@@ -575,7 +609,8 @@ class Strategy:
             jobs,
             np.where(resource == _HOURS, hours_capacity, sp["participants_per_initiative"]),
         )
-        z = k.sign[kind] * (true_effect - k.effect_mean[kind]) / k.effect_sd[kind]
+        at_scale = mean_at_scale(k.effect_mean[kind], sp)
+        z = k.sign[kind] * (true_effect - at_scale) / k.effect_sd[kind]
         rows = self.table.append(
             municipality=self.unit_municipality[unit],
             area=self.unit_area[unit],
@@ -659,7 +694,7 @@ class Strategy:
         pop = self.model.population_by_municipality[self.unit_municipality]
         lever = self.unit_lever
         size = self._unit_size
-        coordinators = lever["facilitation"] * pop / 10_000.0 * size * sp["coordinator_cost_dkk"]
+        coordinators = lever["facilitation"] * pop / PER_10000 * size * sp["coordinator_cost_dkk"]
         training = (
             lever["competence"] * sp["staff_per_inhabitant"] * pop / len(AREAS) * size
         ) * sp["training_cost_dkk"]
@@ -782,7 +817,7 @@ class Strategy:
             pair_area = k.area[pair_kind]
             if taken is not None:
                 taken[pair_row, pair_area] = True
-            mult = multiplier(t.true_effect[group], effect_scale)
+            mult = multiplier(self.acting_effect(group), effect_scale)
             effect = dose * (mult[which] - 1.0)
             parts.append(
                 (pair_area, pair_row, group[which], dose, effect, k.on_incidence[pair_kind])

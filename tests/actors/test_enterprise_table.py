@@ -27,7 +27,9 @@ def test_columns_and_dtypes():
 
 def test_closed_enterprises_keep_their_rows_and_are_replaced():
     t = table()
-    closed = t.live(np.array([1, 0, 0]), 1.0, 0.5, np.array([8.0, 1.0]), np.random.default_rng(1))
+    closed = t.live(
+        np.array([1, 0, 0]), 1.0, 0.5, np.array([8.0, 1.0]), np.random.default_rng(1), 0.5
+    )
     # without contracts everything closes; with one, the chance is halved
     assert set(closed.tolist()) >= {1, 2}
     n_closed = len(closed)

@@ -65,6 +65,8 @@ def test_saving_by_payer_of_a_run(strategic_run, baseline_subset_run):
 def test_economy_table_by_scenario_and_payer(strategic_run, baseline_subset_run):
     table = pd.concat([strategic_run.table(), baseline_subset_run.table()])
     account = economy_table(table)
+    assert set(account.payer[account.account == "welfare"]) == {"society"}
+    account = account[account.account == "budget"]
     assert set(account.payer) == {*PAYERS, "total"}
     assert set(account.scenario) == {"strategic"}
     np.testing.assert_allclose(
