@@ -343,3 +343,47 @@ def test_the_files_are_checked_against_the_data_as_they_are_even_inside_a_run():
             assert uncertain()["prices.home_help_hour"].central == 450.0
     finally:
         unc.uncertain.cache_clear()
+
+
+def _other_value(u: Uncertain) -> float:
+    return u.high if u.high != u.central else u.low
+
+
+@pytest.mark.parametrize("name", [n for n, u in uncertain().items() if u.parameter is None])
+def test_every_data_number_can_be_replaced_by_name(name):
+    u = uncertain()[name]
+    value = _other_value(u)
+    _, overrides, _ = split_parameters({name: value})
+    with using_overrides(overrides):
+        table = read_table(u.file)
+        assert float(table[data.select_row(table, u.key)].iloc[0][u.column]) == value
+
+
+def test_the_mechanisms_loaders_read_replaced_numbers():
+    from simulation.inputs.initiative_kinds import kind_arrays
+    from simulation.inputs.mechanism_numbers import (
+        actor_parameters,
+        strategy_parameters,
+        volunteering_parameters,
+    )
+
+    loaders = {
+        "strategy.csv": strategy_parameters,
+        "volunteering.csv": volunteering_parameters,
+        "actors.csv": actor_parameters,
+    }
+    checked = 0
+    for name, u in uncertain().items():
+        if u.file in loaders:
+            value = _other_value(u)
+            with using_overrides(split_parameters({name: value})[1]):
+                assert loaders[u.file]()[u.key[0][1]] == value, name
+            assert loaders[u.file]()[u.key[0][1]] == u.central, name
+            checked += 1
+        elif u.file == "initiative_types.csv":
+            before = kind_arrays()
+            with using_overrides(split_parameters({name: _other_value(u)})[1]):
+                after = kind_arrays()
+            assert after is not before and kind_arrays() is before, name
+            checked += 1
+    assert checked >= 50  # the effects, noise, lever costs and lifetimes of the evidence files

@@ -147,7 +147,7 @@ def _replaced(name: str, table: pd.DataFrame, overrides: DataOverrides) -> pd.Da
             ratio = value / old.where(old != 0, 1.0)
             table[derived] = table[derived].astype(float)
             table.loc[mask, derived] = table.loc[mask, derived].astype(float) * ratio
-        if table[column].dtype == object:  # a text column holding numbers (name/value files)
+        if not pd.api.types.is_numeric_dtype(table[column]):  # text (blank cells: no number)
             table.loc[mask, column] = repr(float(value))
         else:
             table[column] = table[column].astype(float)
