@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.economy.present_value import payer_net_costs, present_value
+from simulation.economy.summary import welfare_net_costs
 from simulation.inputs.prices import PAYERS
 from simulation.inputs.registry import registry
 from simulation.inputs.uncertainties import draw_for, draws_frame, uncertain
@@ -87,34 +88,41 @@ def outcome_table(
 
     Returns:
         Columns ``draw, seed, scenario, account, payer, pv_net_cost, pv_net_saving,
-        net_cost_end, net_saving_end, end_year``; ``account`` is ``budget`` (the public
-        budgets' net cost: marginal public cost plus lever cost) and ``payer`` one of
-        municipality, region, state and total. Savings are the baseline's net cost less the
-        scenario's in the same draw (common random numbers); 0 for the baseline itself.
+        net_cost_end, net_saving_end, end_year``; ``account`` ``budget`` (the public budgets'
+        net cost: marginal public cost plus lever cost) with ``payer`` municipality, region,
+        state and total, and (when the table has it) ``welfare`` (society's net resource cost,
+        ``welfare_cost_dkk``, valued in the run with the draw's numbers) with payer
+        ``society``. Savings are the baseline's net cost less the scenario's in the same draw
+        (common random numbers); 0 for the baseline itself.
     """
     net = payer_net_costs(table)
     net["total"] = net[list(PAYERS)].sum(axis=1)
+    accounts = [("budget", net, (*PAYERS, "total"))]
+    if (table.metric == "welfare_cost_dkk").any():
+        accounts.append(("welfare", welfare_net_costs(table), ("society",)))
     end = int(net.index.get_level_values("year").max())
     rows = []
-    for (scenario, rep), frame in net.groupby(level=["scenario", "replicate"]):
-        by_year = frame.droplevel(["scenario", "replicate"])
-        base = net.loc[(baseline, rep)] if baseline in net.index.get_level_values(0) else None
-        for payer in (*PAYERS, "total"):
-            cost = by_year[payer]
-            saving = base[payer] - cost if base is not None else cost * np.nan
-            rows.append(
-                {
-                    "draw": int(rep),
-                    "scenario": scenario,
-                    "account": "budget",
-                    "payer": payer,
-                    "pv_net_cost": present_value(cost, rate),
-                    "pv_net_saving": present_value(saving, rate),
-                    "net_cost_end": float(cost.loc[end]),
-                    "net_saving_end": float(saving.loc[end]),
-                    "end_year": end,
-                }
-            )
+    for account, frame_all, payers in accounts:
+        scenarios = frame_all.index.get_level_values("scenario")
+        for (scenario, rep), frame in frame_all.groupby(level=["scenario", "replicate"]):
+            by_year = frame.droplevel(["scenario", "replicate"])
+            base = frame_all.loc[(baseline, rep)] if baseline in scenarios else None
+            for payer in payers:
+                cost = by_year[payer]
+                saving = base[payer] - cost if base is not None else cost * np.nan
+                rows.append(
+                    {
+                        "draw": int(rep),
+                        "scenario": scenario,
+                        "account": account,
+                        "payer": payer,
+                        "pv_net_cost": present_value(cost, rate),
+                        "pv_net_saving": present_value(saving, rate),
+                        "net_cost_end": float(cost.loc[end]),
+                        "net_saving_end": float(saving.loc[end]),
+                        "end_year": end,
+                    }
+                )
     out = pd.DataFrame(rows)
     seeds = dict(zip(draws.draw, draws.seed, strict=True)) if draws is not None else {}
     seed_col = [seeds.get(d, np.nan) for d in out.draw] if seeds else np.nan
@@ -131,7 +139,7 @@ def main_pair(names: Sequence[str], baseline: str) -> tuple[str, str] | None:
 
 
 def _differences(outcomes: pd.DataFrame, pair: tuple[str, str]) -> pd.Series:
-    total = outcomes[outcomes.payer == "total"].pivot(
+    total = outcomes[(outcomes.account == "budget") & (outcomes.payer == "total")].pivot(
         index="draw", columns="scenario", values="pv_net_cost"
     )
     return total[pair[0]] - total[pair[1]]

@@ -99,7 +99,12 @@ def test_a_scenario_keeps_the_uncertainties_it_fixes():
 
 def test_outcome_table_savings_are_paired_by_draw(scenarios):
     table, _, _ = run_scenarios(scenarios[:2], 2, 1, draws=psa.draw_values(1, 2))
-    out = psa.outcome_table(table, baseline="baseline", rate=0.035)
+    both = psa.outcome_table(table, baseline="baseline", rate=0.035)
+    assert set(both.account) == {"budget", "welfare"}
+    assert set(both[both.account == "welfare"].payer) == {"society"}
+    welfare = both[both.account == "welfare"].set_index(["draw", "scenario"])
+    assert (welfare.loc[(slice(None), "baseline"), "pv_net_saving"] == 0).all()
+    out = both[both.account == "budget"]
     assert set(out.payer) == {"municipality", "region", "state", "total"}
     wide = out.pivot_table(index=["draw", "payer"], columns="scenario", values="pv_net_cost")
     saving = out[out.scenario == "patchwork"].set_index(["draw", "payer"]).pv_net_saving
@@ -116,7 +121,7 @@ def test_main_difference_and_its_monte_carlo_error():
     for d, diff in enumerate([1.0, 3.0, -2.0, 6.0]):
         rows.append({"draw": d, "scenario": "strategic", "payer": "total", "pv_net_cost": diff})
         rows.append({"draw": d, "scenario": "patchwork", "payer": "total", "pv_net_cost": 0.0})
-    frame = pd.DataFrame(rows).assign(end_year=2050)
+    frame = pd.DataFrame(rows).assign(end_year=2050, account="budget")
     m = psa.main_difference(frame, None, ("strategic", "patchwork"))
     assert m["mean"] == 2.0 and m["share_less"] == 0.25
     assert m["mc_se"] == pytest.approx(np.std([1, 3, -2, 6], ddof=1) / 2)
