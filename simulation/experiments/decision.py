@@ -83,8 +83,8 @@ COMPARISONS = (("strategic", "patchwork"), ("strategic", "baseline"))
 # two smoothing parameters are chosen by generalised cross-validation over these grids.
 _SPLINE_DEGREE = 3
 _MAX_INTERIOR_KNOTS = 8
-_LAMBDA_WIGGLY = np.logspace(-4, 4, 9)
-_LAMBDA_LINEAR = np.concatenate([[0.0], np.logspace(-4, 2, 7)])
+_LAMBDA_WIGGLY = np.logspace(-4, 6, 11)
+_LAMBDA_LINEAR = np.concatenate([[0.0], np.logspace(-4, 4, 9)])
 _MAX_INTERACTION_TERMS = 6  # pairwise bilinear terms only for groups of 2 to this many
 _POSTERIOR_SAMPLES = 200  # samples of the fitted values for the EVPPI standard error
 
