@@ -344,7 +344,11 @@ def _wiggly_basis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inner = np.linspace(lo, hi, n_interior + 2)
     step = inner[1] - inner[0]
     knots = np.concatenate(
-        [lo - step * np.arange(_SPLINE_DEGREE, 0, -1), inner, hi + step * np.arange(1, 4)]
+        [
+            lo - step * np.arange(_SPLINE_DEGREE, 0, -1),
+            inner,
+            hi + step * np.arange(1, _SPLINE_DEGREE + 1),
+        ]
     )
     design = BSpline.design_matrix(np.clip(x, lo, hi), knots, _SPLINE_DEGREE).toarray()
     k = design.shape[1]
