@@ -182,6 +182,12 @@ def _number(value: float, decimals: int, lang: str) -> str:
     return labels.format_number(value, decimals, lang)
 
 
+def _significant(value: float, lang: str) -> str:
+    """A parameter value to three significant digits, with the language's decimal mark."""
+    out = f"{value:.3g}".replace("-", "−")
+    return out.replace(".", ",") if lang == "da" else out
+
+
 def _formatter(lang: str, decimals: int = 1) -> FuncFormatter:
     return FuncFormatter(lambda v, _: _number(v, decimals, lang))
 
@@ -326,7 +332,7 @@ def tornado_figure(
 
     def tick(row: pd.Series) -> str:
         name = names.get(row["parameter"], row["parameter"])
-        low, high = _number(row["low"], 3, lang), _number(row["high"], 3, lang)
+        low, high = _significant(row["low"], lang), _significant(row["high"], lang)
         return f"{name} ({low} / {high})"
 
     ax.set_yticks(y, [tick(row) for _, row in top.iterrows()], fontsize=8)

@@ -114,7 +114,9 @@ def test_tornado_figure_shows_the_ten_largest_from_the_centre(tmp_path):
     table = decision.tornado_table(plan, result)
     fig = uncertainty.tornado_figure(table, lang="da", n=10)
     ax = fig.axes[0]
-    ticks = [t.get_text().split(" ")[0] for t in ax.get_yticklabels()]
+    texts = [t.get_text() for t in ax.get_yticklabels()]
+    assert texts[-1] == "effects.p11 (0,5 / 1,5)"  # Danish decimal comma
+    ticks = [t.split(" ")[0] for t in texts]
     # the largest on top: p11 (weight 12) ... p02 (weight 3); p00 and p01 left out
     assert ticks[::-1] == [f"effects.p{i:02d}" for i in range(11, 1, -1)]
     centre = table.central.iloc[0] / 1e9
