@@ -80,11 +80,13 @@ COMPARISONS = (("strategic", "patchwork"), ("strategic", "baseline"))
 
 # Smoother settings (method choices, not model parameters): cubic B-splines on equally spaced
 # knots over the range of each parameter, second-difference penalty (Eilers and Marx 1996); the
-# two smoothing parameters are chosen by generalised cross-validation over these grids.
+# two smoothing parameters are chosen by generalised cross-validation, first on these coarse
+# grids (steps of a factor 100), then on a factor-10 grid around the best point.
 _SPLINE_DEGREE = 3
 _MAX_INTERIOR_KNOTS = 8
-_LAMBDA_WIGGLY = np.logspace(-4, 6, 11)
-_LAMBDA_LINEAR = np.concatenate([[0.0], np.logspace(-4, 4, 9)])
+_LAMBDA_WIGGLY = np.logspace(-4, 6, 6)
+_LAMBDA_LINEAR = np.concatenate([[0.0], np.logspace(-4, 4, 5)])
+_ADAPTIVE_FLOOR = 1e-3  # a term's weight is at most 1 / floor^2 times the strongest term's
 _MAX_INTERACTION_TERMS = 6  # pairwise bilinear terms only for groups of 2 to this many
 _POSTERIOR_SAMPLES = 200  # samples of the fitted values for the EVPPI standard error
 
@@ -328,7 +330,7 @@ def _standardise(x: np.ndarray) -> np.ndarray:
     return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
 
 
-def _wiggly_basis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _wiggly_basis(x: np.ndarray, max_interior: int) -> tuple[np.ndarray, np.ndarray]:
     """The non-linear part of a cubic P-spline basis of ``x`` and its (diagonal) penalty.
 
     The B-spline basis with a second-difference penalty is rotated into the penalty's
@@ -338,7 +340,7 @@ def _wiggly_basis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     lo, hi = float(x.min()), float(x.max())
     n_unique = np.unique(x).size
-    n_interior = min(_MAX_INTERIOR_KNOTS, max(n_unique - 4, 0))
+    n_interior = min(max_interior, max(n_unique - 4, 0))
     if n_interior < 1 or hi <= lo:
         return np.empty((x.size, 0)), np.empty(0)
     inner = np.linspace(lo, hi, n_interior + 2)
@@ -360,31 +362,108 @@ def _wiggly_basis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return wiggly, eigval[keep]
 
 
-def _design(x: np.ndarray, interactions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Basis columns and two penalty diagonals (wiggly part, linear part) for inputs ``x``."""
+def _interior_knots(n: int, p: int) -> int:
+    """Interior knots per spline: fewer for larger groups, so the basis stays below n / 2."""
+    by_size = _MAX_INTERIOR_KNOTS if p <= 2 else (4 if p <= _MAX_INTERACTION_TERMS else 2)
+    return max(min(by_size, n // (2 * max(p, 1)) - 2), 0)
+
+
+def _design(
+    x: np.ndarray, interactions: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Basis columns, two penalty diagonals (wiggly part, linear part) and each column's term.
+
+    Terms are numbered 0 (intercept), then one per input (its linear and spline columns), then
+    one per interaction pair.
+    """
     n, p = x.shape
     z = np.column_stack([_standardise(x[:, j]) for j in range(p)]) if p else np.empty((n, 0))
     cols = [np.ones((n, 1)), z]
     pen_w = [np.zeros(1 + p)]
     pen_l = [np.concatenate([[0.0], np.ones(p)])]
+    terms = [np.arange(p + 1)]
     if interactions and p >= 2:
         pairs = [(i, j) for i in range(p) for j in range(i + 1, p)]
         inter = np.column_stack([z[:, i] * z[:, j] for i, j in pairs])
         cols.append(inter - inter.mean(axis=0))
         pen_w.append(np.zeros(len(pairs)))
         pen_l.append(np.ones(len(pairs)))
+        terms.append(p + 1 + np.arange(len(pairs)))
+    max_interior = _interior_knots(n, p)
     for j in range(p):
-        wiggly, eig = _wiggly_basis(x[:, j])
+        wiggly, eig = _wiggly_basis(x[:, j], max_interior)
         if wiggly.shape[1]:
-            scale = (
-                math.sqrt(n)
-                / max(float(np.linalg.norm(wiggly)), 1e-300)
-                * math.sqrt(wiggly.shape[1])
-            )
-            cols.append(wiggly * scale)
+            norm = max(float(np.linalg.norm(wiggly)), 1e-300)
+            cols.append(wiggly * (math.sqrt(n * wiggly.shape[1]) / norm))
             pen_w.append(eig / eig.max())
             pen_l.append(np.zeros(eig.size))
-    return np.column_stack(cols), np.concatenate(pen_w), np.concatenate(pen_l)
+            terms.append(np.full(eig.size, j + 1))
+    return (
+        np.column_stack(cols),
+        np.concatenate(pen_w),
+        np.concatenate(pen_l),
+        np.concatenate(terms),
+    )
+
+
+@dataclass
+class _Choice:
+    gcv: float = math.inf
+    lam_w: float = 0.0
+    lam_l: float = 0.0
+    coef: np.ndarray | None = None
+    edf: float = 0.0
+    diag: np.ndarray | None = None
+
+
+def _select(
+    basis: np.ndarray,
+    y: np.ndarray,
+    pen_w: np.ndarray,
+    pen_l: np.ndarray,
+    shared: bool,
+) -> list[_Choice]:
+    """Penalised least squares at the GCV-best smoothing parameters, per response."""
+    n, k = basis.shape
+    gram = basis.T @ basis
+    rhs = basis.T @ y
+    tiny = np.full(k, 1e-9 * n)
+    tiny[0] = 0.0
+    best = [_Choice() for _ in range(y.shape[1])]
+    tried: set[tuple[float, float]] = set()
+
+    def run(grid_w: Iterable[float], grid_l: Iterable[float]) -> None:
+        for lam_w in grid_w:
+            for lam_l in grid_l:
+                if (lam_w, lam_l) in tried:
+                    continue
+                tried.add((lam_w, lam_l))
+                diag = n * (lam_w * pen_w + lam_l * pen_l) + tiny
+                try:
+                    factor = linalg.cho_factor(gram + np.diag(diag))
+                except linalg.LinAlgError:
+                    continue
+                coef = linalg.cho_solve(factor, rhs)
+                edf = float(np.trace(linalg.cho_solve(factor, gram)))
+                if n - edf <= 0.5:
+                    continue
+                rss = ((y - basis @ coef) ** 2).sum(axis=0)
+                gcv = n * rss / (n - edf) ** 2
+                if shared:
+                    gcv = np.full(y.shape[1], gcv.sum())
+                for r, choice in enumerate(best):
+                    if gcv[r] < choice.gcv:
+                        best[r] = _Choice(float(gcv[r]), lam_w, lam_l, coef[:, r], edf, diag)
+
+    has_wiggly = bool(pen_w.any())
+    run(_LAMBDA_WIGGLY if has_wiggly else [0.0], _LAMBDA_LINEAR)
+    for lam_w, lam_l in {(c.lam_w, c.lam_l) for c in best}:
+        grid_w = [lam_w * f for f in (0.1, 1.0, 10.0)] if has_wiggly else [0.0]
+        grid_l = [lam_l * f for f in (0.1, 1.0, 10.0)] if lam_l > 0 else [0.0, 1e-5]
+        run(grid_w, grid_l)
+    if any(c.coef is None for c in best):  # pragma: no cover - the grid has a solvable point
+        raise ValueError("no smoothing parameter gave a solvable fit")
+    return best
 
 
 def fit_additive(
@@ -392,14 +471,15 @@ def fit_additive(
     y: np.ndarray | pd.DataFrame,
     interactions: bool | None = None,
     shared: bool = False,
+    adaptive: bool = True,
 ) -> AdditiveFit:
     """Fit ``y ~ intercept + sum_j f_j(x_j)`` (and bilinear interactions), penalised least squares.
 
     The smoother, a generalised additive model written with numpy and scipy:
 
     - each input is standardised and enters as a linear term plus a cubic P-spline of its
-      non-linear part (Eilers and Marx 1996: B-splines on up to eight equally spaced interior
-      knots, second-difference penalty), with the null space of the penalty (constant and
+      non-linear part (Eilers and Marx 1996: B-splines on equally spaced interior knots,
+      second-difference penalty), with the null space of the penalty (constant and
       linear) taken out of the spline so that the linear term carries it;
     - for groups of 2 to 6 inputs (``interactions=None``), the pairwise products of the
       standardised inputs are added as bilinear interaction terms, since an additive model cannot
@@ -409,13 +489,21 @@ def fit_additive(
       the ridge lets a large group with few draws be fitted without the linear terms soaking up
       the noise; the intercept is not penalised, so the fitted values average to the response.
       With ``shared``, one pair is chosen for all responses (the smallest summed GCV), so the
-      fit is one linear smoother applied to every response.
+      fit is one linear smoother applied to every response;
+    - with ``adaptive`` (and more than one term), a second fit weights each term's penalty by
+      the inverse square of its size in the first fit (an adaptive ridge: the strongest term
+      has weight 1, a term a tenth its size 100), so that one penalty shared by many terms does
+      not shrink the few that matter along with the many that do not;
+    - the splines have up to eight interior knots for one or two inputs, four for up to six,
+      two beyond that, and fewer still when the draws are few (the basis stays below half the
+      number of draws).
 
     Args:
         x: Inputs, (draws, parameters).
         y: Responses, (draws,) or (draws, responses); each is fitted separately.
         interactions: Add pairwise bilinear terms; default: for 2 to 6 inputs.
         shared: Use the same smoothing parameters for every response.
+        adaptive: Refit with per-term penalty weights from a first fit.
 
     Returns:
         The fit; ``fitted`` has shape (draws, responses).
@@ -434,47 +522,31 @@ def fit_additive(
         raise ValueError("x and y need the same number of rows, at least 3")
     if interactions is None:
         interactions = 2 <= x.shape[1] <= _MAX_INTERACTION_TERMS
-    basis, pen_w, pen_l = _design(x, interactions)
-    gram = basis.T @ basis
-    rhs = basis.T @ y
-    best: list[tuple[float, float, float, np.ndarray, float, np.ndarray]] = [
-        (math.inf, 0.0, 0.0, np.empty(0), 0.0, np.empty(0)) for _ in range(y.shape[1])
-    ]
-    tiny = 1e-9 * n * np.ones(basis.shape[1])
-    tiny[0] = 0.0
-    for lam_w in _LAMBDA_WIGGLY if pen_w.any() else [0.0]:
-        for lam_l in _LAMBDA_LINEAR:
-            diag = n * (lam_w * pen_w + lam_l * pen_l) + tiny
-            try:
-                factor = linalg.cho_factor(gram + np.diag(diag))
-            except linalg.LinAlgError:
-                continue
-            coef = linalg.cho_solve(factor, rhs)
-            edf = float(np.trace(linalg.cho_solve(factor, gram)))
-            resid = y - basis @ coef
-            rss = (resid**2).sum(axis=0)
-            if n - edf <= 0.5:
-                continue
-            gcv = n * rss / (n - edf) ** 2
-            if shared:
-                gcv = np.full(y.shape[1], gcv.sum())
-            for r in range(y.shape[1]):
-                if gcv[r] < best[r][0]:
-                    best[r] = (float(gcv[r]), lam_w, lam_l, coef[:, r], edf, diag)
+    basis, pen_w, pen_l, terms = _design(x, interactions)
+    best = _select(basis, y, pen_w, pen_l, shared)
+    n_terms = int(terms.max()) + 1
+    if adaptive and n_terms > 2:
+        coef = np.column_stack([c.coef for c in best])
+        size = np.zeros(n_terms)
+        for t in range(1, n_terms):
+            contribution = basis[:, terms == t] @ coef[terms == t]
+            size[t] = math.sqrt(float((contribution**2).mean(axis=0).sum()))
+        top = float(size.max())
+        if top > 0:
+            weight = top**2 / (size**2 + (_ADAPTIVE_FLOOR * top) ** 2)
+            best = _select(basis, y, pen_w * weight[terms], pen_l * weight[terms], shared)
     fitted = np.empty_like(y)
     coefs = np.empty((basis.shape[1], y.shape[1]))
     sigma2 = np.empty(y.shape[1])
     edfs = np.empty(y.shape[1])
     penalties, lambdas = [], []
-    for r, (_, lam_w, lam_l, coef, edf, diag) in enumerate(best):
-        if coef.size == 0:  # pragma: no cover - the grid always has a solvable point
-            raise ValueError("no smoothing parameter gave a solvable fit")
-        coefs[:, r] = coef
-        fitted[:, r] = basis @ coef
-        sigma2[r] = float(((y[:, r] - fitted[:, r]) ** 2).sum() / max(n - edf, 1.0))
-        edfs[r] = edf
-        penalties.append(np.diag(diag))
-        lambdas.append((float(lam_w), float(lam_l)))
+    for r, choice in enumerate(best):
+        coefs[:, r] = choice.coef
+        fitted[:, r] = basis @ choice.coef
+        sigma2[r] = float(((y[:, r] - fitted[:, r]) ** 2).sum() / max(n - choice.edf, 1.0))
+        edfs[r] = choice.edf
+        penalties.append(np.diag(choice.diag))
+        lambdas.append((float(choice.lam_w), float(choice.lam_l)))
     return AdditiveFit(fitted, coefs, basis, penalties, sigma2, edfs, lambdas)
 
 
@@ -633,6 +705,7 @@ def evppi_table(
     groups: Mapping[str, Sequence[str]] | None = None,
     single: bool = False,
     rng: np.random.Generator | None = None,
+    null_permutations: int = 1,
 ) -> pd.DataFrame:
     """EVPPI of every group of parameters (and, optionally, of every single parameter).
 
@@ -645,13 +718,20 @@ def evppi_table(
         groups: ``{group: [parameter, ...]}``; default :func:`parameter_groups` of the columns.
         single: Also one row per single parameter.
         rng: Generator for the standard errors (see :func:`evppi`; without one ``se`` is NaN
-            but for the ``evpi`` row, whose error is the Monte Carlo error of its mean).
+            but for the ``evpi`` row, whose error is the Monte Carlo error of its mean) and the
+            permutations.
+        null_permutations: With ``rng``, how many times to shuffle each group's rows against
+            the net benefit and recompute its EVPPI: ``null_evppi`` is the mean, what the
+            estimator gives when the group carries no information (its upward bias from fitting
+            noise, largest when options are close in expectation). An EVPPI near its null value
+            is no evidence that resolving the group is worth anything.
 
     Returns:
         One row per group (``kind`` = ``"group"``) and, with ``single``, per parameter
         (``kind`` = ``"parameter"``): ``kind``, ``name``, ``n_parameters``, ``evppi``, ``se``,
-        ``share_of_evpi`` (EVPPI over the total EVPI), ``r2`` (the fits' smallest R²), and the
-        rows ``all`` (EVPPI of every parameter together) and ``evpi`` (the total, including the
+        ``share_of_evpi`` (EVPPI over the total EVPI), ``r2`` (the fits' smallest R²), ``edf``
+        (effective degrees of freedom of the fit), ``null_evppi`` (with ``rng``), and the rows
+        ``all`` (EVPPI of every parameter together) and ``evpi`` (the total, including the
         model's own noise), sorted within kind by EVPPI, largest first.
     """
     common = parameters.index.intersection(nb.index)
@@ -671,16 +751,22 @@ def evppi_table(
             rows.append({"kind": kind, "name": name, "n_parameters": 0, "evppi": 0.0, "se": 0.0})
             return
         est = evppi(x[cols], values, rng=rng)
-        rows.append(
-            {
-                "kind": kind,
-                "name": name,
-                "n_parameters": len(cols),
-                "evppi": est.evppi,
-                "se": est.se,
-                "r2": min(est.r2),
-            }
-        )
+        row = {
+            "kind": kind,
+            "name": name,
+            "n_parameters": len(cols),
+            "evppi": est.evppi,
+            "se": est.se,
+            "r2": min(est.r2),
+            "edf": est.edf,
+        }
+        if rng is not None and null_permutations > 0:
+            shuffled = [
+                evppi(x[cols].to_numpy()[rng.permutation(len(x))], values).evppi
+                for _ in range(null_permutations)
+            ]
+            row["null_evppi"] = float(np.mean(shuffled))
+        rows.append(row)
 
     for group, cols in groups.items():
         add("group", group, cols)

@@ -153,6 +153,24 @@ def test_evppi_table_groups_and_single_parameters():
     assert table.loc[table["kind"] == "evpi", "share_of_evpi"].item() == pytest.approx(1.0)
 
 
+def test_evppi_table_null_values_show_the_bias_of_an_irrelevant_group():
+    n = 600
+    params, nb = linear_gaussian(n, seed=15)
+    rng = np.random.default_rng(16)
+    params["noise.z"] = rng.standard_normal(n)
+    table = decision.evppi_table(params, nb, rng=rng, null_permutations=3).set_index("name")
+    # a shuffled group is worth nothing: its estimate is small against the real effects
+    assert (table.loc[["effects", "prices", "noise"], "null_evppi"] >= 0).all()
+    assert table.loc["effects", "null_evppi"] < 0.25 * table.loc["effects", "evppi"]
+    assert table.loc["prices", "null_evppi"] < 0.1 * table.loc["prices", "evppi"]
+    # the irrelevant group's estimate is of the size of its null value, not of a real effect
+    assert (
+        table.loc["noise", "evppi"]
+        < table.loc["noise", "null_evppi"] + 4 * table.loc["noise", "se"]
+    )
+    assert table.loc["noise", "evppi"] < 0.2 * table.loc["effects", "evppi"]
+
+
 def test_parameter_groups_split_on_the_first_dot():
     groups = decision.parameter_groups(["effects.a", "prices.b", "effects.c.d", "plain"])
     assert groups == {
