@@ -379,3 +379,20 @@ def test_municipal_saving_probability_on_synthetic_draws():
     )
     same = decision.municipal_saving_probability(savings, "pv", lower_is_better=False)
     pd.testing.assert_series_equal(prob, same)
+
+
+def test_a_large_group_is_worth_at_least_about_its_strongest_member():
+    # one parameter of twenty matters: the shared penalty must not shrink it with the others
+    n = 600
+    rng = np.random.default_rng(17)
+    params = pd.DataFrame({f"effects.p{i:02d}": rng.standard_normal(n) for i in range(20)})
+    diff = A + B * params["effects.p00"] + C * rng.standard_normal(n)
+    nb = pd.DataFrame({"baseline": 0.0, "strategic": diff})
+    group = decision.evppi(params, nb, rng=np.random.default_rng(18))
+    alone = decision.evppi(params[["effects.p00"]], nb, rng=np.random.default_rng(19))
+    truth = exact_evppi(A, B)
+    assert abs(alone.evppi - truth) < 4 * alone.se
+    assert abs(group.evppi - alone.evppi) < 2 * group.se
+    assert group.evppi > 0.8 * alone.evppi
+    # and the nineteen that do not matter are not fitted: few effective degrees of freedom
+    assert group.edf < 8
