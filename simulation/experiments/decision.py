@@ -66,10 +66,12 @@ __all__ = [
     "evpi",
     "evppi",
     "evppi_table",
+    "evppi_by_group",
     "plan_one_way",
     "paired_difference",
     "tornado_table",
     "screening_ranking",
+    "municipal_present_values",
     "municipal_saving_probability",
 ]
 
@@ -213,7 +215,7 @@ def probability_less(a: np.ndarray, b: np.ndarray) -> ProbabilityEstimate:
 
 def decision_probabilities(
     table: pd.DataFrame,
-    value: str,
+    value: str | Sequence[str],
     by: Sequence[str] = (),
     comparisons: Iterable[tuple[str, str]] = COMPARISONS,
     lower_is_better: bool = True,
@@ -225,14 +227,16 @@ def decision_probabilities(
     Typical use: ``table`` is the PSA outcome table with the present value of the net cost per
     draw, scenario, ``account`` and ``payer``; ``by=("account", "payer")``; the result says, per
     account and payer, how likely the strategic approach costs less than the patchwork and than
-    the baseline. Run it once for the present value 2026-2050 and once for 2050 alone.
+    the baseline. Pass both the present value 2026-2050 and the value in 2050 alone as
+    ``value=("pv_net_cost", "net_cost_end")`` (the PSA's ``psa.csv`` columns): one block of rows
+    per value column.
 
     If the value is a saving against the baseline (higher is better) pass
     ``lower_is_better=False``; a baseline with no rows is then taken as saving 0 in every draw.
 
     Args:
         table: Long table (see the module docstring).
-        value: The value column.
+        value: The value column, or several (each gives its own rows).
         by: Grouping columns (account, payer, ...); one result row per group and comparison.
         comparisons: (option, comparator) pairs.
         lower_is_better: ``True`` for costs, ``False`` for savings and net benefits.
@@ -246,6 +250,12 @@ def decision_probabilities(
         value's units and sign), ``mean_difference_se``, ``difference_p05``,
         ``difference_p95``.
     """
+    if not isinstance(value, str):
+        parts = [
+            decision_probabilities(table, v, by, comparisons, lower_is_better, draw, scenario)
+            for v in value
+        ]
+        return pd.concat(parts, ignore_index=True)
     by = list(by)
     comparisons = list(comparisons)
     rows = []
@@ -794,6 +804,57 @@ def evppi_table(
     return out.drop(columns="_k").reset_index(drop=True)
 
 
+def evppi_by_group(
+    parameters: pd.DataFrame,
+    table: pd.DataFrame,
+    value: str,
+    by: Sequence[str] = ("account", "payer"),
+    lower_is_better: bool = True,
+    options: Sequence[str] = OPTIONS,
+    rng: np.random.Generator | None = None,
+    **kwargs: object,
+) -> pd.DataFrame:
+    """:func:`evppi_table` for every account and payer of a PSA outcome table.
+
+    Args:
+        parameters: Draws by parameters, indexed by draw (the PSA's ``draws.csv`` with ``draw``
+            as index; a ``seed`` column, if left in, is dropped).
+        table: Long outcome table (``psa.csv``), with ``draw``, ``scenario``, the ``by``
+            columns and ``value``.
+        value: The value column: a cost (``pv_net_cost``) or, with ``lower_is_better=False``, a
+            saving or net benefit (``pv_net_saving``; a baseline without rows is a saving of 0).
+            Both give the same EVPPI.
+        by: Grouping columns.
+        lower_is_better: ``True`` for costs (net benefit = minus the value).
+        options: The options of the decision.
+        rng: Passed to :func:`evppi_table`.
+        **kwargs: Passed to :func:`evppi_table` (``single``, ``groups``, ``null_permutations``).
+
+    Returns:
+        :func:`evppi_table`'s rows with the ``by`` columns and ``value`` in front.
+    """
+    params = parameters.drop(columns=["seed"], errors="ignore")
+    by = list(by)
+    out = []
+    groups = table.groupby(by, sort=True) if by else [((), table)]
+    for key, sub in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        present = set(pd.unique(sub["scenario"]))
+        if not lower_is_better and "baseline" in options and "baseline" not in present:
+            base = sub[sub["scenario"] == sub["scenario"].iloc[0]].assign(
+                scenario="baseline", **{value: 0.0}
+            )
+            sub = pd.concat([sub, base], ignore_index=True)
+        wide = wide_by_option(sub, value, [o for o in options if o in set(sub["scenario"])])
+        nb = net_benefit(wide) if lower_is_better else wide
+        part = evppi_table(params, nb, rng=rng, **kwargs)
+        for name, k in reversed(list(zip(by, key, strict=True))):
+            part.insert(0, name, k)
+        part.insert(len(by), "value", value)
+        out.append(part)
+    return pd.concat(out, ignore_index=True)
+
+
 # --------------------------------------------------------------------------------------------
 # Tornado
 
@@ -952,6 +1013,45 @@ def screening_ranking(parameters: pd.DataFrame, outcome: pd.Series | np.ndarray)
 
 # --------------------------------------------------------------------------------------------
 # Per municipality
+
+
+def municipal_present_values(
+    ts: pd.DataFrame, metric: str = "net_cost_dkk", rate: float | None = None
+) -> pd.DataFrame:
+    """Per draw, scenario and municipality, the present value of a metric, from the tidy table.
+
+    In a PSA the tidy table's ``replicate`` is the draw, so this gives the input of
+    :func:`municipal_saving_probability`.
+
+    Args:
+        ts: The tidy output table (``scenario``, ``replicate``, ``year``, ``municipality``,
+            ``metric``, ``value``).
+        metric: Metric summed over areas (``net_cost_dkk`` falls back to public plus lever cost,
+            as in :func:`simulation.report.tables.select_metric`).
+        rate: Discount rate; default the economic account's
+            (:data:`simulation.economy.present_value.DEFAULT_DISCOUNT_RATE`).
+
+    Returns:
+        Columns ``draw``, ``scenario``, ``municipality`` and ``pv``.
+    """
+    from simulation.economy.present_value import DEFAULT_DISCOUNT_RATE, discount_factors
+    from simulation.report.tables import select_metric
+
+    rows = select_metric(ts, metric)
+    per = rows.groupby(["scenario", "replicate", "municipality", "year"], as_index=False)[
+        "value"
+    ].sum()
+    years = np.sort(pd.unique(per["year"]))
+    factor = dict(
+        zip(
+            years.tolist(),
+            discount_factors(years, DEFAULT_DISCOUNT_RATE if rate is None else rate),
+            strict=True,
+        )
+    )
+    per["pv"] = per["value"] * per["year"].map(factor)
+    out = per.groupby(["replicate", "scenario", "municipality"], as_index=False)["pv"].sum()
+    return out.rename(columns={"replicate": "draw"})
 
 
 def municipal_saving_probability(

@@ -30,6 +30,7 @@ __all__ = [
     "group_label",
     "payer_label",
     "account_label",
+    "measure_label",
     "probability_table",
     "evppi_figure",
     "tornado_figure",
@@ -178,6 +179,11 @@ def account_label(account: str, lang: str = "en") -> str:
     return _ACCOUNTS[labels.check_lang(lang)].get(account, account)
 
 
+def measure_label(kind: str, lang: str = "en", **fields: object) -> str:
+    """Label of a measure: ``"pv"`` (fields ``start``, ``end``) or ``"one_year"`` (``year``)."""
+    return text(kind, lang, **fields)
+
+
 def _number(value: float, decimals: int, lang: str) -> str:
     return labels.format_number(value, decimals, lang)
 
@@ -195,7 +201,7 @@ def _formatter(lang: str, decimals: int = 1) -> FuncFormatter:
 def probability_table(
     probabilities: pd.DataFrame,
     lang: str = "en",
-    measure: str | None = None,
+    measure: str | Mapping[str, str] | None = None,
     lower_is_better: bool = True,
     scale: float = BILLION,
 ) -> pd.DataFrame:
@@ -203,10 +209,12 @@ def probability_table(
 
     Args:
         probabilities: :func:`simulation.experiments.decision.decision_probabilities`' table,
-            optionally with ``account``, ``payer`` and ``measure`` columns (``measure``: for
-            example ``"pv"`` or ``"2050"``; pass ``measure`` to label the whole table instead).
+            optionally with ``account``, ``payer`` and ``measure`` columns.
         lang: ``"en"`` or ``"da"``.
-        measure: A label for a table without a ``measure`` column.
+        measure: Without a ``measure`` column: one label for the whole table, or a label per
+            value column (``{"pv_net_cost": measure_label("pv", lang, start=2026, end=2050),
+            "net_cost_end": measure_label("one_year", lang, year=2050)}``), looked up by the
+            table's ``value`` column.
         lower_is_better: Whether the values were costs (the comparison then reads "costs less
             than") or savings ("saves more than").
         scale: Divisor of the amounts (default: billions).
@@ -225,8 +233,13 @@ def probability_table(
             out[text("account", lang)] = account_label(str(row["account"]), lang)
         if "payer" in row:
             out[text("payer", lang)] = payer_label(str(row["payer"]), lang)
-        if "measure" in row or measure is not None:
-            out[text("measure", lang)] = str(row.get("measure", measure))
+        if "measure" in row:
+            out[text("measure", lang)] = str(row["measure"])
+        elif isinstance(measure, Mapping):
+            value = str(row.get("value", ""))
+            out[text("measure", lang)] = str(measure.get(value, value))
+        elif measure is not None:
+            out[text("measure", lang)] = str(measure)
         out[text("comparison", lang)] = text(
             key,
             lang,

@@ -396,3 +396,96 @@ def test_a_large_group_is_worth_at_least_about_its_strongest_member():
     assert group.evppi > 0.8 * alone.evppi
     # and the nineteen that do not matter are not fitted: few effective degrees of freedom
     assert group.edf < 8
+
+
+# ---------------------------------------------------------------------------------------------
+# Conveniences for the PSA's tables
+
+
+def psa_like(n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A table shaped like psa.csv and one like draws.csv, with a known structure."""
+    rng = np.random.default_rng(seed)
+    draws = pd.DataFrame(
+        {
+            "seed": 1000 + np.arange(n),
+            "effects.a": rng.normal(size=n),
+            "prices.b": rng.normal(size=n),
+        },
+        index=pd.Index(np.arange(n), name="draw"),
+    )
+    rows = []
+    for payer, k in (("municipality", 1.0), ("total", 3.0)):
+        base = rng.normal(100, 5, n)
+        cost = {
+            "baseline": base,
+            "patchwork": base - 0.5,
+            "strategic": base - k * (0.2 + draws["effects.a"].to_numpy()),
+        }
+        for name, values in cost.items():
+            for d in range(n):
+                rows.append(
+                    {
+                        "draw": d,
+                        "scenario": name,
+                        "account": "budget",
+                        "payer": payer,
+                        "pv_net_cost": values[d],
+                        "pv_net_saving": base[d] - values[d],
+                        "net_cost_end": values[d] / 10,
+                    }
+                )
+    return draws, pd.DataFrame(rows)
+
+
+def test_probabilities_for_several_value_columns():
+    _, table = psa_like(300, seed=51)
+    out = decision.decision_probabilities(
+        table, ("pv_net_cost", "net_cost_end"), by=("account", "payer")
+    )
+    assert len(out) == 2 * 2 * 2
+    pv = out[out.value == "pv_net_cost"].reset_index(drop=True)
+    end = out[out.value == "net_cost_end"].reset_index(drop=True)
+    np.testing.assert_allclose(pv.probability, end.probability)  # same sign draw by draw
+    np.testing.assert_allclose(pv.mean_difference / 10, end.mean_difference)
+
+
+def test_evppi_by_group_from_costs_and_from_savings_agree():
+    draws, table = psa_like(400, seed=52)
+    costs = decision.evppi_by_group(draws, table, "pv_net_cost")
+    savings = decision.evppi_by_group(
+        draws, table[table.scenario != "baseline"], "pv_net_saving", lower_is_better=False
+    )
+    assert list(costs.columns[:3]) == ["account", "payer", "value"]
+    assert "seed" not in set(costs.name)
+    np.testing.assert_allclose(costs.evppi, savings.evppi, atol=1e-9)
+    # only effects.a matters, and it matters three times as much to the total as to municipalities
+    grp = costs[costs.kind == "group"].set_index(["payer", "name"]).evppi
+    assert grp["total", "effects"] > 2 * grp["municipality", "effects"] > 0
+    assert grp["total", "prices"] < 0.1 * grp["total", "effects"]
+
+
+def test_municipal_present_values_discount_the_tidy_table():
+    rows = []
+    for scenario, level in (("baseline", 10.0), ("strategic", 9.0)):
+        for rep in (0, 1):
+            for year in (2026, 2027):
+                for area in ("health", "elderly_care"):
+                    rows.append(
+                        {
+                            "scenario": scenario,
+                            "replicate": rep,
+                            "year": year,
+                            "municipality": 101,
+                            "area": area,
+                            "metric": "net_cost_dkk",
+                            "value": level + rep,
+                        }
+                    )
+    ts = pd.DataFrame(rows)
+    pv = decision.municipal_present_values(ts, rate=0.1)
+    got = pv.set_index(["draw", "scenario"]).pv
+    assert got[0, "baseline"] == pytest.approx(2 * 10 * (1 + 1 / 1.1))
+    assert got[1, "strategic"] == pytest.approx(2 * 10 * (1 + 1 / 1.1))
+    assert decision.municipal_present_values(ts, rate=0.0).pv.max() == pytest.approx(44.0)
+    prob = decision.municipal_saving_probability(pv, "pv")
+    assert prob[101] == 1.0

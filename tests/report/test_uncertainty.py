@@ -59,6 +59,17 @@ def test_probability_table_formats_every_row(lang):
     assert labels.scenario_label("strategic", lang) in comparison
 
 
+def test_probability_table_labels_each_value_column():
+    probs = pd.concat([probabilities().assign(value=v) for v in ("pv", "end")])
+    labels_by_value = {
+        "pv": uncertainty.measure_label("pv", "da", start=2026, end=2050),
+        "end": uncertainty.measure_label("one_year", "da", year=2050),
+    }
+    table = uncertainty.probability_table(probs, lang="da", measure=labels_by_value)
+    col = table[uncertainty.text("measure", "da")]
+    assert list(col) == ["Nutidsværdi 2026-2050"] * 4 + ["2050 alene"] * 4
+
+
 def test_danish_and_english_texts_have_the_same_keys_and_differ():
     assert set(uncertainty.TEXT["en"]) == set(uncertainty.TEXT["da"])
     assert uncertainty.text("title_evppi", "da") != uncertainty.text("title_evppi", "en")
