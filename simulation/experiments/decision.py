@@ -985,7 +985,9 @@ def screening_ranking(parameters: pd.DataFrame, outcome: pd.Series | np.ndarray)
 
     Returns:
         One row per varying parameter: ``parameter``, ``group``, ``src``, ``spearman``, sorted by
-        ``|src|``, largest first; ``attrs["r2"]`` holds the linear regression's R².
+        ``|src|``, largest first; ``attrs["r2"]`` holds the linear regression's R². With no more
+        draws than parameters plus one, the regression cannot be fitted: ``src`` and the R² are
+        NaN and the order is by ``|spearman|``.
     """
     if isinstance(outcome, pd.Series):
         outcome = outcome.loc[parameters.index]
@@ -994,8 +996,10 @@ def screening_ranking(parameters: pd.DataFrame, outcome: pd.Series | np.ndarray)
     x = parameters[varying].to_numpy(dtype=float)
     zx = np.column_stack([_standardise(x[:, j]) for j in range(x.shape[1])])
     zy = _standardise(y)
-    coef, *_ = np.linalg.lstsq(np.column_stack([np.ones(len(y)), zx]), zy, rcond=None)
-    src = coef[1:]
+    design = np.column_stack([np.ones(len(y)), zx])
+    coef, *_ = np.linalg.lstsq(design, zy, rcond=None)
+    # with no more draws than coefficients the regression interpolates: no SRC then
+    src = coef[1:] if len(y) > design.shape[1] else np.full(len(varying), np.nan)
     rho = [float(stats.spearmanr(x[:, j], y).statistic) for j in range(x.shape[1])]
     out = pd.DataFrame(
         {
@@ -1005,9 +1009,11 @@ def screening_ranking(parameters: pd.DataFrame, outcome: pd.Series | np.ndarray)
             "spearman": rho,
         }
     )
-    resid = zy - np.column_stack([np.ones(len(y)), zx]) @ coef
-    out = out.reindex(out["src"].abs().sort_values(ascending=False).index).reset_index(drop=True)
-    out.attrs["r2"] = float(1 - resid.var() / zy.var()) if zy.var() > 0 else math.nan
+    resid = zy - design @ coef
+    key = out["src"].abs() if np.isfinite(src).all() else out["spearman"].abs()
+    out = out.reindex(key.sort_values(ascending=False).index).reset_index(drop=True)
+    fitted = zy.var() > 0 and np.isfinite(src).all()
+    out.attrs["r2"] = float(1 - resid.var() / zy.var()) if fitted else math.nan
     return out
 
 

@@ -344,6 +344,10 @@ def test_screening_ranks_by_standardised_coefficient():
     assert abs(src["noise.c"]) < 0.05
     assert out.attrs["r2"] == pytest.approx(10 / 11, abs=0.02)
     assert out.set_index("parameter").spearman["prices.b"] > 0.8
+    # too few draws for the regression: ranked by the rank correlation alone
+    few = decision.screening_ranking(params.iloc[:4], y.iloc[:4])
+    assert few.src.isna().all() and np.isnan(few.attrs["r2"])
+    assert list(few.spearman.abs()) == sorted(few.spearman.abs(), reverse=True)
 
 
 # ---------------------------------------------------------------------------------------------
