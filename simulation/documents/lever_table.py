@@ -121,17 +121,12 @@ def render(
     return "\n".join(parts)
 
 
-def _positive(kind: type, name: str, low: float, high: float):
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, not {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{name} must be {low}-{high}, not {text}")
-        return value
-
-    return parse
+_LIMITS = {
+    "scale": (0.0001, 1.0),
+    "replicates": (1, 1000),
+    "seed": (0, 2**31 - 1),
+    "workers": (1, 64),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,16 +135,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m simulation.documents.lever_table",
         description="Run the one-lever scenarios and write docs/levers.md and docs/levers.csv.",
     )
-    parser.add_argument(
-        "--scale", type=_positive(float, "--scale", 0.0001, 1.0), default=DEFAULT_SCALE
-    )
-    parser.add_argument(
-        "--replicates", type=_positive(int, "--replicates", 1, 1000), default=DEFAULT_REPLICATES
-    )
-    parser.add_argument("--seed", type=_positive(int, "--seed", 0, 2**31 - 1), default=1)
-    parser.add_argument("--workers", type=_positive(int, "--workers", 1, 64), default=2)
+    parser.add_argument("--scale", type=float, default=DEFAULT_SCALE, help="0.0001-1")
+    parser.add_argument("--replicates", type=int, default=DEFAULT_REPLICATES, help="1-1000")
+    parser.add_argument("--seed", type=int, default=1, help="first seed, 0 or more")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes, 1-64")
     parser.add_argument("--out", type=Path, default=DOC_PATH, help="the Markdown file")
     args = parser.parse_args(argv)
+    for name, (low, high) in _LIMITS.items():
+        value = getattr(args, name)
+        if not low <= value <= high:
+            print(f"error: --{name} must be {low}-{high}, not {value}", file=sys.stderr)
+            return 1
     out: Path = args.out
     if not out.parent.is_dir():
         print(f"error: folder {out.parent} does not exist", file=sys.stderr)

@@ -408,3 +408,15 @@ def test_danish_figures_have_no_english_left(ts):
     for english in ("saving", "payer", "Municipalities", "payback", "replicates", "prices"):
         assert english not in text, english
     assert "Kommuner" in text and "tilbagebetalingsår" in text
+
+
+def test_workbook_names_the_period_of_present_values_and_payback(ts, tmp_path):
+    from simulation.report.workbook import write_workbook
+
+    kf = tables.key_figures(ts[ts.scenario.isin(["baseline", "strategic"])])
+    path = write_workbook(tmp_path, kf)
+    sheet = pd.read_excel(path, sheet_name="Key figures").set_index("scenario")
+    pv = kf[(kf.scenario == "strategic") & (kf.key == "pv_saving_total")]["mean"].iloc[0]
+    assert sheet.loc["strategic", "pv_saving_total 2026-2029 (DKK bn) mean"] == pytest.approx(pv)
+    assert sheet.loc["strategic", "payback_state 2026-2029 (year) mean"] == 2026
+    assert pd.isna(sheet.loc["strategic", "payback_region 2026-2029 (year) mean"])
