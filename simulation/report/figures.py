@@ -562,7 +562,8 @@ def winners_map(
     Each tile is coloured by :func:`simulation.report.account.municipal_present_value`: the
     present value of the municipality's own net saving against the baseline (the municipal
     budget: its public cost and the lever cost it pays), per inhabitant, on a diverging scale
-    centred on 0 (green = gains, purple = loses).
+    centred on 0 (green = gains, purple = loses). The scale covers the 95th percentile of the
+    absolute values; beyond it the colours saturate (arrows on the colour bar).
 
     Args:
         ts: The tidy output table (with costs by payer).
@@ -581,15 +582,20 @@ def winners_map(
         value.rename(columns={"municipality": "code"}), on="code", how="left"
     )
     values = grid["value"].to_numpy(dtype=float)
-    finite = values[np.isfinite(values)]
-    limit = _nice_limit(float(np.abs(finite).max()) if finite.size else 0.0)
+    finite = np.abs(values[np.isfinite(values)])
+    # the scale covers 95% of the municipalities, so that a few small places (sampled with
+    # few citizens) do not wash out the rest; beyond it the colours saturate
+    limit = _nice_limit(float(np.percentile(finite, 95)) if finite.size else 0.0)
+    extend = "both" if finite.size and finite.max() > limit else "neither"
     norm = Normalize(-limit, limit)
     cmap = colormaps["PRGn"]
     fig, ax, n_rows = _draw_tiles(grid, cmap, norm)
     start, end = int(ts["year"].min()), int(ts["year"].max())
     scen = labels.scenario_label(scenario, lang)
     ax.set_title(labels.text("title_tile_winners", lang, scenario=scen), fontsize=11)
-    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02)
+    bar = fig.colorbar(
+        ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02, extend=extend
+    )
     bar.set_label(labels.text("colorbar_winners", lang, start=start, end=end))
     _format_axis(bar.ax.yaxis, lang)
     if not np.isfinite(values).all():

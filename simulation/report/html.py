@@ -158,7 +158,8 @@ def plan_figures(
                 labels.text("cap_difference_by_area", lang, baseline=base_label),
             )
         )
-        for name in order[1:]:
+        # one-lever scenarios have their own table; their maps would only repeat strategic's
+        for name in [n for n in order[1:] if levers.lever_of(n) is None] or order[1:]:
             plan.append(
                 ReportFigure(
                     f"tile_map_{_safe(name)}",

@@ -308,7 +308,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "cap_tile_winners": "Present value {start}-{end} of each municipality's own net saving"
         " against {baseline} under {scenario} (the municipal budget only: its public cost and"
         " the strategy cost it pays), per inhabitant; green = the municipality gains, purple ="
-        " it loses, centred on 0.",
+        " it loses, centred on 0. The scale covers 95% of the municipalities; beyond it the"
+        " colours saturate. Small municipalities are sampled with few citizens, so their"
+        " values are the noisiest.",
         # lever table
         "h_levers": "What each lever contributes",
         "lever_intro": "Each one-lever scenario is {reference} with one lever switched off or"
@@ -461,7 +463,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "cap_tile_winners": "Nutidsværdi {start}-{end} af hver kommunes egen nettobesparelse i"
         " forhold til {baseline} med {scenario} (kun kommunens budget: dens offentlige udgift"
         " og den del af strategiens udgift, den selv betaler), pr. indbygger; grøn = kommunen"
-        " vinder, lilla = den taber, centreret om 0.",
+        " vinder, lilla = den taber, centreret om 0. Skalaen dækker 95 % af kommunerne; ud"
+        " over den mætter farverne. Små kommuner er repræsenteret ved få simulerede borgere,"
+        " så deres værdier er mest usikre.",
         "h_levers": "Hvad hvert håndtag bidrager med",
         "lever_intro": "Hvert ét-håndtags-scenarie er {reference} med ét håndtag slået fra"
         " eller ændret; håndtagets bidrag er {reference} minus det scenarie, gentagelse for"
