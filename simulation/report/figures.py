@@ -539,6 +539,8 @@ def cash_flow(
         ax.set_ylabel(labels.text("ylabel_cash_flow", lang), fontsize=8)
         _format_axis(ax.yaxis, lang)
         _year_axis(ax, lang)
+    for ax in axes[:2]:  # the top row shares the bottom row's years
+        ax.set_xlabel("")
     handles, names = axes[0].get_legend_handles_labels()
     handles.append(Line2D([], [], marker="o", ls="none", color="0.6", mec="black", label="payback"))
     names.append(labels.text("payback_marker", lang))
