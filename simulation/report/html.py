@@ -367,7 +367,12 @@ def write_report(
     _write_csv(tables.summary_table(ts, by_area=True), out / "summary_by_area.csv")
 
     plan, notes = plan_figures(ts, ages, lang, baseline, rate)
-    account_parts = _account_section(ts, lang, baseline, economy, rate, out)
+    try:
+        account_parts = _account_section(ts, lang, baseline, economy, rate, out)
+    except Exception as error:  # noqa: BLE001 - as a figure: it must not sink the report
+        warnings.warn(f"the economic account could not be shown: {error}", stacklevel=2)
+        notes.append(f"economic account: {type(error).__name__}: {error}")
+        account_parts = []
     blocks = []
     for item in plan:
         try:
