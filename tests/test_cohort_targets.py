@@ -25,18 +25,22 @@ def _defaults() -> tuple[float, float]:
 
 
 # The held-out check: aligned to 2026 and 2040 only, with the old-age mortality calibrated on
-# 2026 and 2040 only (projection.rates_for), 2030 against FRKM126's 2030. The issue asks for
-# 1% in every national group; measured (docs/validation.md): 0-5 -0.90%, 6-16 -1.33%, 0-16
-# -1.18%, 20-64 -0.19%, 65+ +0.38%, 80+ +1.11%. At 0-16 (and its parts 6-16) and at 80+ the
-# 1% criterion is NOT met: the tolerance there is the measured miss rounded up to the next
-# half per cent, so that the test guards against it growing; it is not a pass of the 1%.
+# 2026 and 2040 and on the survival of the HMD residents of 2021 to FRKM126's 80+ of 2026
+# (projection.rates_for), 2030 against FRKM126's 2030. The issue asks for 1% in every national
+# group. Measured (docs/validation.md): 0-5 -0.90%, 6-16 -1.33%, 0-16 -1.18%, 20-64 -0.19%,
+# 65+ -0.02%, 80+ -0.17%. At 0-16 (and its part 6-16) the 1% criterion is NOT met: FRKM126's
+# net migration of children is front-loaded between 2026 and 2040 and, with 2030 held out,
+# nothing in the data gives its path (docs/validation.md); the tolerance there is the measured
+# miss rounded up to the next half per cent, so that the test guards against it growing; it
+# is not a pass of the 1%. FRKM126 has no split at 17 (its groups are 0-5, 6-16, 17-19), so
+# the issue's 0-17 is tested as 0-16.
 HELD_OUT_TOLERANCE = {
     "0-5": 0.01,
     "6-16": 0.015,
     "0-16": 0.015,
     "20-64": 0.01,
     "65+": 0.01,
-    "80+": 0.015,
+    "80+": 0.01,
 }
 
 
@@ -44,9 +48,10 @@ HELD_OUT_TOLERANCE = {
 def held_out():
     """The projection aligned only to 2026 and 2040, and FRKM126's 2030.
 
-    Its old-age mortality is calibrated on 2026 and 2040 alone (the level held at the HMD
-    2015-2019 trend's, :func:`simulation.inputs.mortality_calibration.calibrate`): 2030 is
-    seen neither by the alignment nor by the mortality.
+    Its old-age mortality is calibrated on 2026 and 2040 and on the data before 2026 (the
+    65-79 level held at the HMD 2015-2019 trend's, the 80+ level from the survival of the HMD
+    residents of 2021 to 2026, :func:`simulation.inputs.mortality_calibration.calibrate`):
+    2030 is seen neither by the alignment nor by the mortality.
     """
     return project(*_defaults(), anchors=(2026, 2040)).target(2030), frkm126_counts()[2030]
 
@@ -60,10 +65,24 @@ def test_held_out_projection_does_not_use_2030():
     assert rates_for(None) is shipped
 
 
+def test_held_out_80_plus_level_is_set_by_the_survival_from_2021():
+    """The 80+ of 2026 are the 75+ of 2021 survived: with the held-out mortality they are met
+    (no migration at 80+), while the HMD 2015-2019 trend's level, used before, leaves over 1%
+    too many, about the miss it then had in 2030 (+1.1%)."""
+    from simulation.inputs.mortality_calibration import calibrate, survival_miss, with_bands
+    from simulation.inputs.projection import rates_for
+    from simulation.inputs.rates import base_rates
+
+    assert abs(survival_miss(rates_for((2026, 2040)))[1]) < 1e-4
+    trend_level = with_bands(base_rates(), *calibrate((2026, 2040), hold="level"))
+    assert survival_miss(trend_level)[1] > 0.01
+
+
 @pytest.mark.parametrize("group", sorted(HELD_OUT_TOLERANCE))
 def test_held_out_2030_national_groups(held_out, group):
     """FRKM126 publishes no single split at 17 (its groups are 0-5, 6-16, 17-19): 0-16 stands
-    for the children. Tolerances: HELD_OUT_TOLERANCE (1% except 80+, where it is not met)."""
+    for the children. Tolerances: HELD_OUT_TOLERANCE (1% except 6-16 and 0-16, where it is
+    not met)."""
     simulated, published = (national_groups(c)[group] for c in held_out)
     assert simulated == pytest.approx(published, rel=HELD_OUT_TOLERANCE[group])
 

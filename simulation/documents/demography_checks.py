@@ -27,6 +27,7 @@ from simulation.inputs.mortality_calibration import (
     TREND_YEARS,
     calibrate,
     hmd_trend,
+    survival_miss,
     with_bands,
 )
 from simulation.inputs.projection import (
@@ -154,6 +155,7 @@ def held_out_section(scale: float, seed: int) -> list[str]:
     everything = tuple(range(len(names)))
     young_before = tuple(names.index(n) for n in ("0-5", "6-16", "17-19"))
     held_improvement = with_bands(base_rates(), *calibrate(HELD_OUT, hold="improvement"))
+    held_level = with_bands(base_rates(), *calibrate(HELD_OUT, hold="level"))
     variants = {
         "chosen (65+ cohorts, 6-19 age at arrival, 0-5 and 20-64 linear)": ours,
         "linear interpolation (before issue 14)": linear,
@@ -161,6 +163,9 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         "all groups along the cohorts": _variant(everything, ()),
         "all groups by age at arrival": _variant((), everything),
         "65+ along the cohorts, the rest linear": _variant(old, ()),
+        "chosen, mortality calibrated on 2026/2040 holding both HMD trend levels": _variant(
+            old, young, held_level
+        ),
         "chosen, mortality calibrated on 2026/2040 holding the HMD improvement": _variant(
             old, young, held_improvement
         ),
@@ -179,6 +184,10 @@ def held_out_section(scale: float, seed: int) -> list[str]:
     dev_imp80 = dev(
         variants["chosen, mortality calibrated on 2026/2040 holding the HMD improvement"], "80+"
     )
+    dev_level80 = dev(
+        variants["chosen, mortality calibrated on 2026/2040 holding both HMD trend levels"], "80+"
+    )
+    miss_hmd = survival_miss(held_level)[1]
     dev_before80 = dev(variants["chosen, with the mortality of before issue 14"], "80+")
     dev_young0 = dev(variants["0-19 by age at arrival (0-5 too, before the review)"], "0-5")
     births = _births_on_the_aligned_path()
@@ -194,19 +203,33 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         "(`simulation/inputs/cohort_targets.py`, ODD 7.1). To check them, the projection is "
         "aligned only to 2026 and 2040 and its 2030 compared with FRKM126's 2030. The old-age "
         "mortality of this check is calibrated again on 2026 and 2040 only "
-        "(`projection.rates_for`; one window gives two equations, so the bands' levels are "
-        f"held at the HMD 2015-2019 trend's, {lv_held[0]:.4f} and {lv_held[1]:.4f}, and the "
-        f"offsets solved, {off_held[0]:+.5f} and {off_held[1]:+.5f}): 2030 is seen neither by "
-        "the alignment nor by the mortality (`tests/test_cohort_targets.py`). *Simulated* is "
+        "(`projection.rates_for`; one window gives two equations, and two more come from the "
+        "data before 2026: the level of 65-79 is held at the HMD 2015-2019 trend's, "
+        f"{lv_held[0]:.4f}, and the level of 80+, {lv_held[1]:.4f}, is the one at which the HMD "
+        "residents of 1 January 2021 (75+) survive, without migration, to FRKM126's 80+ of "
+        "1 January 2026, the projection's observed base (`mortality_calibration.survival_miss`); "
+        f"the offsets are solved, {off_held[0]:+.5f} and {off_held[1]:+.5f}). 2030 is seen "
+        "neither by the alignment nor by the mortality (`tests/test_cohort_targets.py`). "
+        "*Simulated* is "
         "the microsimulation aligned to that projection "
         f"(scale {scale}, seed {seed}; its age groups are 20-64, 65+, 80+). FRKM126 "
         "has no split at 17 or 18 (its groups are 0-5, 6-16, 17-19), so 0-16 stands for the "
         "children, and 0-5 and 6-16 are shown apart.",
         "",
-        f"**The issue's criterion (every national group within 1%) is not met**: 80+ misses by "
-        f"{_pct(co['80+'], fr['80+'])} and 0-16 by {_pct(co['0-16'], fr['0-16'])} (6-16 "
-        f"{_pct(co['6-16'], fr['6-16'])}); 0-5, 20-64 and 65+ are within 1%. The tests assert "
-        "these measured misses with a tolerance of 1.5% at 6-16, 0-16 and 80+ and 1% elsewhere. "
+        f"**The issue's criterion (every national group within 1%) is met at 20-64 "
+        f"({_pct(co['20-64'], fr['20-64'])}), 65+ ({_pct(co['65+'], fr['65+'])}) and 80+ "
+        f"({_pct(co['80+'], fr['80+'])}), and not for the children**: 0-16 misses by "
+        f"{_pct(co['0-16'], fr['0-16'])} (0-5 {_pct(co['0-5'], fr['0-5'])}, 6-16 "
+        f"{_pct(co['6-16'], fr['6-16'])}). The tests assert 1% at 0-5, 20-64, 65+ and 80+ and "
+        "the measured miss rounded up to 1.5% at 6-16 and 0-16. The children of 2030 are, up "
+        "to 0-5, the children of 2026 four years on: what is missing is their net migration. "
+        "FRKM126 has it front-loaded (on the path aligned to all three years the alignment "
+        "adds, beyond the modelled emigration, about 4,000 a year at 6-16 in 2026-2030 and "
+        "1,700 in 2030-2040), and with 2030 held out nothing in the data says how the "
+        "projection's migration of families moves between 2026 and 2040, so its gap is spread "
+        "evenly. The observed cohort residual of 2021-2026 (HMD 2021 survived to FRKM126's "
+        "2026: about +3,800 a year net at 6-16, the refugees from Ukraine of 2022 included) "
+        "is a level, not a path to 2040. "
         "With the mortality calibrated on all three published years, 2030 included (not an "
         f"independent check), 80+ would be {dev_all80}.",
         "",
@@ -235,10 +258,15 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         "",
         "- The old follow their cohorts: the 80+ of 2030 are the survivors of the 76+ of 2026, "
         "so their number is known in advance up to mortality, and the straight line misses it "
-        f"by {_pct(li['80+'], fr['80+'])}. What is left is the mortality: calibrated on 2026 "
-        f"and 2040 alone it misses 80+ by {_pct(co['80+'], fr['80+'])} with the level of the HMD "
-        f"trend held and by {dev_imp80} with the trend's improvement held; the mortality of "
-        f"before issue 14 misses by {dev_before80}.",
+        f"by {_pct(li['80+'], fr['80+'])}. What is left is the mortality between 2026 and 2030. "
+        "Calibrated on 2026 and 2040 alone with both levels held at the HMD 2015-2019 trend's "
+        f"it missed 80+ by {dev_level80} (the method before the review), with the trend's "
+        f"improvement held by {dev_imp80}, and with the mortality of before issue 14 by "
+        f"{dev_before80}. That level is too low for the years after 2019: with it the 75+ of "
+        f"2021 survive to {_pct(1 + miss_hmd, 1)} more 80+ in 2026 than FRKM126 counts, about "
+        "as much as the miss of 2030. The 80+ level now set by that survival (the years "
+        "2021-2025, the pandemic's excess mortality of 2022 included) gives "
+        f"{_pct(co['80+'], fr['80+'])}.",
         "- 0-5 by the age at arrival (the method before the review) missed by "
         f"{dev_young0}: the correction of the 0-5 of each year is set by the gap that remains "
         "to 2040, whose 0-5 are children not yet born in 2030, so the 0-5 between the "

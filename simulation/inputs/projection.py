@@ -250,8 +250,10 @@ def rates_for(anchors: tuple[int, ...] | None = None) -> DemographicRates:
 
     With all published years: the data files' (old-age mortality calibrated on 2026, 2030
     and 2040, ``data/mortality_bands.csv``). With fewer, the old-age mortality is calibrated
-    again on those years only (:func:`simulation.inputs.mortality_calibration.calibrate`), so
-    that a held-out year is seen neither by the alignment nor by the mortality.
+    again on those years and on the data before 2026 only (the 80+ level from the survival of
+    the HMD residents of 2021 to FRKM126's 2026,
+    :func:`simulation.inputs.mortality_calibration.calibrate`), so that a held-out year is seen
+    neither by the alignment nor by the mortality.
     """
     published = tuple(sorted(frkm126_counts()))
     if anchors is None or tuple(sorted(anchors)) == published:
