@@ -26,6 +26,7 @@ __all__ = [
     "hmd_improvement",
     "implied_net_migration",
     "survival_miss",
+    "survived_2026",
     "window_means",
     "with_bands",
     "calibrate",
@@ -86,32 +87,21 @@ def implied_net_migration(
 SURVIVAL_YEARS = (2021, 2026)
 
 
-def survival_miss(rates: DemographicRates | None = None) -> np.ndarray:
-    """The 2021 residents survived to 2026 with the model's mortality, against FRKM126's 2026.
+def survived_2026(rates: DemographicRates | None = None) -> np.ndarray:
+    """The HMD residents of 1 January 2021 survived to 1 January 2026, by FRKM126 age group.
 
-    The HMD population of 1 January 2021 (``population_hmd.csv``) by sex and single age is
-    survived and aged five years with the death probabilities of 2021-2025 (default
-    ``mortality_improvement`` and the bands of ``rates``), without migration, and compared with
-    FRKM126's 1 January 2026 (the observed base of the projection) at 65-79 and 80+. The 80+
-    of 2026 are the survivors of the 75+ of 2021; their net migration is near zero (2021-2026
-    at 80+: about -300 a year with the shipped mortality, ``docs/validation.md``), so the miss
-    at 80+ measures the level of old-age mortality in the years just before 2026. At 65-79 the
-    cohort residual also holds the immigration of 60-79-year-olds (about +1,800 a year), which
-    the data do not separate from mortality.
+    Survived and aged five years with the model's death probabilities of 2021-2025 (default
+    ``mortality_improvement`` and the bands of ``rates``), without migration; ``population_hmd
+    .csv``. The groups under 6 (born after 2020) are not complete.
 
     Args:
         rates: base rates (default: those of the data files).
 
     Returns:
-        The relative miss (survived / FRKM126 - 1) at 65-79 and 80+, shape (2,).
+        Residents by age group, shape (groups,).
     """
     from simulation.constants import MAX_AGE, N_AGES
-    from simulation.inputs.projection import (
-        age_groups,
-        default_parameter,
-        frkm126_counts,
-        old_age_groups,
-    )
+    from simulation.inputs.projection import age_groups, default_parameter
 
     rates = base_rates() if rates is None else rates
     pop = read_table("population_hmd.csv")
@@ -130,10 +120,31 @@ def survival_miss(rates: DemographicRates | None = None) -> np.ndarray:
         aged[:, MAX_AGE] += alive[:, MAX_AGE]
         alive = aged
     groups = age_groups()
-    survived = np.bincount(groups.of_age, weights=alive.sum(axis=0), minlength=len(groups.names))
+    return np.bincount(groups.of_age, weights=alive.sum(axis=0), minlength=len(groups.names))
+
+
+def survival_miss(rates: DemographicRates | None = None) -> np.ndarray:
+    """The 2021 residents survived to 2026 with the model's mortality, against FRKM126's 2026.
+
+    :func:`survived_2026` compared with FRKM126's 1 January 2026 (the observed base of the
+    projection) at 65-79 and 80+. The 80+ of 2026 are the survivors of the 75+ of 2021; their
+    net migration is near zero (2021-2026 at 80+: about -300 a year with the shipped
+    mortality, ``docs/validation.md``), so the miss at 80+ measures the level of old-age
+    mortality in the years just before 2026. At 65-79 the cohort residual also holds the
+    immigration of 60-79-year-olds (about +1,800 a year), which the data do not separate from
+    mortality.
+
+    Args:
+        rates: base rates (default: those of the data files).
+
+    Returns:
+        The relative miss (survived / FRKM126 - 1) at 65-79 and 80+, shape (2,).
+    """
+    from simulation.inputs.projection import frkm126_counts, old_age_groups
+
     published = frkm126_counts()[SURVIVAL_YEARS[1]].sum(axis=0)
     old = list(old_age_groups())
-    return survived[old] / published[old] - 1.0
+    return survived_2026(rates)[old] / published[old] - 1.0
 
 
 def window_means(implied: np.ndarray, anchors: tuple[int, ...]) -> np.ndarray:
