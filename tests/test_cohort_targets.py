@@ -210,3 +210,39 @@ def test_life_expectancy_of_the_model_rises_and_stays_below_dreams_2060_trend():
             assert e[2026][a][s] < e[2040][a][s] < e[2050][a][s]
     assert e[2050][0][0] < 85.0 and e[2050][0][1] < 87.6
     assert life_expectancy(np.ones(10)) == pytest.approx(0.1)  # all die in the first year
+
+
+def _table(lines: list[str], first: str) -> dict[str, list[float]]:
+    """The Markdown table of ``lines`` whose first column header is ``first``, as numbers."""
+    lines = "\n".join(lines).split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first} |"))
+    head = [c.strip() for c in lines[start].strip("|").split("|")]
+    rows = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        values = [float(c.replace(",", "")) for c in cells[1:]]
+        rows[cells[0]] = dict(zip(head[1:], values, strict=True))
+    return rows
+
+
+def test_validation_reports_the_residuals_by_age_group_and_year():
+    """The validation generator reports the implied net migration of every age group and year
+    2026-2051; at 65-79 and 80+ it is within the tested tolerance in every year, and zero
+    nationally after 2040 (no residual of the old continued as migration)."""
+    from simulation.documents.demography_checks import implied_section, residual_section
+
+    rows = _table(residual_section(), "year")
+    assert list(rows) == [f"{y}-{y + 1}" for y in range(2026, 2051)]
+    for year, row in rows.items():
+        assert abs(row["65-79"]) < TOLERANCE_YEAR["65-79"], year
+        assert abs(row["80+"]) < TOLERANCE_YEAR["80+"], year
+        if int(year[:4]) >= 2040:
+            assert abs(row["65-79"]) < 1 and abs(row["80+"]) < 1, year
+        assert row["total"] == pytest.approx(sum(v for k, v in row.items() if k != "total"), abs=8)
+    old = _table(implied_section(), "year")
+    # before issue 14 the residual of the old swung by thousands a year; after, it is near zero
+    assert max(abs(r["before 65-79"]) for r in old.values()) > 5 * TOLERANCE_YEAR["65-79"]
+    assert max(abs(r["after 65-79"]) for r in old.values()) < TOLERANCE_YEAR["65-79"]
+    assert old["2030-2031"]["after 80+"] == pytest.approx(rows["2030-2031"]["80+"], abs=1)

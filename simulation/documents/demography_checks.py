@@ -407,7 +407,8 @@ def implied_section() -> list[str]:
         "of each band are calibrated (`python -m simulation.inputs.mortality_calibration "
         "--write`) so that the implied net migration is zero on average over 2026-2030 and over "
         "2030-2040. This uses 2030; the held-out check above calibrates again on 2026 and 2040 "
-        "alone. Under 60 the life table and `mortality_improvement` are as before.",
+        "and the survival of the 75+ of 2021 to 2026, without 2030. Under 60 the life table and "
+        "`mortality_improvement` are as before.",
         "",
         _md(
             pd.DataFrame(
