@@ -8,7 +8,9 @@ alignment to FRKM126 needs, at each band, no net migration beyond the modelled e
 average over 2026-2030 and over 2030-2040 (the projection's own assumption for the old is net
 migration near zero). Beside them it prints the trend of the HMD life tables 2015-2019 (the
 pre-pandemic years of ``lifetable_hmd.csv``): the log-linear decline of the age-standardised
-death rate (HMD population of 2021 as weights).
+death rate (HMD population of 2021 as weights). For the held-out check (2030 left out) the
+level of 80+ is set instead by the survival of the HMD residents of 2021 to FRKM126's 80+ of
+2026 (:func:`survival_miss`).
 """
 
 from __future__ import annotations
@@ -91,8 +93,9 @@ def survived_2026(rates: DemographicRates | None = None) -> np.ndarray:
     """The HMD residents of 1 January 2021 survived to 1 January 2026, by FRKM126 age group.
 
     Survived and aged five years with the model's death probabilities of 2021-2025 (default
-    ``mortality_improvement`` and the bands of ``rates``), without migration; ``population_hmd
-    .csv``. The groups under 6 (born after 2020) are not complete.
+    ``mortality_improvement`` and the bands of ``rates``), without migration, from
+    ``population_hmd.csv`` (1 January 2021; it includes Christiansoe's about 90 residents, whom
+    FRKM126 leaves out). The groups under 6 (born after 2020) are not complete.
 
     Args:
         rates: base rates (default: those of the data files).
