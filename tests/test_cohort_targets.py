@@ -25,18 +25,19 @@ def _defaults() -> tuple[float, float]:
 
 
 # The held-out check: aligned to 2026 and 2040 only, with the old-age mortality calibrated on
-# 2026 and 2040 only (projection.rates_for), 2030 against FRKM126's 2030. The issue asks for
-# 1% in every national group; measured (docs/validation.md): 0-5 -0.90%, 6-16 -1.33%, 0-16
-# -1.18%, 20-64 -0.19%, 65+ +0.38%, 80+ +1.11%. At 0-16 (and its parts 6-16) and at 80+ the
-# 1% criterion is NOT met: the tolerance there is the measured miss rounded up to the next
-# half per cent, so that the test guards against it growing; it is not a pass of the 1%.
+# 2026 and 2040 and on the survival of the HMD residents of 2021 to FRKM126's 80+ of 2026, and
+# the net migration observed in 2021-2026 at 6-19 (projection.rates_for, observed_migration),
+# 2030 against FRKM126's 2030: 1% in every national group (the issue's criterion). Measured
+# (docs/validation.md): 0-5 -0.90%, 6-16 +0.60%, 0-16 +0.07%, 20-64 -0.19%, 65+ -0.04%, 80+
+# -0.16%. FRKM126 has no split at 17 (its groups are 0-5, 6-16, 17-19), so the issue's 0-17
+# is tested as 0-16 (17-19: +0.97%, not a group of the criterion).
 HELD_OUT_TOLERANCE = {
     "0-5": 0.01,
-    "6-16": 0.015,
-    "0-16": 0.015,
+    "6-16": 0.01,
+    "0-16": 0.01,
     "20-64": 0.01,
     "65+": 0.01,
-    "80+": 0.015,
+    "80+": 0.01,
 }
 
 
@@ -44,9 +45,10 @@ HELD_OUT_TOLERANCE = {
 def held_out():
     """The projection aligned only to 2026 and 2040, and FRKM126's 2030.
 
-    Its old-age mortality is calibrated on 2026 and 2040 alone (the level held at the HMD
-    2015-2019 trend's, :func:`simulation.inputs.mortality_calibration.calibrate`): 2030 is
-    seen neither by the alignment nor by the mortality.
+    Its old-age mortality is calibrated on 2026 and 2040 and on the data before 2026 (the
+    65-79 level held at the HMD 2015-2019 trend's, the 80+ level from the survival of the HMD
+    residents of 2021 to 2026, :func:`simulation.inputs.mortality_calibration.calibrate`):
+    2030 is seen neither by the alignment nor by the mortality.
     """
     return project(*_defaults(), anchors=(2026, 2040)).target(2030), frkm126_counts()[2030]
 
@@ -60,10 +62,47 @@ def test_held_out_projection_does_not_use_2030():
     assert rates_for(None) is shipped
 
 
+def test_held_out_80_plus_level_is_set_by_the_survival_from_2021():
+    """The 80+ of 2026 are the 75+ of 2021 survived: with the held-out mortality they are met
+    (no migration at 80+), while the HMD 2015-2019 trend's level, used before, leaves over 1%
+    too many, about the miss it then had in 2030 (+1.1%)."""
+    from simulation.inputs.mortality_calibration import calibrate, survival_miss, with_bands
+    from simulation.inputs.projection import rates_for
+    from simulation.inputs.rates import base_rates
+
+    assert abs(survival_miss(rates_for((2026, 2040)))[1]) < 1e-4
+    trend_level = with_bands(base_rates(), *calibrate((2026, 2040), hold="level"))
+    assert survival_miss(trend_level)[1] > 0.01
+
+
+def test_observed_migration_only_at_the_groups_spread_by_age_at_arrival():
+    """The net migration observed in 2021-2026 enters the steps at 6-16 and 17-19 only (at 65+
+    the projection's net migration is zero), positive there; without it the held-out 2030
+    misses the children by over 1% (the method before the review)."""
+    from simulation.documents.demography_checks import _variant
+    from simulation.inputs.projection import (
+        age_groups,
+        observed_migration,
+        old_age_groups,
+        rates_for,
+        young_age_groups,
+    )
+
+    factor = observed_migration(rates_for((2026, 2040)))
+    young = list(young_age_groups())
+    assert np.all(factor[young] > 1.0)
+    others = np.ones(len(age_groups().names), dtype=bool)
+    others[young] = False
+    assert np.all(factor[others] == 1.0)
+    without = _variant(old_age_groups(), young_age_groups(), observed=False)
+    children = national_groups(without)["0-16"] / national_groups(frkm126_counts()[2030])["0-16"]
+    assert abs(children - 1) > 0.01
+
+
 @pytest.mark.parametrize("group", sorted(HELD_OUT_TOLERANCE))
 def test_held_out_2030_national_groups(held_out, group):
     """FRKM126 publishes no single split at 17 (its groups are 0-5, 6-16, 17-19): 0-16 stands
-    for the children. Tolerances: HELD_OUT_TOLERANCE (1% except 80+, where it is not met)."""
+    for the children. Tolerances: HELD_OUT_TOLERANCE (1%)."""
     simulated, published = (national_groups(c)[group] for c in held_out)
     assert simulated == pytest.approx(published, rel=HELD_OUT_TOLERANCE[group])
 
@@ -191,3 +230,39 @@ def test_life_expectancy_of_the_model_rises_and_stays_below_dreams_2060_trend():
             assert e[2026][a][s] < e[2040][a][s] < e[2050][a][s]
     assert e[2050][0][0] < 85.0 and e[2050][0][1] < 87.6
     assert life_expectancy(np.ones(10)) == pytest.approx(0.1)  # all die in the first year
+
+
+def _table(lines: list[str], first: str) -> dict[str, list[float]]:
+    """The Markdown table of ``lines`` whose first column header is ``first``, as numbers."""
+    lines = "\n".join(lines).split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first} |"))
+    head = [c.strip() for c in lines[start].strip("|").split("|")]
+    rows = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        values = [float(c.replace(",", "")) for c in cells[1:]]
+        rows[cells[0]] = dict(zip(head[1:], values, strict=True))
+    return rows
+
+
+def test_validation_reports_the_residuals_by_age_group_and_year():
+    """The validation generator reports the implied net migration of every age group and year
+    2026-2051; at 65-79 and 80+ it is within the tested tolerance in every year, and zero
+    nationally after 2040 (no residual of the old continued as migration)."""
+    from simulation.documents.demography_checks import implied_section, residual_section
+
+    rows = _table(residual_section(), "year")
+    assert list(rows) == [f"{y}-{y + 1}" for y in range(2026, 2051)]
+    for year, row in rows.items():
+        assert abs(row["65-79"]) < TOLERANCE_YEAR["65-79"], year
+        assert abs(row["80+"]) < TOLERANCE_YEAR["80+"], year
+        if int(year[:4]) >= 2040:
+            assert abs(row["65-79"]) < 1 and abs(row["80+"]) < 1, year
+        assert row["total"] == pytest.approx(sum(v for k, v in row.items() if k != "total"), abs=8)
+    old = _table(implied_section(), "year")
+    # before issue 14 the residual of the old swung by thousands a year; after, it is near zero
+    assert max(abs(r["before 65-79"]) for r in old.values()) > 5 * TOLERANCE_YEAR["65-79"]
+    assert max(abs(r["after 65-79"]) for r in old.values()) < TOLERANCE_YEAR["65-79"]
+    assert old["2030-2031"]["after 80+"] == pytest.approx(rows["2030-2031"]["80+"], abs=1)

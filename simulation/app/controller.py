@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.constants import AREAS, BASE_YEAR
+from simulation.economy.present_value import DEFAULT_DISCOUNT_RATE, payback_year, present_value
 from simulation.inputs.geography import municipalities as municipality_table
 from simulation.inputs.registry import Parameter, levers, uncertainties
 from simulation.model import WelfareModel
@@ -583,7 +584,13 @@ class ClassroomController:
         Keys: ``net_cost`` and ``baseline_net_cost`` (DKK, last year), ``difference`` (DKK,
         scenario minus baseline cumulated over the simulated years), ``difference_pct``,
         ``volunteers``, ``jobs`` (marginalised citizens employed) and ``initiatives``
-        (running at the end of the last year).
+        (running at the end of the last year); and the economic account against the baseline
+        (:mod:`simulation.economy.present_value`): ``pv_saving`` and
+        ``pv_saving_municipality``, the present value in 2026 of the net saving (baseline net
+        cost less the scenario's; positive = the scenario saves) over the simulated years, of
+        all public budgets and of the municipalities, at the scenario's discount rate, and
+        ``payback_year`` and ``payback_municipality``, the first year from which the cumulated
+        net saving stays positive (NaN: not by the last simulated year).
         """
         with self.lock:
             if self.n_years == 0:
@@ -592,7 +599,19 @@ class ClassroomController:
             base = self.national(_NET, which=BASELINE)
             stages = self.stages()
             cumulated = float(net.sum() - base.sum())
+            rate = float(self.scenario.uncertainties.get("discount_rate", DEFAULT_DISCOUNT_RATE))
+            years = self.years
+            total = pd.Series(base - net, index=years)
+            own = pd.Series(
+                self._payer_net("municipality", BASELINE) - self._payer_net("municipality"),
+                index=years,
+            )
+            paid, paid_own = payback_year(total), payback_year(own)
             return {
+                "pv_saving": present_value(total, rate),
+                "pv_saving_municipality": present_value(own, rate),
+                "payback_year": float(paid) if paid is not None else float("nan"),
+                "payback_municipality": float(paid_own) if paid_own is not None else float("nan"),
                 "net_cost": float(net[-1]),
                 "baseline_net_cost": float(base[-1]),
                 "difference": cumulated,
@@ -601,6 +620,12 @@ class ClassroomController:
                 "jobs": float(self.national("marginalised_employed")[-1]),
                 "initiatives": float(sum(v[-1] for v in stages.values())),
             }
+
+    def _payer_net(self, payer: str, which: str = "scenario") -> np.ndarray:
+        """National public cost plus lever cost of one payer per simulated year (DKK)."""
+        return self.national(f"public_cost_{payer}_dkk", which=which) + self.national(
+            f"lever_cost_{payer}_dkk", which=which
+        )
 
 
 def _reaching(model: WelfareModel, pid: int) -> list[tuple[str, int]]:

@@ -16,6 +16,7 @@ CSS classes starting with ``wa-`` mark the parts the browser test looks for.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -264,23 +265,37 @@ def KeyFigures(ctrl: ClassroomController, version: int, lang: str) -> None:
             solara.Text(value, classes=["wa-kf-value"], style={"color": color} if color else {})
             solara.Text(label, classes=["wa-kf-label"])
 
-    diff = kf["difference"] / 1e9
-    sign = "" if diff < 0 else "+"
+    # the economic account: present value of the net saving against the baseline (> 0 saves)
+    pv = kf["pv_saving"] / 1e9
+    sign = "+" if pv > 0 else ""
     if abs(kf["difference"]) < 1.0:  # the same as the baseline (e.g. the baseline scenario)
         verdict, color = "", "#555555"
     else:
-        verdict = " · " + texts.t("saving" if diff < 0 else "extra_cost", lang)
-        color = "#1a9850" if diff < 0 else "#d73027"
+        verdict = " · " + texts.t("saving" if pv > 0 else "extra_cost", lang)
+        color = "#1a9850" if pv > 0 else "#d73027"
+    own = kf["pv_saving_municipality"] / 1e9
+
+    def payback(value: float) -> str:
+        return texts.t("kf_not_by", lang, year=year) if math.isnan(value) else str(int(value))
+
     with solara.Row(gap="10px", style={"flex-wrap": "wrap"}, classes=["wa-key-figures"]):
         card(
             f"{labels.format_number(kf['net_cost'] / 1e9, 1, lang)} {texts.t('dkk_bn', lang)}",
             texts.t("kf_net_cost", lang, year=year),
         )
         card(
-            f"{sign}{labels.format_number(diff, 2, lang)} {texts.t('dkk_bn', lang)}"
-            f" ({sign}{labels.format_number(kf['difference_pct'], 2, lang)} %)",
-            texts.t("kf_difference", lang, start=2026, year=year) + verdict,
+            f"{sign}{labels.format_number(pv, 2, lang)} {texts.t('dkk_bn', lang)}",
+            texts.t("kf_pv_total", lang, start=2026, year=year) + verdict,
             color,
+        )
+        card(
+            f"{'+' if own > 0 else ''}{labels.format_number(own, 2, lang)}"
+            f" {texts.t('dkk_bn', lang)}",
+            texts.t("kf_pv_municipality", lang, start=2026, year=year),
+        )
+        card(
+            f"{payback(kf['payback_year'])} / {payback(kf['payback_municipality'])}",
+            texts.t("kf_payback", lang),
         )
         card(
             labels.format_number(kf["volunteers"], 0, lang),

@@ -224,6 +224,12 @@ _TEXT: dict[str, dict[str, str]] = {
         # key figures
         "kf_net_cost": "Net public cost {year}",
         "kf_difference": "Against baseline, {start}–{year}",
+        "kf_pv_total": "Net result against baseline, present value {start}–{year}: all public"
+        " budgets",
+        "kf_pv_municipality": "Net result against baseline, present value {start}–{year}:"
+        " municipalities",
+        "kf_payback": "Payback year: all public budgets / municipalities",
+        "kf_not_by": "not by {year}",
         "kf_volunteers": "Volunteers {year}",
         "kf_initiatives": "Initiatives running {year}",
         "kf_jobs": "Marginalised citizens in jobs {year}",
@@ -329,6 +335,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "citizens_in_sample": "{n} simulerede borgere, som hver tæller for {w} indbyggere",
         "kf_net_cost": "Offentlig nettoudgift {year}",
         "kf_difference": "I forhold til basis, {start}–{year}",
+        "kf_pv_total": "Nettoresultat i forhold til basis, nutidsværdi {start}–{year}: alle"
+        " offentlige budgetter",
+        "kf_pv_municipality": "Nettoresultat i forhold til basis, nutidsværdi {start}–{year}:"
+        " kommunerne",
+        "kf_payback": "Tilbagebetalingsår: alle offentlige budgetter / kommunerne",
+        "kf_not_by": "ikke inden {year}",
         "kf_volunteers": "Frivillige {year}",
         "kf_initiatives": "Initiativer i drift {year}",
         "kf_jobs": "Udsatte borgere i job {year}",

@@ -27,6 +27,7 @@ from simulation.documents.demography_checks import (
 from simulation.inputs.data import read_table
 from simulation.inputs.integration_entry import documented_entries
 from simulation.inputs.prices import level_prices
+from simulation.inputs.rates import demography_parameters
 from simulation.model import WelfareModel
 from simulation.shipped import checkout_root
 
@@ -208,6 +209,9 @@ def render(scale: float = 0.05, seed: int = 11) -> str:
 def integration_section(cases: pd.Series) -> list[str]:
     """The integration caseload path against the sources."""
     every = np.ones(98, dtype=bool)
+    params = demography_parameters()
+    non_eu, entry = params["immigration_non_eu_share"], params["integration_entry_share"]
+    total = params["immigrations_total"]
     rows = [
         (year, f"{cases.loc[year]:,.0f}", f"{documented_entries(year, every):,.0f}")
         for year in (2026, 2030, 2035, 2040, 2045, 2050)
@@ -222,10 +226,16 @@ def integration_section(cases: pd.Series) -> list[str]:
         "`integration_entry_share` = 7.9% of the 98,344 immigrations of 2023 (DST, A), held at "
         "that level (times `migration_scale` after 2040), drawn among the year's immigrants "
         "aged 18-64. The 98,344 are all immigrations, returning Danes, EU workers and students "
-        "included; the data have no split by origin or age, so the share of them who enter the "
-        "programme is not observed. 7.9% is an **assumption calibrated to a forecast**: the "
-        "share at which the caseload stays at 22,300, which is a 2022 figure of a 2015 "
-        "forecast (confidence C), not an observed caseload.",
+        "included. The only split by origin in the data is one quarter's by citizenship (DST, "
+        f"2nd quarter 2023, A): {100 * non_eu:.0f}% of the immigrations were of citizens of "
+        "countries outside the EU/EEA (28% of them Ukrainians), so the entries are "
+        f"{100 * entry / non_eu:.0f}% of the about {round(non_eu * total, -2):,.0f} "
+        "immigrations a year from outside the EU/EEA, who include students and workers as "
+        "well as refugees and families; the data have no split by the reason for residence, "
+        f"so the share who enter the programme is not observed. {100 * entry:.1f}% is an "
+        "**assumption calibrated to a forecast**: the share at which the caseload stays at "
+        "22,300, which is a 2022 figure of a 2015 forecast (confidence C), not an observed "
+        "caseload.",
         "",
         _md(pd.DataFrame(rows, columns=["year", "caseload (baseline)", "entries a year"])),
         "",

@@ -7,7 +7,10 @@ to the next published year is closed a little each year:
 
 1. From the population of 1 January ``y`` (already aligned), one natural step gives ``y + 1``;
    continuing without further correction to ``y1`` gives each municipality's and age group's
-   projected count ``P(y1)``, and the remaining gap ``R = FRKM126(y1) / P(y1)``.
+   projected count ``P(y1)``, and the remaining gap ``R = FRKM126(y1) / P(y1)``. At 6-16 and
+   17-19 each step also holds the net migration observed before 2026 (``migration``:
+   :func:`simulation.inputs.projection.observed_migration`), so that only the remaining gap is
+   spread; at the linear groups it makes no difference, at 65+ it is zero.
 2. An even share of it, ``R ** (1 / (y1 - y))``, is applied in the step to ``y + 1``, to:
 
    * **65-79 and 80+: the cohorts.** Each resident gets the share of the gap of the age group
@@ -130,6 +133,7 @@ def cohort_path(
     of_age: np.ndarray,
     by_cohort: tuple[int, ...],
     by_age: tuple[int, ...] = (),
+    migration: np.ndarray | None = None,
 ) -> CohortPath:
     """Project ``start`` through the ``anchors`` (module docstring).
 
@@ -142,6 +146,9 @@ def cohort_path(
         by_cohort: the age groups whose gap is spread along the cohorts (module docstring).
         by_age: the age groups whose gap is spread by the age at arrival; the others are
             interpolated linearly between the published years.
+        migration: the yearly factor of net migration by age group (on the next 1 January)
+            applied after each natural step, before the gap is measured and spread (default:
+            none, 1). It is counted in ``net_migration`` with the alignment's correction.
     """
     years = sorted(anchors)
     n_groups = int(of_age.max()) + 1
@@ -151,6 +158,8 @@ def cohort_path(
     linear[list(by_cohort) + list(by_age)] = False
     at_arrival = np.zeros(n_groups, dtype=bool)
     at_arrival[list(by_age)] = True
+    moving = np.ones(n_groups) if migration is None else np.asarray(migration, dtype=float)
+    moving_age = moving[of_age][None, None, :]
     pops = [start]
     nets: list[np.ndarray] = []
     emigs: list[np.ndarray] = []
@@ -168,9 +177,12 @@ def cohort_path(
         pop = pops[-1]
         for year in range(y0, y1):
             natural, emigrants = natural_step(pop, year, r)
+            before = natural.sum(axis=1) @ onehot
+            natural = natural * moving_age
             ahead = fix_linear(natural, year + 1, y0, y1)
             for later in range(year + 1, y1):  # no cohort correction any more
-                ahead = fix_linear(natural_step(ahead, later, r)[0], later + 1, y0, y1)
+                step = natural_step(ahead, later, r)[0] * moving_age
+                ahead = fix_linear(step, later + 1, y0, y1)
             got = ahead.sum(axis=1) @ onehot
             gap = np.divide(goal, got, out=np.ones_like(goal), where=got > 0)
             gap = gap ** (1.0 / (y1 - year))  # an even share of the remaining years
@@ -178,7 +190,6 @@ def cohort_path(
             gap[:, at_arrival] = 1.0
             factor = gap[:, of_age[np.minimum(ages + (y1 - (year + 1)), MAX_AGE)]]
             factor = factor * gap_now[:, of_age]
-            before = natural.sum(axis=1) @ onehot
             pop = fix_linear(natural * factor[:, None, :], year + 1, y0, y1)
             if year + 1 == y1:  # the published year, exactly
                 got = pop.sum(axis=1) @ onehot

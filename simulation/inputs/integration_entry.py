@@ -15,7 +15,10 @@ the 2026 projection's migration assumptions are not in the data), and
 caseload stays at 22,300 with the programme's remission (``need_levels.csv``), a 2022 figure
 of a 2015 forecast (confidence C), not an observed caseload. The entrants are drawn among the year's
 immigrants aged 18-64, each with the same probability ``entries / immigrants``.
-The data hold no age or origin split of immigration, so none is used.
+The data hold no age split of immigration and, by origin, only one quarter's split by
+citizenship (``immigration_non_eu_share``: DST, 2nd quarter 2023, 37% from outside the EU/EEA;
+7.9% of all immigrations is about 21% of those), not the reason for residence; so no split is
+used, and the entry share is stated per non-EU/EEA immigrant in ``docs/validation.md`` only.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ FRKM126 age group (the method of LIAM2 and other dynamic microsimulations). The 
 
 * the published years 2026, 2030 and 2040: DST's FRKM126 projection (2026 vintage), exactly.
 * the years between them: a cohort-component projection by municipality, sex and single age
-  with the model's own rates (:mod:`simulation.inputs.cohort_targets`), whose remaining gap to the
-  next
-  published year is closed at an even yearly rate: at 65-79 and 80+ along the birth cohorts
+  with the model's own rates (:mod:`simulation.inputs.cohort_targets`; at 6-19 with the net
+  migration observed in 2021-2026, :func:`observed_migration`), whose remaining gap to the
+  next published year is closed at an even yearly rate: at 65-79 and 80+ along the birth cohorts
   (each cohort gets the share of the age group it will be in at the published year), at 6-19
   by the age at arrival, at 0-5 and 20-64 by linear interpolation of FRKM126's counts. Old-age
   mortality is calibrated (``data/mortality_bands.csv``,
@@ -58,6 +58,7 @@ __all__ = [
     "aligned_path",
     "path_with_rates",
     "rates_for",
+    "observed_migration",
     "continued_migration",
     "natural_rates",
     "default_parameter",
@@ -250,8 +251,10 @@ def rates_for(anchors: tuple[int, ...] | None = None) -> DemographicRates:
 
     With all published years: the data files' (old-age mortality calibrated on 2026, 2030
     and 2040, ``data/mortality_bands.csv``). With fewer, the old-age mortality is calibrated
-    again on those years only (:func:`simulation.inputs.mortality_calibration.calibrate`), so
-    that a held-out year is seen neither by the alignment nor by the mortality.
+    again on those years and on the data before 2026 only (the 80+ level from the survival of
+    the HMD residents of 2021 to FRKM126's 2026,
+    :func:`simulation.inputs.mortality_calibration.calibrate`), so that a held-out year is seen
+    neither by the alignment nor by the mortality.
     """
     published = tuple(sorted(frkm126_counts()))
     if anchors is None or tuple(sorted(anchors)) == published:
@@ -278,7 +281,47 @@ def path_with_rates(anchors: tuple[int, ...] | None, rates: DemographicRates) ->
         age_groups().of_age,
         by_cohort=old_age_groups(),
         by_age=young_age_groups(),
+        migration=observed_migration(rates),
     )
+
+
+def observed_migration(rates: DemographicRates) -> np.ndarray:
+    """Yearly factor of the net migration observed in 2021-2026, by age group, for the steps.
+
+    The cohort residual: FRKM126's 1 January 2026 (the projection's observed base) over the HMD
+    residents of 1 January 2021 survived to 2026 with ``rates``' mortality
+    (:func:`simulation.inputs.mortality_calibration.survived_2026`), per year, ``(FRKM126 /
+    survived) ** (1 / 5)``, divided by the share the modelled emigration leaves (the natural
+    step already emigrates; the factor makes its net migration the observed one). Only at the
+    groups whose gap is spread by the age at arrival (6-16, 17-19, :func:`young_age_groups`);
+    1 elsewhere (at 0-5, 20-34 and 35-64 the targets are linear and a factor makes no
+    difference; at 65+ the net migration is zero, the projection's own assumption, to which the
+    old-age mortality is calibrated). The years 2021-2026 hold the refugees from Ukraine of
+    2022.
+
+    Args:
+        rates: base rates (their mortality survives the 2021 residents).
+
+    Returns:
+        The factor by age group, shape (groups,).
+    """
+    from simulation.inputs.mortality_calibration import SURVIVAL_YEARS, survived_2026
+
+    groups = age_groups()
+    n_groups = len(groups.names)
+    years = SURVIVAL_YEARS[1] - SURVIVAL_YEARS[0]
+    observed = (frkm126_counts()[SURVIVAL_YEARS[1]].sum(axis=0) / survived_2026(rates)) ** (
+        1 / years
+    )
+    pop = base_population().sum(axis=(0, 1))
+    emigration = emigration_rates(base_population())
+    leaves = 1.0 - np.bincount(groups.of_age, weights=pop * emigration, minlength=n_groups) / (
+        np.bincount(groups.of_age, weights=pop, minlength=n_groups)
+    )
+    out = np.ones(n_groups)
+    young = list(young_age_groups())
+    out[young] = observed[young] / leaves[young]
+    return out
 
 
 def continued_migration(path: CohortPath, window_start: int) -> tuple[np.ndarray, np.ndarray]:

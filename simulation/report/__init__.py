@@ -3,8 +3,12 @@
 - :mod:`simulation.report.labels`: every user-facing text in English and Danish.
 - :mod:`simulation.report.tables`: national totals, key figures with 90% intervals over
   replicates, differences to the baseline paired by replicate, summaries.
+- :mod:`simulation.report.account`: the economic account as the report shows it (present
+  values, payback years and cash flow by payer, each municipality's own present value).
+- :mod:`simulation.report.levers`: what each lever of the one-lever scenarios contributes.
 - :mod:`simulation.report.figures`: matplotlib figures (net cost, cost by area, difference by
-  area, tile map of the 98 municipalities, mobilisation, population pyramid).
+  area, tile map of the 98 municipalities, cumulative cash flow by payer, map of which
+  municipalities gain and lose, mobilisation, population pyramid).
 - :mod:`simulation.report.tilemap`: the tile-map layout (``simulation/inputs/data/tile_grid.csv``).
 - :mod:`simulation.report.html`: :func:`write_report`, which writes the whole report folder.
 
@@ -15,6 +19,7 @@ municipality, region, area, metric, value``.
 from __future__ import annotations
 
 from simulation.report.figures import (
+    cash_flow,
     cost_by_area,
     difference_by_area,
     mobilisation,
@@ -22,6 +27,7 @@ from simulation.report.figures import (
     population_pyramid,
     save_figure,
     tile_map,
+    winners_map,
 )
 from simulation.report.html import write_report
 from simulation.report.tables import (
@@ -36,6 +42,7 @@ from simulation.report.tilemap import read_tile_grid
 
 __all__ = [
     "area_differences",
+    "cash_flow",
     "cost_by_area",
     "difference_by_area",
     "format_key_figures",
@@ -49,5 +56,6 @@ __all__ = [
     "save_figure",
     "summary_table",
     "tile_map",
+    "winners_map",
     "write_report",
 ]

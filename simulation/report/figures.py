@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, ScalarFormatter
 
-from simulation.report import labels, tables
+from simulation.report import account, labels, tables
 from simulation.report.tilemap import BORNHOLM_CODE, read_tile_grid
 
 __all__ = [
@@ -39,6 +39,8 @@ __all__ = [
     "cost_by_area",
     "difference_by_area",
     "tile_map",
+    "cash_flow",
+    "winners_map",
     "mobilisation",
     "population_pyramid",
 ]
@@ -365,6 +367,45 @@ def _text_color(rgba: Sequence[float]) -> str:
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
 
 
+def _draw_tiles(grid: pd.DataFrame, cmap, norm) -> tuple[Figure, object, int]:
+    """Draw the tile grid (with a ``value`` column) coloured by ``cmap(norm(value))``."""
+    n_rows, n_cols = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
+    fig = _figure(0.55 * n_cols + 1.8, 0.55 * n_rows + 1.0)
+    ax = fig.subplots()
+    for tile in grid.itertuples(index=False):
+        missing = not np.isfinite(tile.value)
+        face = _MISSING_TILE if missing else cmap(norm(tile.value))
+        ax.add_patch(
+            Rectangle((tile.col, tile.row), 0.94, 0.94, facecolor=face, edgecolor="white", lw=0.5)
+        )
+        ax.text(
+            tile.col + 0.47,
+            tile.row + 0.5,
+            tile.label,
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color="0.55" if missing else _text_color(to_rgba(face)),
+        )
+        if tile.code == BORNHOLM_CODE:
+            ax.add_patch(
+                Rectangle(
+                    (tile.col - 0.2, tile.row - 0.2),
+                    1.34,
+                    1.34,
+                    fill=False,
+                    edgecolor="0.5",
+                    lw=0.8,
+                    ls="--",
+                )
+            )
+    ax.set_xlim(-0.3, n_cols + 0.3)
+    ax.set_ylim(n_rows + 0.3, -0.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig, ax, n_rows
+
+
 def tile_map(
     ts: pd.DataFrame,
     scenario: str,
@@ -407,40 +448,7 @@ def tile_map(
         norm = Normalize(lo, hi)  # the data's own range: contrast between municipalities
         cmap = colormaps["YlOrRd"]
 
-    n_rows, n_cols = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
-    fig = _figure(0.55 * n_cols + 1.8, 0.55 * n_rows + 1.0)
-    ax = fig.subplots()
-    for tile in grid.itertuples(index=False):
-        missing = not np.isfinite(tile.value)
-        face = _MISSING_TILE if missing else cmap(norm(tile.value))
-        ax.add_patch(
-            Rectangle((tile.col, tile.row), 0.94, 0.94, facecolor=face, edgecolor="white", lw=0.5)
-        )
-        ax.text(
-            tile.col + 0.47,
-            tile.row + 0.5,
-            tile.label,
-            ha="center",
-            va="center",
-            fontsize=6.5,
-            color="0.55" if missing else _text_color(to_rgba(face)),
-        )
-        if tile.code == BORNHOLM_CODE:
-            ax.add_patch(
-                Rectangle(
-                    (tile.col - 0.2, tile.row - 0.2),
-                    1.34,
-                    1.34,
-                    fill=False,
-                    edgecolor="0.5",
-                    lw=0.8,
-                    ls="--",
-                )
-            )
-    ax.set_xlim(-0.3, n_cols + 0.3)
-    ax.set_ylim(n_rows + 0.3, -0.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    fig, ax, n_rows = _draw_tiles(grid, cmap, norm)
 
     start, end = int(ts["year"].min()), int(ts["year"].max())
     metric_text = _lower_first(labels.metric_label(metric, lang))
@@ -464,6 +472,133 @@ def tile_map(
     ax.set_title(title, fontsize=11)
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02)
     bar.set_label(bar_label)
+    _format_axis(bar.ax.yaxis, lang)
+    if not np.isfinite(values).all():
+        ax.text(0, n_rows + 0.1, labels.text("not_simulated", lang), fontsize=8, color="0.4")
+    return fig
+
+
+def cash_flow(
+    ts: pd.DataFrame,
+    baseline: str = "baseline",
+    lang: str = "en",
+    scenarios: Sequence[str] | None = None,
+) -> Figure:
+    """Cumulated net saving against the baseline per year, one panel per payer.
+
+    The data are :func:`simulation.report.account.cash_flow` of the replicate savings: the
+    mean net saving cumulated year by year (undiscounted), with a 90% band over the
+    replicates' running sums; a dot marks the payback year (the first year from which the
+    cumulated mean stays above 0). Panels: municipalities, regions, state, total.
+
+    Args:
+        ts: The tidy output table (with costs by payer).
+        baseline: The scenario compared with.
+        lang: ``"en"`` or ``"da"``.
+        scenarios: The scenarios to draw (default: all but the baseline).
+
+    Raises:
+        ValueError: Without a baseline or without costs by payer.
+    """
+    labels.check_lang(lang)
+    if not account.has_payers(ts):
+        raise ValueError("the results hold no public cost by payer")
+    savings = account.replicate_savings(ts, baseline)
+    order = [s for s in tables.scenario_order(ts, baseline) if s != baseline]
+    if scenarios is not None:
+        order = [s for s in order if s in set(scenarios)]
+    flow = account.cash_flow(savings)
+    payback = account.payback_years(savings).set_index(["scenario", "payer"])["payback_year"]
+    colors = scenario_colors([baseline, *order])
+    fig = _figure(10, 6.4)
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    n_rep = int(savings.groupby("scenario")["replicate"].nunique().max())
+    for ax, payer in zip(axes, account.ACCOUNT_PAYERS, strict=True):
+        for name in order:
+            sub = flow[(flow["scenario"] == name) & (flow["payer"] == payer)]
+            sub = sub.sort_values("year")
+            if sub.empty:
+                continue
+            x = sub["year"].to_numpy()
+            y = sub["cumulated"].to_numpy() / tables.BN
+            ax.plot(x, y, color=colors[name], lw=2, label=labels.scenario_label(name, lang))
+            if n_rep > 1:
+                ax.fill_between(
+                    x,
+                    sub["p05"] / tables.BN,
+                    sub["p95"] / tables.BN,
+                    color=colors[name],
+                    alpha=_BAND_ALPHA,
+                )
+            year = payback.get((name, payer), pd.NA)
+            if not pd.isna(year):
+                at = float(sub.loc[sub["year"] == int(year), "cumulated"].iloc[0]) / tables.BN
+                ax.plot([int(year)], [at], "o", color=colors[name], ms=7, mec="black", zorder=5)
+        ax.axhline(0.0, color="0.3", lw=0.8)
+        ax.set_title(labels.payer_label(payer, lang), fontsize=10)
+        ax.set_ylabel(labels.text("ylabel_cash_flow", lang), fontsize=8)
+        _format_axis(ax.yaxis, lang)
+        _year_axis(ax, lang)
+    for ax in axes[:2]:  # the top row shares the bottom row's years
+        ax.set_xlabel("")
+    handles, names = axes[0].get_legend_handles_labels()
+    handles.append(Line2D([], [], marker="o", ls="none", color="0.6", mec="black", label="payback"))
+    names.append(labels.text("payback_marker", lang))
+    handles.append(_band_handle(n_rep, lang))
+    names.append(handles[-1].get_label())
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 4), frameon=False)
+    base = labels.scenario_label(baseline, lang)
+    fig.suptitle(labels.text("title_cash_flow", lang, baseline=base))
+    return fig
+
+
+def winners_map(
+    ts: pd.DataFrame,
+    scenario: str,
+    baseline: str = "baseline",
+    lang: str = "en",
+    rate: float | None = None,
+) -> Figure:
+    """The tile map of which municipalities gain and which lose under a scenario.
+
+    Each tile is coloured by :func:`simulation.report.account.municipal_present_value`: the
+    present value of the municipality's own net saving against the baseline (the municipal
+    budget: its public cost and the lever cost it pays), per inhabitant, on a diverging scale
+    centred on 0 (green = gains, purple = loses). The scale covers the 95th percentile of the
+    absolute values; beyond it the colours saturate (arrows on the colour bar).
+
+    Args:
+        ts: The tidy output table (with costs by payer).
+        scenario: The scenario to show.
+        baseline: The scenario compared with.
+        lang: ``"en"`` or ``"da"``.
+        rate: Discount rate (default: Finansministeriet's 3.5%).
+
+    Raises:
+        ValueError: For an unknown scenario or a missing baseline.
+    """
+    labels.check_lang(lang)
+    kwargs = {} if rate is None else {"rate": rate}
+    value = account.municipal_present_value(ts, scenario, baseline, **kwargs)
+    grid = read_tile_grid().merge(
+        value.rename(columns={"municipality": "code"}), on="code", how="left"
+    )
+    values = grid["value"].to_numpy(dtype=float)
+    finite = np.abs(values[np.isfinite(values)])
+    # the scale covers 95% of the municipalities, so that a few small places (sampled with
+    # few citizens) do not wash out the rest; beyond it the colours saturate
+    limit = _nice_limit(float(np.percentile(finite, 95)) if finite.size else 0.0)
+    extend = "both" if finite.size and finite.max() > limit else "neither"
+    norm = Normalize(-limit, limit)
+    cmap = colormaps["PRGn"]
+    fig, ax, n_rows = _draw_tiles(grid, cmap, norm)
+    start, end = int(ts["year"].min()), int(ts["year"].max())
+    scen = labels.scenario_label(scenario, lang)
+    ax.set_title(labels.text("title_tile_winners", lang, scenario=scen), fontsize=11)
+    bar = fig.colorbar(
+        ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02, extend=extend
+    )
+    bar.set_label(labels.text("colorbar_winners", lang, start=start, end=end))
     _format_axis(bar.ax.yaxis, lang)
     if not np.isfinite(values).all():
         ax.text(0, n_rows + 0.1, labels.text("not_simulated", lang), fontsize=8, color="0.4")

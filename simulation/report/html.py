@@ -21,7 +21,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simulation.report import figures, labels, tables
+from simulation.economy.present_value import DEFAULT_DISCOUNT_RATE
+from simulation.economy.summary import economy_table
+from simulation.report import account, figures, labels, levers, tables
 
 __all__ = ["REQUIRED_COLUMNS", "ReportFigure", "plan_figures", "write_report"]
 
@@ -67,6 +69,7 @@ def plan_figures(
     ages: pd.DataFrame | None = None,
     lang: str = "en",
     baseline: str = "baseline",
+    rate: float = DEFAULT_DISCOUNT_RATE,
 ) -> tuple[list[ReportFigure], list[str]]:
     """Decide which figures the data allows, and explain the ones left out.
 
@@ -75,6 +78,7 @@ def plan_figures(
         ages: The national age table, or ``None``.
         lang: ``"en"`` or ``"da"``.
         baseline: Name of the baseline scenario.
+        rate: Discount rate of the present values (the map of winners and losers).
 
     Returns:
         The figures to draw, in report order, and notes (in ``lang``) on what was left out.
@@ -118,6 +122,34 @@ def plan_figures(
     if not compare:
         key = "note_single_scenario" if len(order) == 1 else "note_no_baseline"
         notes.append(labels.text(key, lang, baseline=baseline))
+    if compare and account.has_payers(ts):
+        # the economic account: cash flow by payer and the municipalities' own present value,
+        # for the scenarios other than the one-lever studies (they have their own table)
+        main = [n for n in order[1:] if levers.lever_of(n) is None] or order[1:]
+        plan.append(
+            ReportFigure(
+                "cash_flow",
+                lambda: figures.cash_flow(ts, baseline=baseline, lang=lang, scenarios=main),
+                labels.text("cap_cash_flow", lang, baseline=base_label),
+            )
+        )
+        for name in main:
+            plan.append(
+                ReportFigure(
+                    f"winners_{_safe(name)}",
+                    lambda name=name: figures.winners_map(
+                        ts, name, baseline=baseline, lang=lang, rate=rate
+                    ),
+                    labels.text(
+                        "cap_tile_winners",
+                        lang,
+                        scenario=labels.scenario_label(name, lang),
+                        start=start,
+                        end=end,
+                        baseline=base_label,
+                    ),
+                )
+            )
     if compare and has_cost:
         plan.append(
             ReportFigure(
@@ -126,7 +158,8 @@ def plan_figures(
                 labels.text("cap_difference_by_area", lang, baseline=base_label),
             )
         )
-        for name in order[1:]:
+        # one-lever scenarios have their own table; their maps would only repeat strategic's
+        for name in [n for n in order[1:] if levers.lever_of(n) is None] or order[1:]:
             plan.append(
                 ReportFigure(
                     f"tile_map_{_safe(name)}",
@@ -237,6 +270,50 @@ def _pre(content: str) -> str:
     return f"<pre>{html.escape(content, quote=False)}</pre>"
 
 
+def _account_section(
+    ts: pd.DataFrame,
+    lang: str,
+    baseline: str,
+    economy: pd.DataFrame | None,
+    rate: float,
+    out: Path,
+) -> list[str]:
+    """HTML of the economic account (both accounts) and the lever table, where the data allow."""
+    order = tables.scenario_order(ts, baseline)
+    if baseline not in order or len(order) < 2 or not account.has_payers(ts):
+        return []
+    t = lambda key, **kw: labels.text(key, lang, **kw)  # noqa: E731
+    start, end = int(ts["year"].min()), int(ts["year"].max())
+    base_label = labels.scenario_label(baseline, lang)
+    if economy is None:
+        economy = economy_table(ts, baseline=baseline, rate=rate)
+    economy = account.with_accounts(economy, ts, baseline, rate)
+    main = [n for n in order[1:] if levers.lever_of(n) is None] or order[1:]
+    parts = [
+        f'<h2 id="economic-account">{html.escape(t("h_account"))}</h2>',
+        f"<p>{html.escape(t('account_questions'))}</p>",
+        _table_html(tables.format_accounts(economy, lang, main)),
+        f'<p class="note">{html.escape(t("acc_note", baseline=base_label, start=start, end=end))}'
+        "</p>",
+    ]
+    if not (economy["account"] == "welfare").any():
+        parts.append(f'<p class="note">{html.escape(t("acc_no_welfare"))}</p>')
+    if levers.lever_scenarios(ts) and levers.REFERENCE in order:
+        lever_economy = None
+        if "account" in economy.columns and (economy["account"] == "welfare").any():
+            sub = ts[ts["scenario"] != baseline]
+            lever_economy = economy_table(sub, baseline=levers.REFERENCE, rate=rate)
+        table = levers.lever_table(ts, levers.REFERENCE, rate=rate, economy=lever_economy)
+        _write_csv(table, out / "levers.csv")
+        reference = labels.scenario_label(levers.REFERENCE, lang)
+        parts += [
+            f'<h2 id="levers">{html.escape(t("h_levers"))}</h2>',
+            f"<p>{html.escape(t('lever_intro', reference=reference, baseline=base_label))}</p>",
+            _table_html(levers.format_lever_table(table, start, end, lang)),
+        ]
+    return parts
+
+
 def write_report(
     out_dir: str | Path,
     ts: pd.DataFrame,
@@ -246,13 +323,18 @@ def write_report(
     scenario_files: Mapping[str, str] | None = None,
     manifest: Mapping[str, Any] | None = None,
     baseline: str = "baseline",
+    economy: pd.DataFrame | None = None,
+    rate: float = DEFAULT_DISCOUNT_RATE,
 ) -> Path:
     """Write the report of a run or comparison into ``out_dir``.
 
     Writes ``figures/<name>.png`` and ``figures/<name>.svg`` for every figure the data allows,
     ``summary.csv`` (national totals per scenario, year and metric over replicates),
     ``summary_by_area.csv`` (the same by welfare area), ``key_figures.csv`` and a self-contained
-    ``report.html``.
+    ``report.html``. With costs by payer and a baseline the report shows the economic account
+    (both accounts side by side, the cash flow by payer, the payback years, which municipalities
+    gain and lose); with one-lever scenarios (``lever-*``) beside ``strategic`` it also shows
+    what each lever contributes and writes it as ``levers.csv``.
 
     Args:
         out_dir: Folder to write into (created if missing).
@@ -263,6 +345,8 @@ def write_report(
         scenario_files: Fully resolved scenario files, name to text, shown verbatim.
         manifest: The run manifest (seed, scale, versions, ...), shown as JSON.
         baseline: Name of the baseline scenario to compare with.
+        economy: The economy table (``economy.csv``); computed from ``ts`` when ``None``.
+        rate: Discount rate of the present values (the run's ``discount_rate``).
 
     Returns:
         The path of ``report.html``.
@@ -277,12 +361,18 @@ def write_report(
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
 
-    kf = tables.key_figures(ts, baseline)
+    kf = tables.key_figures(ts, baseline, rate=rate)
     _write_csv(kf, out / "key_figures.csv")
     _write_csv(tables.summary_table(ts), out / "summary.csv")
     _write_csv(tables.summary_table(ts, by_area=True), out / "summary_by_area.csv")
 
-    plan, notes = plan_figures(ts, ages, lang, baseline)
+    plan, notes = plan_figures(ts, ages, lang, baseline, rate)
+    try:
+        account_parts = _account_section(ts, lang, baseline, economy, rate, out)
+    except Exception as error:  # noqa: BLE001 - as a figure: it must not sink the report
+        warnings.warn(f"the economic account could not be shown: {error}", stacklevel=2)
+        notes.append(f"economic account: {type(error).__name__}: {error}")
+        account_parts = []
     blocks = []
     for item in plan:
         try:
@@ -331,6 +421,10 @@ def write_report(
         _table_html(tables.format_key_figures(kf, lang, baseline)),
         f'<p class="note">{html.escape(t("kf_note", n=n_rep, baseline=base_label))}</p>',
     ]
+    if kf["key"].astype(str).str.startswith("pv_saving_").any():
+        rate_text = labels.format_number(100 * rate, 1, lang) + " %"
+        parts.append(f'<p class="note">{html.escape(t("kf_note_account", rate=rate_text))}</p>')
+    parts += account_parts
     if notes:
         parts += [f"<h2>{html.escape(t('h_notes'))}</h2>", '<ul class="notes">']
         parts += [f"<li>{html.escape(n)}</li>" for n in notes]

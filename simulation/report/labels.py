@@ -26,6 +26,9 @@ __all__ = [
     "scenario_label",
     "scenario_description",
     "metric_label",
+    "payer_label",
+    "account_label",
+    "lever_label",
     "format_number",
 ]
 
@@ -79,6 +82,61 @@ _SCENARIO_DESCRIPTIONS = {
         "strategic": "hver kommune og region har én samlet strategi for social innovation på"
         " tværs af alle velfærdsområder, med en handlingsplan der besvarer de syv spørgsmål"
         " (potentiale, aktører, drivkraft, facilitering, kompetencer, skalering, kvalitet).",
+    },
+}
+
+# Who pays: the payers of the budget account and the welfare account's society.
+_PAYER_LABELS = {
+    "en": {
+        "municipality": "Municipalities",
+        "region": "Regions",
+        "state": "State",
+        "total": "Total (all public budgets)",
+        "society": "Society",
+    },
+    "da": {
+        "municipality": "Kommuner",
+        "region": "Regioner",
+        "state": "Staten",
+        "total": "I alt (alle offentlige budgetter)",
+        "society": "Samfundet",
+    },
+}
+
+_ACCOUNT_LABELS = {
+    "en": {"budget": "Budget account", "welfare": "Welfare-economic account"},
+    "da": {"budget": "Budgetøkonomisk opgørelse", "welfare": "Velfærdsøkonomisk opgørelse"},
+}
+
+# The levers of the one-lever scenarios (scenarios/levers/), by the article's questions.
+_LEVER_LABELS = {
+    "en": {
+        "potential_mapping": "1 Potential: mapping",
+        "actor_mix": "2 Actors: mix",
+        "innovation_support": "3 Drive: innovation fund",
+        "facilitation": "4 Facilitator: coordinators",
+        "competence": "5 Competencies: training",
+        "scaling": "6 Scale and spread",
+        "quality_assurance": "7 Quality: evaluation",
+        "challenge_based": "Challenge-based calls",
+        "public_role": "Public sector as driver (not enabler)",
+        "coverage": "Coverage of areas",
+        "adoption": "Adoption across units",
+        "action_plan": "Action plan",
+    },
+    "da": {
+        "potential_mapping": "1 Potentiale: kortlægning",
+        "actor_mix": "2 Aktører: sammensætning",
+        "innovation_support": "3 Drivkraft: innovationspulje",
+        "facilitation": "4 Facilitator: koordinatorer",
+        "competence": "5 Kompetencer: uddannelse",
+        "scaling": "6 Skalering og spredning",
+        "quality_assurance": "7 Kvalitet: evaluering",
+        "challenge_based": "Udfordringsbaserede opslag",
+        "public_role": "Det offentlige som driver (ikke muliggører)",
+        "coverage": "Dækning af områder",
+        "adoption": "Udbredelse på tværs af enheder",
+        "action_plan": "Handlingsplan",
     },
 }
 
@@ -216,6 +274,62 @@ _TEXT: dict[str, dict[str, str]] = {
         "cap_mobilisation": "Volunteers, marginalised citizens in jobs and initiatives by"
         " stage, national totals per year; line = mean, band = 90% interval.",
         "cap_pyramid": "Population by age and sex in {years} ({scenario}); men left, women right.",
+        # the economic account
+        "kf_pv_saving": "Net saving against {baseline}, present value {start}-{end}: {payer}",
+        "kf_payback": "Payback year against {baseline}: {payer}",
+        "kf_year": "year",
+        "not_by": "not by {end}",
+        "kf_note_account": "Net saving = the baseline's public cost and strategy cost less the"
+        " scenario's (above 0 = the scenario saves), by who pays; present value in 2026 at a"
+        " real discount rate of {rate} a year. The payback year is the first year from which"
+        " the cumulated net saving (mean over replicates, undiscounted) stays above 0.",
+        "h_account": "The economic account",
+        "account_questions": "The budget account answers 'what does it do to the public"
+        " budgets, payer by payer?'; the welfare-economic account answers 'is it a good use of"
+        " society's resources?'. They answer different questions and are never added together.",
+        "acc_account": "Account",
+        "acc_payer": "Payer",
+        "acc_pv": "{scenario}: present value, DKK bn",
+        "acc_payback": "{scenario}: payback year",
+        "acc_not_computed": "not computed",
+        "acc_note": "Present values in 2026 of the net saving against {baseline} (2026 prices),"
+        " {start}-{end}; in brackets the 90% interval over replicates. From economy.csv.",
+        "acc_no_welfare": "This run's economy table holds no welfare-economic account, so its"
+        " row is empty.",
+        "title_cash_flow": "Cumulated net saving against {baseline}, by payer",
+        "ylabel_cash_flow": "DKK bn (2026 prices, undiscounted)",
+        "payback_marker": "payback year",
+        "cap_cash_flow": "Net saving against {baseline} (its public and strategy cost less the"
+        " scenario's), cumulated year by year without discounting, for each payer; line = mean"
+        " over replicates, band = 90% interval, dot = payback year (from there on the cumulated"
+        " saving stays above 0). Above 0 the scenario has saved more than it has cost so far.",
+        "title_tile_winners": "{scenario}: which municipalities gain and which lose",
+        "colorbar_winners": "DKK per inhabitant, present value {start}-{end}",
+        "cap_tile_winners": "Present value {start}-{end} of each municipality's own net saving"
+        " against {baseline} under {scenario} (the municipal budget only: its public cost and"
+        " the strategy cost it pays), per inhabitant; green = the municipality gains, purple ="
+        " it loses, centred on 0. The scale covers 95% of the municipalities; beyond it the"
+        " colours saturate. Small municipalities are sampled with few citizens, so their"
+        " values are the noisiest.",
+        # lever table
+        "h_levers": "What each lever contributes",
+        "lever_intro": "Each one-lever scenario is {reference} with one lever switched off or"
+        " changed; what the lever contributes is {reference} less that scenario, replicate by"
+        " replicate (common random numbers). Its net present value is the change in the net"
+        " saving against {baseline} it brings (the baseline cancels out), by payer; its cost is"
+        " the present value of the lever costs it adds. A lever is 'within noise' when the"
+        " 90% interval of its total net present value includes 0.",
+        "lv_lever": "Lever",
+        "lv_outcome": "What it changes",
+        "lv_outcome_change": "Change",
+        "lv_npv": "Net present value, {payer}, DKK bn",
+        "lv_cost": "Cost (present value), DKK bn",
+        "lv_per_dkk": "Net present value per DKK of cost",
+        "lv_noise": "Within noise",
+        "yes": "yes",
+        "no": "no",
+        "lv_end": "{metric} {end}",
+        "lv_cum": "{metric} {start}-{end}",
     },
     "da": {
         "year": "År",
@@ -311,6 +425,66 @@ _TEXT: dict[str, dict[str, str]] = {
         " landet pr. år; linje = gennemsnit, bånd = 90 %-interval.",
         "cap_pyramid": "Befolkning efter alder og køn i {years} ({scenario}); mænd til venstre,"
         " kvinder til højre.",
+        "kf_pv_saving": "Nettobesparelse i forhold til {baseline}, nutidsværdi {start}-{end}:"
+        " {payer}",
+        "kf_payback": "Tilbagebetalingsår i forhold til {baseline}: {payer}",
+        "kf_year": "år",
+        "not_by": "ikke inden {end}",
+        "kf_note_account": "Nettobesparelse = basisscenariets offentlige udgift og udgift til"
+        " strategien minus scenariets (over 0 = scenariet sparer), efter hvem der betaler;"
+        " nutidsværdi i 2026 med en real diskonteringsrente på {rate} om året."
+        " Tilbagebetalingsåret er det første år, fra hvilket den akkumulerede nettobesparelse"
+        " (gennemsnit over gentagelser, udiskonteret) forbliver over 0.",
+        "h_account": "Den økonomiske opgørelse",
+        "account_questions": "Den budgetøkonomiske opgørelse svarer på 'hvad betyder det for de"
+        " offentlige budgetter, betaler for betaler?'; den velfærdsøkonomiske opgørelse svarer"
+        " på 'er det en god anvendelse af samfundets ressourcer?'. De svarer på forskellige"
+        " spørgsmål og lægges aldrig sammen.",
+        "acc_account": "Opgørelse",
+        "acc_payer": "Betaler",
+        "acc_pv": "{scenario}: nutidsværdi, mia. kr.",
+        "acc_payback": "{scenario}: tilbagebetalingsår",
+        "acc_not_computed": "ikke beregnet",
+        "acc_note": "Nutidsværdier i 2026 af nettobesparelsen i forhold til {baseline}"
+        " (2026-priser), {start}-{end}; i parentes 90 %-intervallet over gentagelserne. Fra"
+        " economy.csv.",
+        "acc_no_welfare": "Denne kørsels økonomitabel indeholder ingen velfærdsøkonomisk"
+        " opgørelse, så dens række er tom.",
+        "title_cash_flow": "Akkumuleret nettobesparelse i forhold til {baseline}, efter betaler",
+        "ylabel_cash_flow": "mia. kr. (2026-priser, udiskonteret)",
+        "payback_marker": "tilbagebetalingsår",
+        "cap_cash_flow": "Nettobesparelse i forhold til {baseline} (dets offentlige udgift og"
+        " udgift til strategien minus scenariets), akkumuleret år for år uden diskontering,"
+        " for hver betaler; linje = gennemsnit over gentagelser, bånd = 90 %-interval, prik ="
+        " tilbagebetalingsår (derfra forbliver den akkumulerede besparelse over 0). Over 0 har"
+        " scenariet indtil da sparet mere, end det har kostet.",
+        "title_tile_winners": "{scenario}: hvilke kommuner vinder, og hvilke taber",
+        "colorbar_winners": "kr. pr. indbygger, nutidsværdi {start}-{end}",
+        "cap_tile_winners": "Nutidsværdi {start}-{end} af hver kommunes egen nettobesparelse i"
+        " forhold til {baseline} med {scenario} (kun kommunens budget: dens offentlige udgift"
+        " og den del af strategiens udgift, den selv betaler), pr. indbygger; grøn = kommunen"
+        " vinder, lilla = den taber, centreret om 0. Skalaen dækker 95 % af kommunerne; ud"
+        " over den mætter farverne. Små kommuner er repræsenteret ved få simulerede borgere,"
+        " så deres værdier er mest usikre.",
+        "h_levers": "Hvad hvert håndtag bidrager med",
+        "lever_intro": "Hvert ét-håndtags-scenarie er {reference} med ét håndtag slået fra"
+        " eller ændret; håndtagets bidrag er {reference} minus det scenarie, gentagelse for"
+        " gentagelse (fælles tilfældige tal). Dets nettonutidsværdi er den ændring i"
+        " nettobesparelsen i forhold til {baseline}, som det giver (basis går ud), efter"
+        " betaler; dets udgift er nutidsværdien af de udgifter til håndtag, det lægger til. Et"
+        " håndtag er 'inden for støjen', når 90 %-intervallet for dets samlede"
+        " nettonutidsværdi omfatter 0.",
+        "lv_lever": "Håndtag",
+        "lv_outcome": "Hvad det ændrer",
+        "lv_outcome_change": "Ændring",
+        "lv_npv": "Nettonutidsværdi, {payer}, mia. kr.",
+        "lv_cost": "Udgift (nutidsværdi), mia. kr.",
+        "lv_per_dkk": "Nettonutidsværdi pr. kr. i udgift",
+        "lv_noise": "Inden for støjen",
+        "yes": "ja",
+        "no": "nej",
+        "lv_end": "{metric} {end}",
+        "lv_cum": "{metric} {start}-{end}",
     },
 }
 
@@ -399,6 +573,21 @@ def scenario_description(name: str, lang: str = "en") -> str | None:
         lang: ``"en"`` or ``"da"``.
     """
     return _SCENARIO_DESCRIPTIONS[check_lang(lang)].get(name)
+
+
+def payer_label(payer: str, lang: str = "en") -> str:
+    """Return the display name of a payer (``municipality``, ..., ``total``, ``society``)."""
+    return _PAYER_LABELS[check_lang(lang)].get(payer, payer)
+
+
+def account_label(account: str, lang: str = "en") -> str:
+    """Return the display name of an account (``budget`` or ``welfare``)."""
+    return _ACCOUNT_LABELS[check_lang(lang)].get(account, account)
+
+
+def lever_label(lever: str, lang: str = "en") -> str:
+    """Return the display name of a lever (unknown levers are returned as they are)."""
+    return _LEVER_LABELS[check_lang(lang)].get(lever, lever)
 
 
 @cache

@@ -13,9 +13,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
-from simulation.report import labels
+from simulation.economy.present_value import DEFAULT_DISCOUNT_RATE
+from simulation.report import account, labels
 
 __all__ = [
     "NET_COST",
@@ -27,6 +29,7 @@ __all__ = [
     "paired_difference",
     "key_figures",
     "format_key_figures",
+    "format_accounts",
     "summary_table",
     "area_differences",
     "municipal_change",
@@ -59,6 +62,8 @@ KEY_ORDER = (
     "volunteers_end",
     "marginalised_employed_end",
     "initiatives_running_end",
+    *(f"pv_saving_{p}" for p in account.ACCOUNT_PAYERS),
+    *(f"payback_{p}" for p in account.ACCOUNT_PAYERS),
 )
 
 
@@ -227,25 +232,58 @@ def _per_replicate(ts: pd.DataFrame, metric: str, how: str, end: int) -> pd.Data
     return nat.groupby(["scenario", "replicate"], as_index=False)["value"].sum()
 
 
-def key_figures(ts: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
+def _account_figures(ts: pd.DataFrame, baseline: str, rate: float) -> list[pd.DataFrame]:
+    """Present value of the net saving and payback year by payer, against the baseline."""
+    savings = account.replicate_savings(ts, baseline)
+    if savings.empty:
+        return []
+    pv = account.replicate_present_values(savings, rate)
+    pv = pv.assign(key="pv_saving_" + pv["payer"].astype(str), unit="DKK bn")
+    pv["value"] = pv["value"] / BN
+    payback = account.payback_years(savings)
+    n_rep = savings.groupby("scenario")["replicate"].nunique()
+    paid = pd.DataFrame(
+        {
+            "scenario": payback["scenario"],
+            "key": "payback_" + payback["payer"].astype(str),
+            "unit": "year",
+            "mean": payback["payback_year"].astype("Float64").astype(float),
+            "p05": np.nan,
+            "p95": np.nan,
+            "n_replicates": payback["scenario"].map(n_rep).astype(int),
+        }
+    )
+    summary = interval(pv.drop(columns="payer"), ["scenario", "key", "unit"])
+    return [summary, paid]
+
+
+def key_figures(
+    ts: pd.DataFrame, baseline: str = "baseline", rate: float = DEFAULT_DISCOUNT_RATE
+) -> pd.DataFrame:
     """Compute the key figures per scenario with 90% intervals over replicates.
 
     The figures: net cost in the last year and cumulated over all years (DKK bn), their
     differences to the baseline (paired by replicate), public cost and lever cost cumulated,
     and volunteers, marginalised citizens employed and initiatives running in the last year.
-    Metrics missing from ``ts`` are left out; differences are left out when there is no
-    baseline.
+    With costs by payer and a baseline, also the economic account by payer (``municipality``,
+    ``region``, ``state``, ``total``): ``pv_saving_<payer>``, the present value in 2026 of the
+    net saving against the baseline over all years (DKK bn, paired by replicate, at ``rate``),
+    and ``payback_<payer>``, the first year from which the cumulated mean net saving stays
+    positive (``unit`` ``year``; NaN: not by the last year; no interval). Metrics missing from
+    ``ts`` are left out; differences are left out when there is no baseline.
 
     Args:
         ts: The tidy output table.
         baseline: Name of the baseline scenario.
+        rate: Discount rate of the present values (Finansministeriet's 3.5% by default).
 
     Returns:
         A tidy table with columns ``scenario, key, start, end, unit, mean, p05, p95,
         n_replicates``; ``key`` is one of ``net_cost_end``, ``net_cost_cum``,
         ``net_cost_end_diff``, ``net_cost_cum_diff``, ``public_cost_cum``,
-        ``lever_cost_cum``, ``volunteers_end``, ``marginalised_employed_end`` and
-        ``initiatives_running_end``; ``unit`` is ``DKK bn``, ``persons`` or ``count``.
+        ``lever_cost_cum``, ``volunteers_end``, ``marginalised_employed_end``,
+        ``initiatives_running_end``, ``pv_saving_<payer>`` and ``payback_<payer>``; ``unit``
+        is ``DKK bn``, ``persons``, ``count`` or ``year``.
     """
     start, end = int(ts["year"].min()), int(ts["year"].max())
     compare = baseline in set(pd.unique(ts["scenario"])) and ts["scenario"].nunique() > 1
@@ -266,6 +304,8 @@ def key_figures(ts: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
         columns = ["scenario", "key", "start", "end", "unit", "mean", "p05", "p95"]
         return pd.DataFrame(columns=[*columns, "n_replicates"])
     out = interval(pd.concat(parts, ignore_index=True), ["scenario", "key", "unit"])
+    if compare and account.has_payers(ts):
+        out = pd.concat([out, *_account_figures(ts, baseline, rate)], ignore_index=True)
     out["start"], out["end"] = start, end
     order = {name: i for i, name in enumerate(scenario_order(ts, baseline))}
     out["_s"] = out["scenario"].map(order)
@@ -273,6 +313,16 @@ def key_figures(ts: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
     out = out.sort_values(["_s", "_k"]).drop(columns=["_s", "_k"]).reset_index(drop=True)
     columns = ["scenario", "key", "start", "end", "unit", "mean", "p05", "p95", "n_replicates"]
     return out[columns]
+
+
+def _key_label(key: str, lang: str, start: int, end: int, baseline: str) -> str:
+    """The row label of a key figure (the account's figures name their payer)."""
+    for prefix in ("pv_saving_", "payback_"):
+        if key.startswith(prefix):
+            payer = labels.payer_label(key[len(prefix) :], lang)
+            template = f"kf_{prefix.rstrip('_')}"
+            return labels.text(template, lang, start=start, end=end, baseline=baseline, payer=payer)
+    return labels.text(f"kf_{key}", lang, start=start, end=end, baseline=baseline)
 
 
 def format_key_figures(
@@ -295,7 +345,12 @@ def format_key_figures(
         return pd.DataFrame(columns=[header, unit_header])
     start, end = int(kf["start"].iloc[0]), int(kf["end"].iloc[0])
     base_label = labels.scenario_label(baseline, lang)
-    unit_keys = {"DKK bn": "dkk_bn_short", "persons": "persons", "count": "count"}
+    unit_keys = {
+        "DKK bn": "dkk_bn_short",
+        "persons": "persons",
+        "count": "count",
+        "year": "kf_year",
+    }
     scenarios = list(pd.unique(kf["scenario"]))
     rows = []
     for key in [k for k in KEY_ORDER if k in set(pd.unique(kf["key"]))]:
@@ -303,15 +358,17 @@ def format_key_figures(
         unit = str(sub["unit"].iloc[0])
         decimals = 1 if unit == "DKK bn" else 0
         unit_text = labels.text(unit_keys[unit], lang) if unit in unit_keys else unit
-        row = {
-            header: labels.text(f"kf_{key}", lang, start=start, end=end, baseline=base_label),
-            unit_header: unit_text,
-        }
+        row = {header: _key_label(key, lang, start, end, base_label), unit_header: unit_text}
         for scenario in scenarios:
             if scenario not in sub.index:
                 row[labels.scenario_label(scenario, lang)] = "–"
                 continue
             r = sub.loc[scenario]
+            if unit == "year":
+                year = r["mean"]
+                cell = labels.text("not_by", lang, end=end) if pd.isna(year) else str(int(year))
+                row[labels.scenario_label(scenario, lang)] = cell
+                continue
             cell = labels.format_number(r["mean"], decimals, lang)
             lo = labels.format_number(r["p05"], decimals, lang)
             hi = labels.format_number(r["p95"], decimals, lang)
@@ -434,3 +491,60 @@ def municipal_change(
         base_mean = base.groupby("municipality")["value"].mean()
         pct = 100.0 * diff.groupby("municipality")["value"].mean() / base_mean.where(base_mean != 0)
     return pct.rename("value").reset_index()
+
+
+def format_accounts(
+    economy: pd.DataFrame,
+    lang: str = "en",
+    scenarios: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Lay out both accounts side by side: the budget account by payer, the welfare account.
+
+    The two accounts answer different questions and are shown as separate rows, never summed.
+
+    Args:
+        economy: The economy table (``economy.csv``); without an ``account`` column every row
+            is the budget account (see :func:`simulation.report.account.with_accounts`).
+        lang: ``"en"`` or ``"da"``.
+        scenarios: The scenarios to show, in order (default: all in the table).
+
+    Returns:
+        Columns: account, payer, then per scenario the present value of the net saving against
+        the baseline (DKK bn, with its 90% interval) and the payback year. The welfare account
+        has a row even when the table lacks it (cells "not computed").
+    """
+    labels.check_lang(lang)
+    economy = account.with_accounts(economy)
+    if scenarios is None:
+        scenarios = [str(s) for s in pd.unique(economy["scenario"])]
+    t = lambda key, **kw: labels.text(key, lang, **kw)  # noqa: E731
+    keys = [("budget", p) for p in account.ACCOUNT_PAYERS]
+    welfare = economy[economy["account"] == "welfare"]
+    keys += [("welfare", str(p)) for p in pd.unique(welfare["payer"])] or [("welfare", "society")]
+    end = int(economy["end"].max()) if "end" in economy.columns and len(economy) else 2050
+    indexed = economy.set_index(["scenario", "account", "payer"])
+    rows = []
+    for acc, payer in keys:
+        row = {
+            t("acc_account"): labels.account_label(acc, lang),
+            t("acc_payer"): labels.payer_label(payer, lang),
+        }
+        for scenario in scenarios:
+            name = labels.scenario_label(scenario, lang)
+            pv_col, pb_col = t("acc_pv", scenario=name), t("acc_payback", scenario=name)
+            if (scenario, acc, payer) not in indexed.index:
+                row[pv_col] = row[pb_col] = t("acc_not_computed")
+                continue
+            r = indexed.loc[(scenario, acc, payer)]
+            cell = labels.format_number(r["net_saving_pv_dkk"] / BN, 1, lang)
+            lo, hi = r.get("net_saving_pv_p05_dkk"), r.get("net_saving_pv_p95_dkk")
+            if lo is not None and hi is not None and not (pd.isna(lo) or pd.isna(hi)):
+                lo_s = labels.format_number(lo / BN, 1, lang)
+                hi_s = labels.format_number(hi / BN, 1, lang)
+                if lo_s != hi_s:
+                    cell = f"{cell} ({lo_s} {'to' if lang == 'en' else 'til'} {hi_s})"
+            row[pv_col] = cell
+            year = r.get("payback_year")
+            row[pb_col] = t("not_by", end=end) if year is None or pd.isna(year) else str(int(year))
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -5,7 +5,9 @@ results folder, laid out wide, one sheet per table, with every number a number (
 its unit in the column header:
 
 - ``Key figures``: one row per scenario; columns such as ``net_cost_cum 2026-2050 (DKK bn)
-  mean``, ``... p05``, ``... p95`` (cumulated figures name their period, the others their year);
+  mean``, ``... p05``, ``... p95`` (cumulated figures, present values ``pv_saving_<payer>`` and
+  payback years ``payback_<payer>`` name their period, the others their year; an empty payback
+  year means none by the last year);
 - ``Summary``: one row per scenario and year; a mean, p05 and p95 column per metric;
 - ``Summary by area``: the same per welfare area;
 - ``About``: what the workbook holds, the seeds, scale and command (from the manifest).
@@ -28,12 +30,22 @@ WORKBOOK = "results.xlsx"
 _STATS = ("mean", "p05", "p95")
 
 
-def _wide(table: pd.DataFrame, index: list[str], label: pd.Series) -> pd.DataFrame:
-    """Pivot a long table (one row per metric) to one column per metric and statistic."""
+def _wide(
+    table: pd.DataFrame, index: list[str], label: pd.Series, keep_empty: bool = False
+) -> pd.DataFrame:
+    """Pivot a long table (one row per metric) to one column per metric and statistic.
+
+    ``keep_empty`` keeps columns with no number (a payback year that is never reached).
+    """
     data = table.assign(_column=label.to_numpy())
     columns = list(pd.unique(data["_column"]))
     wide = data.pivot_table(
-        index=index, columns="_column", values=list(_STATS), aggfunc="first", sort=False
+        index=index,
+        columns="_column",
+        values=list(_STATS),
+        aggfunc="first",
+        sort=False,
+        dropna=not keep_empty,
     )
     ordered = [(stat, column) for column in columns for stat in _STATS if (stat, column) in wide]
     wide = wide[ordered]
@@ -43,9 +55,10 @@ def _wide(table: pd.DataFrame, index: list[str], label: pd.Series) -> pd.DataFra
 
 def _key_figures(kf: pd.DataFrame) -> pd.DataFrame:
     period = kf["start"].astype(str) + "-" + kf["end"].astype(str)
-    years = period.where(kf["key"].str.contains("_cum"), kf["end"].astype(str))
+    over_period = kf["key"].str.contains("_cum") | kf["key"].str.startswith(("pv_", "payback_"))
+    years = period.where(over_period, kf["end"].astype(str))
     label = kf["key"] + " " + years
-    return _wide(kf, ["scenario"], label + " (" + kf["unit"].astype(str) + ")")
+    return _wide(kf, ["scenario"], label + " (" + kf["unit"].astype(str) + ")", keep_empty=True)
 
 
 def _summary(summary: pd.DataFrame, index: list[str]) -> pd.DataFrame:

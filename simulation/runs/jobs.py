@@ -305,12 +305,12 @@ def _write_folder(
         "started": started.isoformat(timespec="seconds"),
         "runs": runs,
     }
-    kf = key_figures(table, baseline=baseline)
-    key = format_key_figures(kf, lang=lang, baseline=baseline)
-    kf.to_csv(tmp / "key_figures_long.csv", index=False)
     # the discount rate of the present values: the baseline's (a registered uncertainty)
     rates = {s.name: float(s.uncertainties.get("discount_rate", 0.035)) for s in scenarios}
     rate = rates.get(baseline, next(iter(rates.values())))
+    kf = key_figures(table, baseline=baseline, rate=rate)
+    key = format_key_figures(kf, lang=lang, baseline=baseline)
+    kf.to_csv(tmp / "key_figures_long.csv", index=False)
     account = economy_table(table, baseline=baseline, rate=rate)
     if len(account):
         account.to_csv(tmp / "economy.csv", index=False)
@@ -325,6 +325,8 @@ def _write_folder(
             scenario_files=files,
             manifest=manifest,
             baseline=baseline,
+            economy=account if len(account) else None,
+            rate=rate,
         )
     else:
         key.to_csv(tmp / "key_figures.csv", index=False)

@@ -7,6 +7,7 @@ browser in ``test_app_browser.py``.
 from __future__ import annotations
 
 import json
+import math
 import socket
 
 import numpy as np
@@ -294,3 +295,28 @@ def test_start_refuses_a_port_in_use():
         port = sock.getsockname()[1]
         with pytest.raises(AppUnavailable, match="already in use"):
             start(port)
+
+
+def test_headline_numbers_are_the_economic_account(stepped):
+    """The headline present values are the discounted net saving against the baseline."""
+    from simulation.economy.present_value import present_value
+
+    kf = stepped.key_figures()
+    years = list(stepped.years)
+    total = stepped.national("net_cost_dkk", which=BASELINE) - stepped.national("net_cost_dkk")
+    by_hand = sum(v / 1.035 ** (y - 2026) for v, y in zip(total, years, strict=True))
+    assert kf["pv_saving"] == pytest.approx(by_hand, rel=1e-9, abs=1.0)
+    own = sum(
+        stepped.national(f"{kind}_cost_municipality_dkk", which=which) * sign
+        for kind in ("public", "lever")
+        for which, sign in ((BASELINE, 1.0), ("scenario", -1.0))
+    )
+    assert kf["pv_saving_municipality"] == pytest.approx(
+        present_value(dict(zip(years, own, strict=True))), abs=1.0
+    )
+    assert kf["pv_saving_municipality"] != pytest.approx(kf["pv_saving"])
+    cum = np.cumsum(total)
+    if cum[-1] <= 0:
+        assert math.isnan(kf["payback_year"])
+    else:
+        assert kf["payback_year"] in years and cum[years.index(int(kf["payback_year"])) :].min() > 0

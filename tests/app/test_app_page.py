@@ -174,3 +174,21 @@ def test_baseline_scenario_shows_no_difference(rendered):
     assert ctrl.key_figures()["difference"] == 0.0
     labels = [w.children[0] for w in rc.find(v.Html, class_="wa-kf-label").widgets]
     assert not any("saving" in x or "extra cost" in x for x in labels)
+
+
+def test_headline_cards_show_the_present_value_and_payback(rendered):
+    ctrl, lang, rc, v = rendered
+    rc.find(v.Btn, class_="wa-step").widget.click()
+    kf = ctrl.key_figures()
+    labels_en = [w.children[0] for w in rc.find(v.Html, class_="wa-kf-label").widgets]
+    assert any(x.startswith(texts.t("kf_pv_total", "en", start=2026, year=2026)) for x in labels_en)
+    assert texts.t("kf_payback", "en") in labels_en
+    values = [w.children[0] for w in rc.find(v.Html, class_="wa-kf-value").widgets]
+    from simulation.report import labels as report_labels
+
+    shown = report_labels.format_number(kf["pv_saving"] / 1e9, 2, "en")
+    assert any(shown in x for x in values)
+    lang.value = "da"
+    labels_da = [w.children[0] for w in rc.find(v.Html, class_="wa-kf-label").widgets]
+    assert texts.t("kf_payback", "da") in labels_da
+    assert not any("present value" in x or "Payback" in x for x in labels_da)

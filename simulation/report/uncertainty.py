@@ -1,0 +1,456 @@
+"""Report pieces of the decision analysis: probability table, EVPPI bars, tornado, tile map.
+
+The numbers come from :mod:`simulation.experiments.decision`; this module only lays them out,
+in English or Danish (``lang="da"``), with the same conventions as
+:mod:`simulation.report.figures`: every figure is a :class:`matplotlib.figure.Figure` built
+without pyplot (write it with :func:`simulation.report.figures.save_figure`), amounts are shown
+in billion DKK, a Danish decimal comma. Its texts live here (:data:`TEXT`, looked up with
+:func:`simulation.report.labels.fill`), so that the shared label module stays untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize, to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter
+
+from simulation.report import labels
+from simulation.report.tilemap import BORNHOLM_CODE, read_tile_grid
+
+__all__ = [
+    "TEXT",
+    "text",
+    "group_label",
+    "payer_label",
+    "account_label",
+    "measure_label",
+    "probability_table",
+    "evppi_figure",
+    "tornado_figure",
+    "municipal_probability_map",
+]
+
+BILLION = 1e9
+
+#: The texts of this module, per language.
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "account": "Account",
+        "payer": "Payer",
+        "comparison": "Comparison",
+        "measure": "Measure",
+        "probability": "Probability (%)",
+        "mc_se": "MC s.e.",
+        "mean_difference": "Mean difference (bn DKK)",
+        "range_90": "90% of draws (bn DKK)",
+        "n_draws": "Draws",
+        "less_than": "{option} costs less than {comparator}",
+        "saves_more": "{option} saves more than {comparator}",
+        "pv": "Present value {start}-{end}",
+        "one_year": "{year} alone",
+        "title_evppi": "Value of resolving each group of assumptions (EVPPI)",
+        "xlabel_evppi": "Expected value of perfect information, bn DKK (present value)",
+        "evpi_line": "All parameters together: {value} bn DKK",
+        "evpi_noise": "Total EVPI incl. simulation noise: {value} bn DKK",
+        "evppi_note": "{n} draws; bars ±1 s.e. of the regression",
+        "title_tornado": "The assumptions that move the result most\n{quantity}",
+        "tornado_quantity": "strategic minus patchwork (present value)",
+        "xlabel_tornado": "{quantity}, bn DKK",
+        "one_at_a_time": "One at a time, the others central",
+        "at_low": "Assumption at its low value",
+        "at_high": "Assumption at its high value",
+        "central": "All central: {value} bn DKK",
+        "title_muni_probability": "Probability that {option} saves against {comparator}",
+        "colorbar_probability": "Probability (%)",
+        "muni_note": "{n} draws per municipality; grey: not simulated",
+    },
+    "da": {
+        "account": "Regnskab",
+        "payer": "Betaler",
+        "comparison": "Sammenligning",
+        "measure": "Mål",
+        "probability": "Sandsynlighed (%)",
+        "mc_se": "MC-spredning",
+        "mean_difference": "Gns. forskel (mia. kr.)",
+        "range_90": "90 % af trækningerne (mia. kr.)",
+        "n_draws": "Trækninger",
+        "less_than": "{option} koster mindre end {comparator}",
+        "saves_more": "{option} sparer mere end {comparator}",
+        "pv": "Nutidsværdi {start}-{end}",
+        "one_year": "{year} alene",
+        "title_evppi": "Værdien af at afklare hver gruppe af antagelser (EVPPI)",
+        "xlabel_evppi": "Forventet værdi af fuld information, mia. kr. (nutidsværdi)",
+        "evpi_line": "Alle parametre samlet: {value} mia. kr.",
+        "evpi_noise": "Samlet EVPI inkl. simulationsstøj: {value} mia. kr.",
+        "evppi_note": "{n} trækninger; søjler ±1 standardfejl fra regressionen",
+        "title_tornado": "De antagelser der flytter resultatet mest\n{quantity}",
+        "tornado_quantity": "strategisk minus kludetæppe (nutidsværdi)",
+        "xlabel_tornado": "{quantity}, mia. kr.",
+        "one_at_a_time": "Én ad gangen, de andre centrale",
+        "at_low": "Antagelse ved sin lave værdi",
+        "at_high": "Antagelse ved sin høje værdi",
+        "central": "Alle centrale: {value} mia. kr.",
+        "title_muni_probability": "Sandsynlighed for at {option} sparer i forhold til {comparator}",
+        "colorbar_probability": "Sandsynlighed (%)",
+        "muni_note": "{n} trækninger pr. kommune; grå: ikke simuleret",
+    },
+}
+
+_GROUPS = {
+    "en": {
+        "effects": "Effects of initiatives",
+        "prices": "Prices",
+        "lever_costs": "Costs of the levers",
+        "noise": "Screening and evaluation noise",
+        "lifetimes": "Lifetimes of initiatives",
+        "demography": "Demography",
+        "trends": "Trends",
+        "economics": "Economics (discounting)",
+    },
+    "da": {
+        "effects": "Initiativernes effekter",
+        "prices": "Priser",
+        "lever_costs": "Omkostninger ved greb",
+        "noise": "Støj i udvælgelse og evaluering",
+        "lifetimes": "Initiativernes levetid",
+        "demography": "Demografi",
+        "trends": "Tendenser",
+        "economics": "Økonomi (diskontering)",
+    },
+}
+
+_PAYERS = {
+    "en": {
+        "municipality": "Municipalities",
+        "region": "Regions",
+        "state": "State",
+        "total": "All public",
+        "society": "Society",
+    },
+    "da": {
+        "municipality": "Kommuner",
+        "region": "Regioner",
+        "state": "Staten",
+        "total": "Hele den offentlige sektor",
+        "society": "Samfundet",
+    },
+}
+
+_ACCOUNTS = {
+    "en": {"budget": "Public budgets", "welfare": "Welfare economic"},
+    "da": {"budget": "Offentlige budgetter", "welfare": "Velfærdsøkonomisk"},
+}
+
+_LOW_COLOR = "#1b7bb8"
+_HIGH_COLOR = "#d95f02"
+_BAR_COLOR = "#4e79a7"
+_MISSING_TILE = "#e6e6e6"
+
+
+def text(key: str, lang: str = "en", **fields: object) -> str:
+    """Return one text of this module in the given language (see :data:`TEXT`).
+
+    Raises:
+        ValueError: For an unknown language.
+        KeyError: For an unknown key.
+    """
+    return labels.fill(TEXT, key, lang, **fields)
+
+
+def group_label(group: str, lang: str = "en") -> str:
+    """Display name of a parameter group (``effects``, ``prices``...); unknown ones as they are."""
+    return _GROUPS[labels.check_lang(lang)].get(group, group)
+
+
+def payer_label(payer: str, lang: str = "en") -> str:
+    """Display name of a payer (``municipality``, ``region``, ``state``, ``total``, ``society``)."""
+    return _PAYERS[labels.check_lang(lang)].get(payer, payer)
+
+
+def account_label(account: str, lang: str = "en") -> str:
+    """Display name of an account (``budget``, ``welfare``); unknown ones as they are."""
+    return _ACCOUNTS[labels.check_lang(lang)].get(account, account)
+
+
+def measure_label(kind: str, lang: str = "en", **fields: object) -> str:
+    """Label of a measure: ``"pv"`` (fields ``start``, ``end``) or ``"one_year"`` (``year``)."""
+    return text(kind, lang, **fields)
+
+
+def _number(value: float, decimals: int, lang: str) -> str:
+    return labels.format_number(value, decimals, lang)
+
+
+def _significant(value: float, lang: str) -> str:
+    """A parameter value to three significant digits, with the language's decimal mark."""
+    out = f"{value:.3g}".replace("-", "−")
+    return out.replace(".", ",") if lang == "da" else out
+
+
+def _formatter(lang: str, decimals: int = 1) -> FuncFormatter:
+    return FuncFormatter(lambda v, _: _number(v, decimals, lang))
+
+
+def probability_table(
+    probabilities: pd.DataFrame,
+    lang: str = "en",
+    measure: str | Mapping[str, str] | None = None,
+    lower_is_better: bool = True,
+    scale: float = BILLION,
+) -> pd.DataFrame:
+    """The probability table of the report, with display labels and formatted numbers.
+
+    Args:
+        probabilities: :func:`simulation.experiments.decision.decision_probabilities`' table,
+            optionally with ``account``, ``payer`` and ``measure`` columns.
+        lang: ``"en"`` or ``"da"``.
+        measure: Without a ``measure`` column: one label for the whole table, or a label per
+            value column (``{"pv_net_cost": measure_label("pv", lang, start=2026, end=2050),
+            "net_cost_end": measure_label("one_year", lang, year=2050)}``), looked up by the
+            table's ``value`` column.
+        lower_is_better: Whether the values were costs (the comparison then reads "costs less
+            than") or savings ("saves more than").
+        scale: Divisor of the amounts (default: billions).
+
+    Returns:
+        One row per input row, all columns text: account, payer, measure (those present),
+        comparison, probability with its Monte Carlo standard error, mean difference with its
+        standard error, the 90% range of the difference over draws, and the number of draws.
+    """
+    labels.check_lang(lang)
+    key = "less_than" if lower_is_better else "saves_more"
+    rows = []
+    for row in probabilities.to_dict("records"):
+        out: dict[str, str] = {}
+        if "account" in row:
+            out[text("account", lang)] = account_label(str(row["account"]), lang)
+        if "payer" in row:
+            out[text("payer", lang)] = payer_label(str(row["payer"]), lang)
+        if "measure" in row:
+            out[text("measure", lang)] = str(row["measure"])
+        elif isinstance(measure, Mapping):
+            value = str(row.get("value", ""))
+            out[text("measure", lang)] = str(measure.get(value, value))
+        elif measure is not None:
+            out[text("measure", lang)] = str(measure)
+        out[text("comparison", lang)] = text(
+            key,
+            lang,
+            option=labels.scenario_label(str(row["option"]), lang),
+            comparator=labels.scenario_label(str(row["comparator"]), lang).lower(),
+        )
+        out[text("probability", lang)] = (
+            f"{_number(100 * row['probability'], 0, lang)}"
+            f" ± {_number(100 * row['probability_se'], 0, lang)}"
+        )
+        out[text("mean_difference", lang)] = (
+            f"{_number(row['mean_difference'] / scale, 1, lang)}"
+            f" ± {_number(row['mean_difference_se'] / scale, 1, lang)}"
+        )
+        out[text("range_90", lang)] = (
+            f"{_number(row['difference_p05'] / scale, 1, lang)}"
+            f" – {_number(row['difference_p95'] / scale, 1, lang)}"
+        )
+        out[text("n_draws", lang)] = str(int(row["n_draws"]))
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+def evppi_figure(
+    evppi: pd.DataFrame, lang: str = "en", n_draws: int | None = None, scale: float = BILLION
+) -> Figure:
+    """Horizontal bars of the EVPPI of each group of assumptions, largest on top.
+
+    Args:
+        evppi: :func:`simulation.experiments.decision.evppi_table`'s table (rows of kind
+            ``group`` are drawn; the ``all`` and ``evpi`` rows, if present, are named in the
+            legend).
+        lang: ``"en"`` or ``"da"``.
+        n_draws: Number of PSA draws, for the note.
+        scale: Divisor of the amounts (default: billions).
+    """
+    labels.check_lang(lang)
+    groups = evppi[evppi["kind"] == "group"].sort_values("evppi")
+    fig = Figure(figsize=(7.5, 0.45 * max(len(groups), 3) + 1.8), layout="constrained")
+    ax = fig.subplots()
+    y = np.arange(len(groups))
+    se = groups["se"].to_numpy(dtype=float) / scale
+    ax.barh(
+        y,
+        groups["evppi"].to_numpy(dtype=float) / scale,
+        xerr=np.where(np.isfinite(se), se, 0.0),
+        color=_BAR_COLOR,
+        ecolor="0.3",
+        capsize=3,
+    )
+    ax.set_yticks(y, [group_label(str(g), lang) for g in groups["name"]])
+    ax.set_xlabel(text("xlabel_evppi", lang))
+    ax.xaxis.set_major_formatter(_formatter(lang, 2))
+    ax.set_xlim(left=0)
+    ax.grid(True, axis="x", alpha=0.3)
+    handles = []
+    for kind, key, style in (("all", "evpi_line", "--"), ("evpi", "evpi_noise", ":")):
+        row = evppi[evppi["kind"] == kind]
+        if not row.empty:
+            value = float(row["evppi"].iloc[0]) / scale
+            ax.axvline(value, color="0.2", ls=style, lw=1)
+            label = text(key, lang, value=_number(value, 2, lang))
+            handles.append(ax.plot([], [], color="0.2", ls=style, lw=1, label=label)[0])
+    if handles:
+        ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.set_title(text("title_evppi", lang), fontsize=11)
+    if n_draws is not None:
+        fig.text(0.01, 0.01, text("evppi_note", lang, n=n_draws), fontsize=7, color="0.4")
+    return fig
+
+
+def tornado_figure(
+    tornado: pd.DataFrame,
+    lang: str = "en",
+    n: int = 10,
+    names: Mapping[str, str] | None = None,
+    scale: float = BILLION,
+) -> Figure:
+    """The tornado chart: the ``n`` assumptions of largest swing, bars from the central outcome.
+
+    Args:
+        tornado: :func:`simulation.experiments.decision.tornado_table`'s table (sorted).
+        lang: ``"en"`` or ``"da"``.
+        n: How many assumptions to show.
+        names: Display names of the parameters (default: the dotted names).
+        scale: Divisor of the amounts (default: billions).
+    """
+    labels.check_lang(lang)
+    top = tornado.head(n).iloc[::-1]
+    centre = float(tornado["central"].iloc[0]) / scale if len(tornado) else 0.0
+    fig = Figure(figsize=(8.0, 0.42 * max(len(top), 3) + 1.8), layout="constrained")
+    ax = fig.subplots()
+    y = np.arange(len(top))
+    for i, (_, row) in enumerate(top.iterrows()):
+        sides = [
+            (float(row[f"outcome_{side}"]) / scale - centre, color)
+            for side, color in (("low", _LOW_COLOR), ("high", _HIGH_COLOR))
+        ]
+        # the longer bar first, so that both show when they lie on the same side
+        for width, color in sorted(sides, key=lambda item: -abs(item[0])):
+            ax.barh(y[i], width, left=centre, color=color, height=0.7, alpha=0.9)
+    names = names or {}
+
+    def tick(row: pd.Series) -> str:
+        name = names.get(row["parameter"], row["parameter"])
+        low, high = _significant(row["low"], lang), _significant(row["high"], lang)
+        return f"{name} ({low} / {high})"
+
+    ax.set_yticks(y, [tick(row) for _, row in top.iterrows()], fontsize=8)
+    ax.axvline(centre, color="0.2", lw=1)
+    quantity = text("tornado_quantity", lang)
+    ax.set_xlabel(text("xlabel_tornado", lang, quantity=quantity[:1].upper() + quantity[1:]))
+    ax.xaxis.set_major_formatter(_formatter(lang, 1))
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.legend(
+        handles=[
+            Patch(color=_LOW_COLOR, label=text("at_low", lang)),
+            Patch(color=_HIGH_COLOR, label=text("at_high", lang)),
+            ax.plot(
+                [],
+                [],
+                color="0.2",
+                lw=1,
+                label=text("central", lang, value=_number(centre, 1, lang)),
+            )[0],
+        ],
+        fontsize=8,
+        title=text("one_at_a_time", lang),
+        title_fontsize=8,
+        loc="best",
+    )
+    ax.set_title(text("title_tornado", lang, quantity=quantity), fontsize=11)
+    return fig
+
+
+def _text_color(rgba) -> str:
+    r, g, b = rgba[:3]
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
+def municipal_probability_map(
+    probability: pd.Series,
+    lang: str = "en",
+    option: str = "strategic",
+    comparator: str = "baseline",
+    n_draws: int | None = None,
+) -> Figure:
+    """The 98 municipalities as tiles, coloured by the probability that the strategy saves.
+
+    The layout is the report's tile map (:func:`simulation.report.tilemap.read_tile_grid`);
+    the colours run from red (0%: never saves) through white (50%) to blue (100%: always
+    saves). Municipalities without a value are grey.
+
+    Args:
+        probability: Per municipality code, a probability in [0, 1]
+            (:func:`simulation.experiments.decision.municipal_saving_probability`).
+        lang: ``"en"`` or ``"da"``.
+        option: The scenario that saves (for the title).
+        comparator: The scenario it is compared with (for the title).
+        n_draws: Draws per municipality, for the note (default: from ``probability.attrs``).
+    """
+    labels.check_lang(lang)
+    values = pd.Series(probability, dtype=float)
+    values.index = values.index.astype(int)
+    grid = read_tile_grid()
+    grid["value"] = grid["code"].map(values)
+    norm = Normalize(0.0, 100.0)
+    cmap = colormaps["RdBu"]
+    n_rows, n_cols = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
+    fig = Figure(figsize=(0.55 * n_cols + 1.8, 0.55 * n_rows + 1.0), layout="constrained")
+    ax = fig.subplots()
+    for tile in grid.itertuples(index=False):
+        missing = not np.isfinite(tile.value)
+        face = _MISSING_TILE if missing else cmap(norm(100 * tile.value))
+        ax.add_patch(
+            Rectangle((tile.col, tile.row), 0.94, 0.94, facecolor=face, edgecolor="white", lw=0.5)
+        )
+        ax.text(
+            tile.col + 0.47,
+            tile.row + 0.5,
+            tile.label,
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color="0.55" if missing else _text_color(to_rgba(face)),
+        )
+        if tile.code == BORNHOLM_CODE:
+            ax.add_patch(
+                Rectangle(
+                    (tile.col - 0.2, tile.row - 0.2), 1.34, 1.34, fill=False, ec="0.5", ls="--"
+                )
+            )
+    ax.set_xlim(-0.3, n_cols + 0.3)
+    ax.set_ylim(n_rows + 0.3, -0.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(
+        text(
+            "title_muni_probability",
+            lang,
+            option=labels.scenario_label(option, lang).lower(),
+            comparator=labels.scenario_label(comparator, lang).lower(),
+        ),
+        fontsize=11,
+    )
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02)
+    bar.set_label(text("colorbar_probability", lang))
+    bar.ax.yaxis.set_major_formatter(_formatter(lang, 0))
+    if n_draws is None:
+        counts = probability.attrs.get("n_draws")
+        n_draws = int(np.min(counts)) if counts is not None and len(counts) else None
+    if n_draws is not None:
+        ax.text(0, n_rows + 0.1, text("muni_note", lang, n=n_draws), fontsize=8, color="0.4")
+    return fig
