@@ -48,6 +48,7 @@ class JobResult:
         table: the tidy table of every run.
         key_figures: the key-figure table laid out for reading.
         seconds: wall time.
+        psa: the parts of a probabilistic sensitivity analysis, or ``None`` (seeds only).
     """
 
     def __init__(
@@ -70,6 +71,7 @@ class PsaRuns:
 
     Attributes:
         draws: the draws' parameter values (``draws.csv``).
+        seed_only_table: the tidy table of the seed-only runs (not saved; see ``seed_only``).
         outcomes: per draw, scenario and payer (``psa.csv``).
         seed_only: the same per seed-only replicate (``seed_only.csv``), or ``None``.
         main: :func:`~simulation.runs.psa.main_difference` (empty without a pair).
