@@ -57,7 +57,9 @@ _COLUMNS: dict[str, tuple[Any, Any]] = {
     "stage": (np.int8, PILOT),
     "true_effect": (np.float64, 0.0),
     "expected_effect": (np.float64, 0.0),
-    "measured_effect": (np.float64, np.nan),  # NaN: never evaluated
+    "measured_effect": (np.float64, np.nan),  # NaN: never evaluated; else the pooled estimate
+    "evaluations": (np.int64, 0),  # evaluations so far (pooled in measured_effect)
+    "evaluation_bias": (np.float64, 0.0),  # design bias, drawn at the first evaluation
     "quality": (np.float64, 0.5),
     "capacity": (np.float64, 0.0),
     "jobs": (np.float64, 0.0),

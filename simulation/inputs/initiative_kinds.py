@@ -4,9 +4,11 @@ Strategy works on thousands of initiatives a year, so it looks their kind's numb
 arrays indexed by a kind number (:class:`KindArrays`); :class:`InitiativeKind` is the readable
 record of one kind, for reports, the app and tests.
 
-Besides the effect, each kind carries its evidence (``evidence_population``,
-``evidence_outcome``, ``mapping``: what the source studied and how it is turned into the model's
-relative change), the yearly base rate of the model's outcome in the target group (it converts an
+Besides the effect, each kind carries its evidence (``evidence_basis``: a published estimate or
+an assumed mean; ``evidence_population``, ``evidence_outcome``, ``mapping``: what the source
+studied and how it is turned into the model's relative change), its mean at scale and the spread
+of its initiatives' true effects (both derived with :mod:`simulation.year.evidence` from the
+strategy numbers), the yearly base rate of the model's outcome in the target group (it converts an
 evaluation's standard error to the relative scale) and the half-life of the gain of a time-limited
 course (its fading); ``docs/evidence.md`` gives the reasoning kind by kind.
 """
@@ -46,7 +48,7 @@ class InitiativeKind:
     age_high: int
     acts_on: str
     effect_mean: float
-    effect_sd: float
+    effect_sd: float  # derived: heterogeneity_cv x |mean at scale| (simulation.year.evidence)
     resource: str
     hours_per_participant: float
     cost_per_participant: float
@@ -55,6 +57,8 @@ class InitiativeKind:
     evidence_population: str = ""
     evidence_outcome: str = ""
     mapping: str = ""
+    published: bool = False
+    mean_at_scale: float = float("nan")
 
     @property
     def fade(self) -> float:
@@ -85,12 +89,26 @@ def _number(value, blank: float) -> float:
     return float(text) if text else blank
 
 
+def _basis(value) -> bool:
+    """True for a published estimate, False for an assumed mean (``evidence_basis``)."""
+    text = str(value).strip()
+    if text not in ("published", "assumption"):
+        raise ValueError(f"evidence_basis must be published or assumption, not {text!r}")
+    return text == "published"
+
+
 @data_cache
 def load_kinds() -> dict[str, list[InitiativeKind]]:
     """Initiative kinds by area (in the order of the data file)."""
+    from simulation.inputs.mechanism_numbers import strategy_parameters
+    from simulation.year.evidence import effect_spread, mean_at_scale
+
+    sp = strategy_parameters()
     table = read_table("initiative_types.csv")
     out: dict[str, list[InitiativeKind]] = {a: [] for a in AREAS}
     for row in table.to_dict("records"):
+        published = _basis(row["evidence_basis"])
+        at_scale = float(mean_at_scale(np.array([float(row["effect_mean"])]), [published], sp)[0])
         out[row["area"]].append(
             InitiativeKind(
                 area=row["area"],
@@ -101,7 +119,7 @@ def load_kinds() -> dict[str, list[InitiativeKind]]:
                 age_high=int(row["age_high"]),
                 acts_on=row["acts_on"],
                 effect_mean=float(row["effect_mean"]),
-                effect_sd=float(row["effect_sd"]),
+                effect_sd=float(effect_spread(np.array([at_scale]), sp)[0]),
                 resource=row["resource"],
                 hours_per_participant=float(row["hours_per_participant"]),
                 cost_per_participant=float(row["cost_per_participant_dkk"]),
@@ -110,6 +128,8 @@ def load_kinds() -> dict[str, list[InitiativeKind]]:
                 evidence_population=str(row["evidence_population"]),
                 evidence_outcome=str(row["evidence_outcome"]),
                 mapping=str(row["mapping"]),
+                published=published,
+                mean_at_scale=at_scale,
             )
         )
     return out
@@ -127,6 +147,10 @@ class KindArrays:
         resource: index into :data:`RESOURCES`.
         outcome_base_rate: yearly probability of the kind's outcome in its target group.
         fade: share of the measured gain acting over the year reached (1: no fading).
+        published: the evidence mean is a published estimate (shrunk to scale).
+        mean_at_scale: the mean true effect at scale
+            (:func:`simulation.year.evidence.mean_at_scale`).
+        effect_sd: the spread of true effects between initiatives (heterogeneity).
     """
 
     specs: tuple[InitiativeKind, ...]
@@ -144,6 +168,8 @@ class KindArrays:
     cost_per_participant: np.ndarray
     outcome_base_rate: np.ndarray
     fade: np.ndarray
+    published: np.ndarray
+    mean_at_scale: np.ndarray
 
     def __len__(self) -> int:
         return len(self.specs)
@@ -179,4 +205,6 @@ def kind_arrays() -> KindArrays:
         cost_per_participant=col(lambda k: k.cost_per_participant),
         outcome_base_rate=col(lambda k: k.outcome_base_rate),
         fade=fade_factor(col(lambda k: k.fade_half_life_years)),
+        published=col(lambda k: k.published, bool),
+        mean_at_scale=col(lambda k: k.mean_at_scale),
     )

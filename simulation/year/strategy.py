@@ -30,10 +30,13 @@ coordinators and training sized to the unit's area, mapping, evaluations, the in
 (which pays the grants of the initiatives a unit drives: set-up once, running costs per
 participant; grants beyond the fund are topped up) and contracts of enabler units.
 
-A kind's initiatives draw their true effects around the evidence mean shrunk to scale
-(:func:`~simulation.year.evidence.mean_at_scale`), open-call proposals around the lower pool mean
-from which a unit without trained staff would select that mean
-(:func:`~simulation.year.evidence.pool_mean`); the gain of a time-limited course fades over the
+A kind's proposals (open calls and incumbent providers alike) draw their true effects around a
+pool mean, calibrated so that the typical patchwork unit selects initiatives whose mean is the
+kind's mean at scale (:func:`~simulation.year.evidence.mean_at_scale`,
+:func:`~simulation.year.evidence.pool_mean`); the spread between initiatives is a share of that
+mean (:func:`~simulation.year.evidence.effect_spread`). Evaluations pool their samples over the
+years and share one design bias per initiative (:func:`~simulation.year.evidence.pooled_estimate`);
+the gain of a time-limited course fades over the
 year it reaches a citizen (``fade`` of the kind). docs/evidence.md gives the evidence.
 
 Initiatives are kept column-wise (:class:`~simulation.actors.initiatives.InitiativeTable`), and
@@ -69,7 +72,7 @@ from simulation.inputs.initiative_kinds import (
 )
 from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
 from simulation.inputs.prices import area_targets
-from simulation.year.evidence import evaluation_se, mean_at_scale, pool_mean
+from simulation.year.evidence import evaluation_se, pool_mean, pooled_estimate
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
 
@@ -156,11 +159,9 @@ class Strategy:
         self.sp = strategy_parameters()
         self.kind = kind_arrays()
         k = self.kind
-        # the proposals' mean true effect by kind, below the evidence at scale by the selection
-        # the evidence already holds (simulation.year.evidence.pool_mean)
-        self.pool_mean = k.sign * pool_mean(
-            k.sign * mean_at_scale(k.effect_mean, self.sp), k.effect_sd, k.fade, self.sp
-        )
+        # the proposals' mean true effect by kind, calibrated so that the reference (typical
+        # patchwork) unit selects the mean at scale (simulation.year.evidence.pool_mean)
+        self.pool_mean = k.sign * pool_mean(k.sign * k.mean_at_scale, k.effect_sd, k.fade, self.sp)
         self.hours_per_volunteer = volunteering_parameters()["hours_per_month"] * MONTHS
         self.table = InitiativeTable()
         self.history: list[StrategyStats] = []
@@ -397,7 +398,7 @@ class Strategy:
         effect_scale = float(self.model.parameters["effect_scale"])
         rows = np.flatnonzero(t.active())
         u = rng.random((len(rows), 5))
-        z = rng.standard_normal(len(rows))
+        z = rng.standard_normal((len(rows), 2))
         unit = self.unit_of[t.municipality[rows], t.area[rows]]
         kind = t.kind[rows]
         stage = t.stage[rows]
@@ -417,15 +418,27 @@ class Strategy:
         self._stop(rows[pilot & ~succeeded], year, "partnership failed")
 
         # evaluation: the others are evaluated with the unit's quality assurance; the standard
-        # error follows from the evaluation's size (the persons reached last year)
+        # error follows from the evaluation's size (the persons reached last year). The estimate
+        # pools an initiative's evaluations (its sampling error shrinks with the years pooled)
+        # and carries one design bias, drawn at its first evaluation and never averaged away
         qa = self.unit_lever["quality_assurance"][unit]
         evaluated = ~pilot & (u[:, 1] < qa)
         noise = evaluation_se(t.reached[rows], k.outcome_base_rate[kind], qa, sp)
-        measured = k.benefit(kind, self.acting_effect(rows)) * effect_scale + noise * z
         ev = rows[evaluated]
+        new = np.isnan(t.measured_effect[ev])
+        t.evaluation_bias[ev[new]] = sp["evaluation_bias_sd"] * z[evaluated, 1][new]
+        t.evaluations[ev] += 1
+        measured = np.full(len(rows), np.inf)
+        measured[evaluated] = pooled_estimate(
+            t.measured_effect[ev],
+            t.evaluations[ev],
+            k.benefit(kind[evaluated], self.acting_effect(ev)) * effect_scale,
+            t.evaluation_bias[ev],
+            noise[evaluated] * z[evaluated, 0],
+        )
         # an initiative's effect evaluation is bought once; later ones are monitoring by the
         # unit's own staff (in the coordinators' time), so only first evaluations are booked
-        first = ev[np.isnan(t.measured_effect[ev])]
+        first = ev[new]
         t.measured_effect[ev] = measured[evaluated]
         costs.add_many(
             year,
@@ -540,9 +553,7 @@ class Strategy:
 
         open_call = u[:, 2] < self.unit_lever["challenge_based"][unit]
         sd = k.effect_sd[kind]
-        at_scale = mean_at_scale(k.effect_mean[kind], sp)
-        pool = self.pool_mean[kind]
-        mean = np.where(open_call, pool, at_scale * sp["incumbent_effect_mean_share"])
+        mean = self.pool_mean[kind]  # both streams: the calibrated pool mean
         wider, narrower = 1.0 + sp["challenge_effect_spread"], sp["incumbent_effect_shrink"]
         sd_true = sd * np.where(open_call, wider, narrower)
         true_effect = mean + sd_true * z[:, 0]
@@ -609,8 +620,8 @@ class Strategy:
             jobs,
             np.where(resource == _HOURS, hours_capacity, sp["participants_per_initiative"]),
         )
-        at_scale = mean_at_scale(k.effect_mean[kind], sp)
-        z = k.sign[kind] * (true_effect - at_scale) / k.effect_sd[kind]
+        spread = np.maximum(k.effect_sd[kind], 1e-12)  # a kind drawn with no spread: quality 0.5
+        z = k.sign[kind] * (true_effect - k.mean_at_scale[kind]) / spread
         rows = self.table.append(
             municipality=self.unit_municipality[unit],
             area=self.unit_area[unit],

@@ -12,8 +12,8 @@ Coverage (which numbers must have a range) is decided per data file in :data:`CO
 * name/value files (one number per row, in ``value``): every row whose ``source`` or
   ``confidence`` says ``assumption`` needs a range for ``value``;
 * ``initiative_types.csv`` (several numbers per row): every kind needs ranges for its effect size
-  (``effect_mean``, whatever its source: published effect sizes are uncertain too), the spread of
-  its initiatives' true effects (``effect_sd``), its outcome base rate (``outcome_base_rate``, it
+  (``effect_mean``, whatever its source: published effect sizes are uncertain too; the spread of
+  its initiatives' true effects is ``heterogeneity_cv`` in ``strategy.csv``), its outcome base rate (``outcome_base_rate``, it
   sets the evaluation noise) and its cost per participant (``cost_per_participant_dkk``, an
   assumption in every row); hour-based kinds also ``hours_per_participant``, and kinds whose
   gain fades ``fade_half_life_years``. ``target_level``, the ages and the lead types define the
@@ -68,7 +68,7 @@ def _blank(value) -> bool:
 
 
 def _initiative_columns(row: pd.Series) -> list[str]:
-    columns = ["effect_mean", "effect_sd", "outcome_base_rate", "cost_per_participant_dkk"]
+    columns = ["effect_mean", "outcome_base_rate", "cost_per_participant_dkk"]
     if row["resource"] == "hours":
         columns.append("hours_per_participant")
     if not _blank(row["fade_half_life_years"]):

@@ -20,13 +20,16 @@ from simulation.model import WelfareModel
 from simulation.runs.simulate import scenario_parameters
 from simulation.scenario import load_scenario
 from simulation.year.evidence import (
+    effect_spread,
     evaluation_se,
     mean_at_scale,
     pool_mean,
-    selected_mean,
+    pooled_estimate,
+    reference_selected_mean,
     shrinkage,
 )
 from simulation.year.strategy import StrategyStats
+from tests.conftest import SUBSET, run_model
 
 Z = 4.0  # binomial tolerance in standard deviations
 
@@ -60,37 +63,72 @@ def test_fade_factor_is_the_mean_of_the_decaying_gain_over_a_year():
     assert 0.5 < fade_factor(np.array([0.5]))[0] < 0.6
 
 
-def test_effects_at_scale_are_shrunk_by_the_documented_factors():
+def test_only_published_estimates_are_shrunk_to_scale():
     sp = strategy_parameters()
     k = kind_arrays()
     factor = sp["publication_shrinkage"] * sp["scale_up_retention"]
     assert shrinkage(sp) == pytest.approx(factor)
     assert 0 < factor < 1
-    assert mean_at_scale(k.effect_mean, sp) == pytest.approx(k.effect_mean * factor)
+    assert k.published.any() and not k.published.all()
+    assert mean_at_scale(k.effect_mean, k.published, sp) == pytest.approx(
+        np.where(k.published, k.effect_mean * factor, k.effect_mean)
+    )
+    assert k.mean_at_scale == pytest.approx(mean_at_scale(k.effect_mean, k.published, sp))
 
 
-def test_a_reference_unit_selects_initiatives_with_the_evidence_mean_at_scale():
-    """Proposals drawn around the pool mean, screened as a unit without training screens them."""
+def test_spread_between_initiatives_is_a_share_of_the_mean_at_scale():
+    """Heterogeneity, not uncertainty: the sd is heterogeneity_cv x |mean at scale|."""
     sp = strategy_parameters()
     k = kind_arrays()
-    target = k.sign * mean_at_scale(k.effect_mean, sp)
+    assert 0.5 <= sp["heterogeneity_cv"] <= 1.0
+    assert k.effect_sd == pytest.approx(sp["heterogeneity_cv"] * np.abs(k.mean_at_scale))
+    assert effect_spread(np.array([0.0]), sp)[0] == 0.0
+
+
+def _reference_draws(k, sp, pool, j, rng, n):
+    """Proposals of the reference unit: both streams around the pool mean, its screening."""
+    open_call = rng.random(n) < sp["calibration_open_call_share"]
+    width = np.where(open_call, 1.0 + sp["challenge_effect_spread"], sp["incumbent_effect_shrink"])
+    b = pool[j] + width * k.effect_sd[j] * rng.standard_normal(n)
+    noise = (
+        sp["selection_noise_sd"]
+        * k.effect_sd[j]
+        * (1.0 - sp["competence_noise_reduction"] * sp["calibration_competence"])
+    )
+    expected = k.fade[j] * b + noise * rng.standard_normal(n)
+    return b[expected > 0]
+
+
+def test_the_reference_unit_selects_initiatives_with_the_mean_at_scale():
+    """The calibration: proposals around the pool mean, screened as the reference unit screens."""
+    sp = strategy_parameters()
+    k = kind_arrays()
+    target = k.sign * k.mean_at_scale
     pool = pool_mean(target, k.effect_sd, k.fade, sp)
-    assert (pool < target).all()  # selection adds, so the pool lies below the evidence
+    assert (pool < target).all()  # selection adds, so the pool lies below the mean at scale
+    assert (pool > 0).all()  # ... but the average proposal of every kind still helps
+    assert reference_selected_mean(pool, k.effect_sd, k.fade, sp) == pytest.approx(target, abs=1e-9)
     rng = np.random.default_rng(3)
-    n = 400_000
     for j in range(len(k)):
-        b = pool[j] + k.effect_sd[j] * rng.standard_normal(n)
-        expected = k.fade[j] * b + sp["selection_noise_sd"] * k.effect_sd[j] * rng.standard_normal(
-            n
-        )
-        chosen = b[expected > 0]
+        chosen = _reference_draws(k, sp, pool, j, rng, 400_000)
         se = chosen.std() / np.sqrt(len(chosen))
         assert abs(chosen.mean() - target[j]) < Z * se, (k.specs[j].kind, chosen.mean(), target[j])
-    # the closed form agrees with itself at the solution
-    noise = sp["selection_noise_sd"] * k.effect_sd
-    share = sp["evidence_selection_share"]
-    solved = target + (pool - target) / share if share > 0 else pool
-    assert selected_mean(solved, k.effect_sd, k.fade, noise) == pytest.approx(target, abs=1e-9)
+
+
+def test_pooled_evaluations_shrink_the_sampling_error_but_keep_the_design_bias():
+    """k yearly evaluations: sampling sd se/sqrt(k); the bias drawn once stays whole."""
+    rng = np.random.default_rng(11)
+    n, se, bias_sd, signal = 200_000, 0.3, 0.1, 0.05
+    bias = bias_sd * rng.standard_normal(n)
+    estimate = np.full(n, np.nan)
+    for count in range(1, 5):
+        error = se * rng.standard_normal(n)
+        estimate = pooled_estimate(estimate, np.full(n, count), signal, bias, error)
+        assert np.std(estimate - signal - bias) == pytest.approx(se / np.sqrt(count), rel=0.02)
+        assert np.std(estimate - signal) == pytest.approx(
+            np.sqrt(se**2 / count + bias_sd**2), rel=0.02
+        )
+        assert np.corrcoef(estimate - signal, bias)[0, 1] > 0.3
 
 
 # --- the lifecycle with quality assurance 1 -------------------------------------------------
@@ -158,12 +196,13 @@ def evaluated_year():
 
 
 def _se(model) -> float:
+    """The sd of a first evaluation's error: sampling error and design bias."""
     s = model.strategy
     j = _kind_index()
     se = evaluation_se(
         np.array([typical_reach()]), np.array([s.kind.outcome_base_rate[j]]), np.array([1.0]), s.sp
     )[0]
-    return float(se)
+    return float(np.hypot(se, s.sp["evaluation_bias_sd"]))
 
 
 def test_quality_assurance_still_scales_ineffective_initiatives(evaluated_year):
@@ -196,19 +235,37 @@ def test_quality_assurance_stops_some_effective_initiatives(evaluated_year):
     within(scaled, N_EACH, p_scale)
 
 
-# --- the effects acting in a strategic run ----------------------------------------------------
-
-# Kinds whose reach-weighted effect in the strategic run is still well above the evidence mean
-# (measured at scale 0.01, 2050: visiting friends 2.9, peer support 2.7, mentoring 2.3 times):
-# their initiatives' true effects spread two to three times their mean (effect_sd), and the
-# strategic levers select from that spread (open calls widen it, trained staff screen better,
-# evaluations and scaling favour the survivors). Left for the lead to decide (docs/evidence.md,
-# "What is still inflated"); strict, so the mark must go when it is fixed.
-STILL_INFLATED = {"visiting_friends", "peer_support", "mentoring"}
+# --- the effects of running initiatives at the reference setting ----------------------------
 
 
-def _acting_ratio(model, j: int) -> tuple[float, float]:
-    """Reach-weighted acting effect over the evidence mean, and its sampling standard error.
+@pytest.fixture(scope="module")
+def reference_run(strategic_scenario):
+    """The calibration's reference setting in the model's own code path.
+
+    The strategic scenario (action plan: levers carried out in full, so many initiatives to
+    measure) with the selection levers of the reference unit, the typical patchwork unit the pool
+    mean is solved for: its open-call share and competence, no quality assurance and no scaling.
+    The patchwork scenario itself starts too few initiatives on a test subset to measure a
+    reach-weighted mean per kind. Subset, scale 0.01, seed 1, 2026-2040.
+    """
+    sp = strategy_parameters()
+    sc = strategic_scenario.with_levers(
+        challenge_based=sp["calibration_open_call_share"],
+        competence=sp["calibration_competence"],
+        quality_assurance=0.0,
+        scaling=0.0,
+    )
+    return run_model(
+        scenario_parameters(sc),
+        municipalities=SUBSET,
+        end_year=2040,
+        scenario="evidence-reference",
+        lever_source=sc,
+    )
+
+
+def _running_ratio(model, j: int) -> tuple[float, float]:
+    """Reach-weighted true effect over the mean at scale, and its sampling standard error.
 
     The error treats the running initiatives as a weighted sample of their kind's initiatives
     (``sqrt(sum w^2 (x - mean)^2) / sum w``): a small run has few of them.
@@ -218,41 +275,52 @@ def _acting_ratio(model, j: int) -> tuple[float, float]:
     rows = np.flatnonzero(t.active() & (t.kind == j))
     weight = t.reached[rows]
     assert weight.sum() > 0, s.kind.specs[j].kind
-    x = s.acting_effect(rows) / s.kind.effect_mean[j]
+    x = t.true_effect[rows] / s.kind.mean_at_scale[j]
     mean = float(np.average(x, weights=weight))
     se = float(np.sqrt(np.sum(weight**2 * (x - mean) ** 2)) / weight.sum())
     return mean, se
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        pytest.param(
-            spec.kind,
-            marks=pytest.mark.xfail(strict=True, reason="selection on effect_sd; docs/evidence.md"),
-        )
-        if spec.kind in STILL_INFLATED
-        else spec.kind
-        for spec in kind_arrays().specs
-    ],
-)
-def test_running_effects_stay_within_the_shrinkage_range_of_the_evidence(strategic_run, kind):
-    """The reach-weighted effect acting through running initiatives, against the evidence mean.
+def _shrinkage_range() -> tuple[float, float]:
+    """The shrinkage range around its central value: (low / central, high / central)."""
+    rows = read_table("uncertain_effects.csv").set_index("name")
 
-    The documented range is the shrinkage range, publication_shrinkage x scale_up_retention
-    from their lows to their highs (0.2 to 1.0 times the evidence mean, uncertain_effects.csv);
-    fading lowers it further for courses, so the lower bound is multiplied by the kind's fade.
-    The subset run has 50-150 running initiatives of a kind, so the bounds are widened by three
-    sampling standard errors.
+    def product(column: str) -> float:
+        return float(rows.loc["effects.publication_shrinkage", column]) * float(
+            rows.loc["effects.scale_up_retention", column]
+        )
+
+    return product("low") / product("central"), product("high") / product("central")
+
+
+@pytest.mark.parametrize("kind", [spec.kind for spec in kind_arrays().specs])
+def test_running_effects_at_the_reference_setting_are_the_mean_at_scale(reference_run, kind):
+    """The reach-weighted true effect of running initiatives, against the kind's mean at scale.
+
+    At the reference setting the calibration makes it the mean at scale (ratio 1) up to what the
+    calibration leaves out (pilots that fail, initiatives that end, reach). The documented range
+    is the shrinkage range around its central value (publication_shrinkage x
+    scale_up_retention from their lows to their highs over the central 0.47: 0.32 to 2.1): an
+    effect outside it would be a selection artefact larger than the uncertainty the model
+    admits about the evidence. Widened by three sampling standard errors.
     """
     j = [s.kind for s in kind_arrays().specs].index(kind)
-    ratio, se = _acting_ratio(strategic_run, j)
-    rows = read_table("uncertain_effects.csv").set_index("name")
-    low = float(rows.loc["effects.publication_shrinkage", "low"]) * float(
-        rows.loc["effects.scale_up_retention", "low"]
-    )
-    high = float(rows.loc["effects.publication_shrinkage", "high"]) * float(
-        rows.loc["effects.scale_up_retention", "high"]
-    )
-    low *= float(strategic_run.strategy.kind.fade[j])
+    ratio, se = _running_ratio(reference_run, j)
+    low, high = _shrinkage_range()
+    assert low - 3 * se <= ratio <= high + 3 * se, (ratio, se)
+    # tighter: within a quarter of the mean at scale (the calibration holds in the model)
+    assert abs(ratio - 1.0) <= 0.25 + 3 * se, (ratio, se)
+
+
+@pytest.mark.parametrize("kind", [spec.kind for spec in kind_arrays().specs])
+def test_strategic_selection_stays_within_the_shrinkage_range(strategic_run, kind):
+    """The strategic levers select above the mean at scale, but not beyond the shrinkage range.
+
+    Open calls, trained staff, evaluation and scaling are the levers' point; what they add must
+    stay within the uncertainty the model admits about the evidence (the issue's check: not 2-4
+    times the evidence mean).
+    """
+    j = [s.kind for s in kind_arrays().specs].index(kind)
+    ratio, se = _running_ratio(strategic_run, j)
+    low, high = _shrinkage_range()
     assert low - 3 * se <= ratio <= high + 3 * se, (ratio, se)
