@@ -60,10 +60,17 @@ class InitiativeKind:
     published: bool = False
     mean_at_scale: float = float("nan")
 
+    durability: float = 1.0
+
     @property
     def fade(self) -> float:
-        """Share of the measured gain acting over the year reached (:func:`fade_factor`)."""
-        return float(fade_factor(np.array([self.fade_half_life_years]))[0])
+        """Share of the measured gain acting: :func:`fade_factor` x ``durability``.
+
+        ``durability`` is 1 for prevention; for recovery kinds it is the share of the extra
+        remissions that last (``remission_durability`` in ``data/strategy.csv``: people who
+        recently left a need return to it more often than the model's incidence says).
+        """
+        return float(fade_factor(np.array([self.fade_half_life_years]))[0]) * self.durability
 
     def benefit(self, effect: float) -> float:
         """Benefit of a relative effect: a fall in incidence or a rise in remission is good."""
@@ -130,6 +137,9 @@ def load_kinds() -> dict[str, list[InitiativeKind]]:
                 mapping=str(row["mapping"]),
                 published=published,
                 mean_at_scale=at_scale,
+                durability=(
+                    float(sp["remission_durability"]) if row["acts_on"] == "remission" else 1.0
+                ),
             )
         )
     return out
@@ -146,7 +156,8 @@ class KindArrays:
         sign: +1 where the effect acts on remission, -1 on incidence (benefit = sign x effect).
         resource: index into :data:`RESOURCES`.
         outcome_base_rate: yearly probability of the kind's outcome in its target group.
-        fade: share of the measured gain acting over the year reached (1: no fading).
+        fade: share of the measured gain acting over the year reached (1: no fading), for
+            recovery kinds times the share of extra remissions that last (``durability``).
         published: the evidence mean is a published estimate (shrunk to scale).
         mean_at_scale: the mean true effect at scale
             (:func:`simulation.year.evidence.mean_at_scale`).
@@ -204,7 +215,7 @@ def kind_arrays() -> KindArrays:
         hours_per_participant=col(lambda k: k.hours_per_participant),
         cost_per_participant=col(lambda k: k.cost_per_participant),
         outcome_base_rate=col(lambda k: k.outcome_base_rate),
-        fade=fade_factor(col(lambda k: k.fade_half_life_years)),
+        fade=col(lambda k: k.fade),
         published=col(lambda k: k.published, bool),
         mean_at_scale=col(lambda k: k.mean_at_scale),
     )
