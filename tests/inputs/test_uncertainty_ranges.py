@@ -15,9 +15,9 @@ Coverage (which numbers must have a range) is decided per data file in :data:`CO
   (``effect_mean``, whatever its source: published effect sizes are uncertain too; the spread of
   its initiatives' true effects is ``heterogeneity_cv`` in ``strategy.csv``), its outcome base
   rate (``outcome_base_rate``, it sets the evaluation noise) and its cost per participant
-  (``cost_per_participant_dkk``, an assumption in every row); hour-based kinds also ``hours_per_participant``, and kinds whose
-  gain fades ``fade_half_life_years``. ``target_level``, the ages and the lead types define the
-  kind and have no range.
+  (``cost_per_participant_dkk``, an assumption in every row); hour-based kinds also
+  ``hours_per_participant``, and kinds whose gain fades ``fade_half_life_years``.
+  ``target_level``, the ages and the lead types define the kind and have no range.
 
 To cover another data file after a merge, add it to :data:`COVERAGE` with its rule: a name/value
 file needs only its name in :data:`NAME_VALUE_FILES`.
