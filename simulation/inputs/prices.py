@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.constants import AREAS
-from simulation.inputs.data import data_cache, read_table
+from simulation.inputs.data import data_cache, read_table, using_overrides
 
 __all__ = [
     "PAYERS",
@@ -149,9 +149,14 @@ def lever_payer() -> dict[str, int]:
 
 @data_cache
 def integration_exit_share() -> float:
-    """Share of the integration programme's leavers who pass to cash benefit."""
-    table = read_table("integration_exits.csv").set_index("destination")
-    shares = table["share"].astype(float)
-    if abs(shares.sum() - 1.0) > 1e-9:
+    """Share of the integration programme's leavers who pass to cash benefit.
+
+    The file's shares must sum to 1; a replaced cash-benefit share (an uncertain number) leaves
+    the rest, ``1 - share``, to no need.
+    """
+    with using_overrides(None):  # the file as it is: no_need is 1 - the cash-benefit share
+        shares = read_table("integration_exits.csv").set_index("destination")["share"]
+    if abs(shares.astype(float).sum() - 1.0) > 1e-9:
         raise ValueError("integration_exits.csv: shares do not sum to 1")
-    return float(shares["cash_benefit"])
+    table = read_table("integration_exits.csv").set_index("destination")  # replaced, if drawn
+    return float(table["share"].astype(float)["cash_benefit"])
