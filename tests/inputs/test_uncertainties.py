@@ -440,3 +440,24 @@ def test_the_need_price_and_demography_loaders_read_replaced_numbers(name):
         during = repr(inputs())
     assert during != before, name
     assert repr(inputs()) == before, name
+
+
+def test_a_computed_spending_target_follows_the_drawn_prices():
+    """Employment's spending is caseloads times the assumed prices: a drawn price moves it, the
+    fixed part stays; a reported target (elderly care) does not move."""
+    from simulation.inputs.prices import area_targets
+    from simulation.year.needs import need_model
+    from simulation.year.provision import CostModel
+
+    before = CostModel(need_model())
+    targets = area_targets()
+    u = uncertain()["prices.cash_benefit_year_municipality"]
+    with using_overrides(split_parameters({u.name: u.high})[1]):
+        after = CostModel(need_model())
+        moved = area_targets()
+    assert moved["employment"] - targets["employment"] == pytest.approx(
+        (u.high - u.central) * 89800, rel=1e-9
+    )
+    assert moved["elderly_care"] == targets["elderly_care"]
+    assert after.fixed["employment"] == pytest.approx(before.fixed["employment"], rel=1e-9)
+    assert area_targets() == targets

@@ -196,9 +196,9 @@ COVERAGE["service_prices.csv"] = lambda: (
 )
 
 _SPENDING = (
-    "computed, not measured: the caseloads times the assumed per-case amounts of"
-    " service_prices.csv plus the fixed part, whose uncertainty is drawn there (prices.*);"
-    " drawing the product apart from its factors would be incoherent"
+    "computed, not measured: the reference caseloads times the assumed per-case amounts of"
+    " service_prices.csv plus the fixed part; a drawn amount moves it (area_targets), so its"
+    " uncertainty is the prices' (prices.*), and drawing it apart from them would be incoherent"
 )
 _AREA_TARGET = "the sum of the area's components in spending.csv (checked by area_targets)"
 _CALIBRATED_SHAPE = (
