@@ -185,7 +185,13 @@ def test_a_regions_fund_is_pooled_over_its_municipalities(runs):
     regional_rows = s.unit_region >= 0
     # one strategist per (region, area), one per municipal unit
     assert len(np.unique(s.unit_strategist[regional_rows])) == len(
-        {(int(r), int(a)) for r, a in zip(s.unit_region[regional_rows], s.unit_area[regional_rows])}
+        set(
+            zip(
+                s.unit_region[regional_rows].tolist(),
+                s.unit_area[regional_rows].tolist(),
+                strict=True,
+            )
+        )
     )
     pop = regional.population_by_municipality[s.unit_municipality]
     fund = s.unit_lever["innovation_support"] * pop
