@@ -25,6 +25,9 @@ mechanism (see ``docs/ODD.md``):
 * ``coverage``, ``action_plan``, ``adoption``: which units act at all and how fully
   (:mod:`simulation.actors.unit_levers`).
 
+In health and psychiatry the strategist is the region: the rows of its municipalities share its
+levers, its innovation fund (``unit_strategist``) and its payer (docs/ODD.md, section 2).
+
 Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_ITEMS`):
 coordinators and training sized to the unit's area, mapping, evaluations, the innovation fund
 (which pays the grants of the initiatives a unit drives: set-up once, running costs per
