@@ -19,7 +19,8 @@ FRKM126 age group (the method of LIAM2 and other dynamic microsimulations). The 
   improvement by age band, fertility, emigration, moves between municipalities), continuing net
   immigration at its 2030-2040 average by municipality and age group, except that at 65-79 and
   80+ only the municipalities' differences continue and the national net migration is zero
-  (the alignment there replaces the modelled emigration). No 2050 figure enters the model.
+  (from 2040 the model does not emigrate those 65+ on the next 1 January, rather than
+  emigrating them and re-adding them as immigrants). No 2050 figure enters the model.
 
 This module also builds the 2026 base population by municipality, sex and single age, and the
 destination probabilities of moves between municipalities.
@@ -27,7 +28,7 @@ destination probabilities of moves between municipalities.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -198,6 +199,10 @@ class Projection:
         emigrants: the modelled emigration, as ``net_migration``; the implied net migration
             of an age group is ``net_migration - emigrants``.
         anchors: the FRKM126 years the projection is aligned to.
+        emigration_late: emigration probability by single age in the years from the last
+            anchor on (default: ``emigration``): zero from 64 (65+ on the next 1 January),
+            whose national net migration is zero then, so the old are not emigrated and
+            re-added as immigrants with newly drawn needs.
     """
 
     years: np.ndarray
@@ -206,10 +211,17 @@ class Projection:
     emigration: np.ndarray
     emigrants: np.ndarray | None = None
     anchors: tuple[int, ...] = ()
+    emigration_late: np.ndarray | None = None
 
     def target(self, year: int) -> np.ndarray:
         """Residents on 1 January ``year`` by municipality and age group."""
         return self.targets[year - int(self.years[0])]
+
+    def emigration_in(self, year: int) -> np.ndarray:
+        """Emigration probability by single age for the flows of ``year``."""
+        if self.emigration_late is not None and self.anchors and year >= self.anchors[-1]:
+            return self.emigration_late
+        return self.emigration
 
 
 def natural_rates(
@@ -363,13 +375,13 @@ def continued_migration(path: CohortPath, window_start: int) -> tuple[np.ndarray
     year, except at 65-79 and 80+: there the national residual is not migration (what is left
     of it is the calibrated mortality's miss, docs/validation.md), so only the municipalities'
     differences (moves of the old between municipalities) are continued, and nationally the
-    alignment replaces each year's modelled emigration of these ages (net migration of the old:
-    zero, the projection's own assumption).
+    projection has no emigration of these ages after the last published year (net migration of
+    the old: zero, the projection's own assumption).
 
     Returns:
         The continued net immigration (98, groups), zero nationally at 65-79 and 80+, and the
         municipalities' shares of each age group in the last published year (98, groups), by
-        which the modelled emigration of the old is replaced.
+        which any modelled emigration of the old is replaced (none with the shipped rates).
     """
     first = window_start - int(path.years[0])
     mean = path.net_migration[first:].mean(axis=0)
@@ -415,7 +427,7 @@ def project(
     cohort-component
     projection with the given rates (mortality with improvement, fertility, emigration, moves)
     continues net immigration at ``migration_scale`` times :func:`continued_migration`, and
-    at 65-79 and 80+ replaces each year's modelled emigration (national net migration of the
+    at 65-79 and 80+ has no emigration (zero from 64; national net migration of the
     old: zero). No 2050 figure enters the model.
 
     Args:
@@ -442,8 +454,14 @@ def project(
     emigrants[: n - 1] = path.emigration[: n - 1]
 
     r = natural_rates(mortality_improvement, fertility, rates_for(anchors))
-    cont, share = continued_migration(path, window_start)
     old = list(old_age_groups())
+    late = r.emigration.copy()
+    # after the last published year no emigration of those who are 65+ on the next 1 January
+    # (their national net migration is zero: no emigrating and re-adding them as immigrants)
+    next_age = np.minimum(np.arange(N_AGES) + 1, MAX_AGE)
+    late[np.isin(groups.of_age[next_age], old)] = 0.0
+    r_late = replace(r, emigration=late)
+    cont, share = continued_migration(path, window_start)
     scale = np.full(n_groups, migration_scale)
     scale[old] = 1.0
     cont = cont * scale[None, :]
@@ -451,10 +469,10 @@ def project(
     for i in range(n - 1, len(years) - 1):
         year = int(years[i])
         assert year >= align_end
-        pop, emig = natural_step(pop, year, r)
+        pop, emig = natural_step(pop, year, r_late)
         current = group_sum(pop, groups.of_age, n_groups)
         emigrants[i] = group_sum(emig, groups.of_age, n_groups)
-        goal = cont.copy()
+        goal = cont.copy()  # the old's emigrants are zero now; kept for other emigration rates
         goal[:, old] += share[:, old] * emigrants[i][:, old].sum(axis=0)
         net[i] = np.maximum(goal, -current)
         factor = np.divide(current + net[i], current, out=np.ones_like(current), where=current > 0)
@@ -467,4 +485,5 @@ def project(
         emigration=r.emigration,
         emigrants=emigrants,
         anchors=tuple(int(y) for y in sorted(frkm126_counts()) if anchors is None or y in anchors),
+        emigration_late=late,
     )
