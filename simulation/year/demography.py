@@ -136,11 +136,14 @@ class DemographyStep:
         n_mun = move_destinations().shape[0]
         self.n_mun = n_mun
         # shared by all steps with the same rates (runs that differ only in the seed)
+        late = projection.emigration_late
         key = (
             mortality_improvement,
             fertility,
             projection.emigration.tobytes(),
             active_overrides(),
+            None if late is None else late.tobytes(),
+            projection.anchors[-1:] if late is not None else (),
         )
         self._threshold_cache = _shared_thresholds(key)
         n_groups = len(self.groups.names)
@@ -302,7 +305,7 @@ class DemographyStep:
         fertility = np.zeros_like(q)
         fertility[:, N_AGES:] = [self.rates.asfr(y, self.fertility) for y in years]
         np.minimum(fertility, 1.0, out=fertility)
-        emigrate = np.tile(self.projection.emigration, 2)
+        emigrate = np.stack([np.tile(self.projection.emigration_in(y), 2) for y in years])
         move = np.tile(self.rates.internal_move, 2)
         p_emigrate = (1.0 - q) * emigrate
         p_move = (1.0 - q - p_emigrate) * move
