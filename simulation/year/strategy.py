@@ -182,6 +182,7 @@ class Strategy:
         self._grants = np.zeros(len(self.unit_area))
         self.lever_items: dict[int, dict[str, float]] = {}
         self._stats: StrategyStats | None = None
+        self.matching: dict[str, np.ndarray] = {}
 
     # --- set-up ---------------------------------------------------------------------------
     def _set_up_units(self) -> None:
@@ -672,8 +673,15 @@ class Strategy:
         order = cand[np.lexsort((-expected[cand], unit[cand]))]
         by_unit = unit[order]
         rank = np.arange(len(order)) - np.searchsorted(by_unit, by_unit)
-        over = order[rank >= self.matching_capacity()[by_unit]]
+        capacity = self.matching_capacity()
+        over = order[rank >= capacity[by_unit]]
         ok[over] = False
+        n_units = len(self.unit_area)
+        self.matching = {  # the year's matching by active unit, for tests and analysis
+            "capacity": capacity,
+            "matched": np.bincount(unit[ok], minlength=n_units),
+            "over_capacity": np.bincount(unit[over], minlength=n_units),
+        }
         stats.partner_unknown = int(unknown.sum())
         stats.over_capacity = len(over)
         stats.matched = int(ok.sum())
