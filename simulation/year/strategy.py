@@ -10,23 +10,30 @@ mechanism (see ``docs/ODD.md``):
   social-economy enterprises, online communities, ordinary firms).
 * ``challenge_based``: the share of open calls; their proposals have a wider spread of true
   effects than the incumbent-efficiency proposals.
-* ``competence``: less noise in the effect a unit expects when it selects proposals.
-* ``facilitation``: more pilots become working partnerships (and, in civil society, more
-  volunteers stay).
+* ``competence``: less noise in the effect a unit expects when it selects proposals; a higher
+  implementation fidelity (an initiative keeps more of its pilot effect in ordinary operation);
+  more scaling of what looks successful.
+* ``facilitation``: coordinators; more pilots become working partnerships (and, in civil
+  society, more volunteers stay), each new partnership costs less (transaction cost), and each
+  coordinator matches new partnerships (matching capacity).
 * ``quality_assurance``: the share of initiatives evaluated each year and the precision of the
   evaluation; evaluated initiatives that show no benefit are stopped. An evaluation's standard
   error follows from its size (:func:`~simulation.year.evidence.evaluation_se`), so small
   evaluations often mislead.
 * ``scaling``: the yearly probability that an initiative that looks successful is scaled
   (capacity doubled) and possibly spread to another active municipality.
-* ``potential_mapping``: asks the would-volunteer-if-asked pool (civil society), so more hours.
+* ``potential_mapping``: a unit matches a proposal only with a local actor it knows, and mapping
+  widens what it knows; it matches at most its matching capacity (staff plus coordinators) a
+  year. It also asks the would-volunteer-if-asked pool (civil society), so more hours.
 * ``public_role``: driver (grants, all actor types) or enabler (contracts with enterprises,
   fewer proposals, lower cost per participant).
-* ``coverage``, ``action_plan``, ``adoption``: which units act at all and how fully
-  (:mod:`simulation.actors.unit_levers`).
+* ``action_plan``: continuity of funding (fewer initiatives stop when their project funding
+  ends) and shared scaling (a scaled initiative spreads more often).
+* ``coverage``, ``adoption``: which units act at all (:mod:`simulation.actors.unit_levers`).
 
 Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_ITEMS`):
-coordinators and training sized to the unit's area, mapping, evaluations, the innovation fund
+coordinators and training sized to the unit's area, mapping, evaluations, the transaction cost of
+each new partnership, the innovation fund
 (which pays the grants of the initiatives a unit drives: set-up once, running costs per
 participant; grants beyond the fund are topped up) and contracts of enabler units.
 
