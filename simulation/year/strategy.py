@@ -74,7 +74,11 @@ from simulation.inputs.initiative_kinds import (
     InitiativeKind,
     kind_arrays,
 )
-from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
+from simulation.inputs.mechanism_numbers import (
+    actor_parameters,
+    strategy_parameters,
+    volunteering_parameters,
+)
 from simulation.inputs.prices import area_targets
 from simulation.year.evidence import evaluation_se, mean_at_scale, pool_mean
 from simulation.year.groups import Groups, stable_order
@@ -168,6 +172,12 @@ class Strategy:
         self.units = unit_levers
         self.sp = strategy_parameters()
         self.kind = kind_arrays()
+        ap = actor_parameters()
+        # how well each actor type (ACTOR_ORDER) does at each stage, relative to associations
+        self.actor_fit = {
+            stage: np.array([ap[f"fit_{stage}_{a}"] for a in ACTOR_ORDER])
+            for stage in ("pilot", "running", "scaling")
+        }
         k = self.kind
         # the proposals' mean true effect by kind, below the evidence at scale by the selection
         # the evidence already holds (simulation.year.evidence.pool_mean)
@@ -455,7 +465,12 @@ class Strategy:
             sp["pilot_success_per_facilitation"] * self.unit_lever["facilitation"][unit],
             0.0,
         )
-        success = np.minimum(sp["pilot_success_base"] + facilitated, sp["pilot_success_max"])
+        lead_type = t.lead_type[rows]
+        fit = self.actor_fit
+        success = np.minimum(
+            (sp["pilot_success_base"] + facilitated) * fit["pilot"][lead_type],
+            sp["pilot_success_max"],
+        )
         succeeded = pilot & (u[:, 0] < success)
         t.stage[rows[succeeded]] = RUNNING
         stats.pilots_ended = int(pilot.sum())
@@ -491,8 +506,11 @@ class Strategy:
         go_on = ~pilot & ~no_benefit
         looks = t.looks(rows)
         # trained staff take up and scale more of what works (competence_scaling_gain)
-        scale_p = self.unit_lever["scaling"][unit] * (
-            1.0 + sp["competence_scaling_gain"] * self.unit_lever["competence"][unit]
+        # and the lead's fit for scaling (actors and when)
+        scale_p = (
+            self.unit_lever["scaling"][unit]
+            * (1.0 + sp["competence_scaling_gain"] * self.unit_lever["competence"][unit])
+            * fit["scaling"][lead_type]
         )
         scale = go_on & (stage == RUNNING) & (looks > sp["success_threshold"]) & (u[:, 2] < scale_p)
         scaled = rows[scale]
@@ -509,7 +527,8 @@ class Strategy:
 
         # the others may end for other reasons, or when their project funding runs out: an
         # action plan names who funds an initiative after its pilot (plan_funding_continuity)
-        ended = go_on & ~scale & (u[:, 4] < 1.0 / sp["initiative_lifetime"])
+        end_p = fit["running"][lead_type] / sp["initiative_lifetime"]
+        ended = go_on & ~scale & (u[:, 4] < end_p)
         self._stop(rows[ended], year, "ended")
         unfunded_p = sp["unfunded_stop_probability"] * np.where(
             self.unit_plan[unit], 1.0 - sp["plan_funding_continuity"], 1.0

@@ -136,6 +136,9 @@ def evaluated_year():
     assert unit >= 0
     for name in ("quality_assurance", "scaling"):
         s.unit_lever[name][:] = 1.0
+    # every initiative that looks successful is scaled: no competence gain, a lead fit of 1
+    s.unit_lever["competence"][:] = 0.0
+    s.actor_fit["scaling"][:] = 1.0
     s._unit_has_pool = np.ones_like(s._unit_static_pool)
     effective = 2.0 * s.kind.effect_mean[j]  # twice the evidence mean: clearly effective
     true = np.concatenate([np.zeros(N_EACH), np.full(N_EACH, effective)])
@@ -205,10 +208,11 @@ def test_quality_assurance_stops_some_effective_initiatives(evaluated_year):
 # evaluations and scaling favour the survivors). Left for the lead to decide (docs/evidence.md,
 # "What is still inflated"); strict, so the mark must go when it is fixed.
 # Since the lever mechanisms (pilot effect above the effect in operation, trained staff keeping
-# more of it and scaling more, shared scaling with an action plan) the subset run gives visiting
-# friends 4.2, peer support 2.2 and mentoring 2.7 times the evidence mean (scale 0.01, 2040); peer
-# support's sampling error grew (0.40) so its ratio falls inside the widened bound although it is
-# still inflated: its mark is not strict.
+# more of it and scaling more, shared scaling with an action plan, leads' fit by stage) the subset
+# run gives visiting friends 4.0, peer support 2.0 (se 0.31) and mentoring 2.4 times the evidence
+# mean (scale 0.01, 2040); peer support's sampling error is so large that small changes of the
+# random stream move its ratio across the widened bound although it stays inflated: its mark is
+# not strict.
 STILL_INFLATED = {"visiting_friends", "peer_support", "mentoring"}
 NOT_STRICT = {"peer_support"}
 

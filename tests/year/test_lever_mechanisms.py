@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation.actors.initiatives import PILOT, STOP_REASONS
+from simulation.actors.initiatives import PILOT, SCALED, STOP_REASONS
+from simulation.inputs.initiative_kinds import ACTOR_ORDER
 from simulation.inputs.mechanism_numbers import strategy_parameters
 from simulation.model import WelfareModel
 from simulation.runs.simulate import scenario_parameters
@@ -157,3 +158,46 @@ def test_an_action_plan_keeps_the_funding_longer(strategic_scenario):
     a = next(lv for lv in without.unit_levers.values() if lv.active)
     b = next(lv for lv in with_plan.unit_levers.values() if lv.active)
     assert a.values == b.values and not a.action_plan and b.action_plan
+
+
+def _failed_pilots(model: WelfareModel) -> np.ndarray:
+    """Pilots that failed as partnerships, by lead type (ACTOR_ORDER)."""
+    t = model.strategy.table
+    failed = t.stop_reason == STOP_REASONS.index("partnership failed")
+    return np.bincount(t.lead_type[failed], minlength=len(ACTOR_ORDER))
+
+
+def test_which_actors_at_which_stage_is_data(strategic_scenario):
+    """The lead's fit for the pilot stage (actors.csv) changes only its own pilots' success.
+
+    Through the second year the runs share every draw (the pilots of the first year end in the
+    second year's lifecycle, before its proposals), so only firm-led pilots differ.
+    """
+    firm = ACTOR_ORDER.index("firm")
+    poor = _run_to(strategic_scenario, 2027, {"effects.fit_pilot_firm": 0.6})
+    good = _run_to(strategic_scenario, 2027, {"effects.fit_pilot_firm": 1.1})
+    a, b = _failed_pilots(poor), _failed_pilots(good)
+    assert a[firm] > b[firm]
+    others = np.arange(len(ACTOR_ORDER)) != firm
+    assert (a[others] == b[others]).all()
+
+
+def test_a_leads_fit_for_scaling_and_running_acts(strategic_scenario):
+    slow = {"effects.fit_scaling_firm": 1.0, "effects.fit_running_volunteer": 1.0}
+    fast = {"effects.fit_scaling_firm": 2.0, "effects.fit_running_volunteer": 2.0}
+    low, high = _run(strategic_scenario, slow), _run(strategic_scenario, fast)
+    firm, volunteer = ACTOR_ORDER.index("firm"), ACTOR_ORDER.index("volunteer")
+
+    def share(m, actor, stage=None, reason=None):
+        t = m.strategy.table
+        mine = t.lead_type == actor
+        hit = t.stage == stage if stage is not None else t.stop_reason == reason
+        return (mine & hit).sum() / mine.sum()
+
+    assert share(high, firm, stage=SCALED) > share(low, firm, stage=SCALED)
+    ended = STOP_REASONS.index("ended")
+    assert share(high, volunteer, reason=ended) > share(low, volunteer, reason=ended)
+
+
+def _run_to(scenario, end_year: int, parameters: dict) -> WelfareModel:
+    return _model(scenario, parameters, end_year=end_year).run()
