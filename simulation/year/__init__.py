@@ -62,6 +62,7 @@ lever                 question     functions it acts in
 ``coverage``,         patchwork or :func:`simulation.actors.unit_levers.resolve_unit_levers`
 ``adoption``          strategy     (which units and areas act)
 ``action_plan``       plan         ``Strategy._lifecycle`` (funding that lasts beyond the pilot,
-                                   shared scaling: more copies spread)
+                                   shared scaling: more copies spread);
+                                   ``Strategy.shared_mapping`` (coordination across areas)
 ===================== ============ ==========================================================
 """

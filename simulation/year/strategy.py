@@ -28,7 +28,8 @@ mechanism (see ``docs/ODD.md``):
 * ``public_role``: driver (grants, all actor types) or enabler (contracts with enterprises,
   fewer proposals, lower cost per participant).
 * ``action_plan``: continuity of funding (fewer initiatives stop when their project funding
-  ends) and shared scaling (a scaled initiative spreads more often).
+  ends), coordination across areas (a unit matches partners from its municipality's widest
+  mapping) and shared scaling (a scaled initiative spreads more often).
 * ``coverage``, ``adoption``: which units act at all (:mod:`simulation.actors.unit_levers`).
 
 Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_ITEMS`):
@@ -663,6 +664,18 @@ class Strategy:
         for j in np.flatnonzero(gap.any(axis=1)).tolist():
             self.model.results.add("implementation_gap", year, gap[j], AREAS[j])
 
+    def shared_mapping(self) -> np.ndarray:
+        """The mapping each active unit matches partners from.
+
+        A unit with an action plan coordinates across its municipality's areas: it knows the
+        actors of the municipality's widest mapping (which is what the municipality pays for,
+        :meth:`_book_fixed_costs`); a unit without one knows only its own area's mapping.
+        """
+        mapping = self.unit_lever["potential_mapping"]
+        widest = np.zeros(self.model.n_municipalities)
+        np.maximum.at(widest, self.unit_municipality, mapping)
+        return np.where(self.unit_plan, widest[self.unit_municipality], mapping)
+
     def _match(
         self,
         year: int,
@@ -675,7 +688,8 @@ class Strategy:
         """Which wanted proposals a unit can match with their partner this year.
 
         A unit matches a partner only among the local actors it knows: a share
-        ``actors_known_without_mapping`` of them, widened by ``potential_mapping`` to all at 1.
+        ``actors_known_without_mapping`` of them, widened by ``potential_mapping`` to all at 1
+        (with an action plan, the municipality's widest mapping: :meth:`shared_mapping`).
         It then matches at most its :meth:`matching_capacity` new partnerships a year, the ones
         it expects most of first; the others wait (they are not started).
 
@@ -692,7 +706,7 @@ class Strategy:
         """
         sp = self.sp
         base = sp["actors_known_without_mapping"]
-        known = base + (1.0 - base) * np.clip(self.unit_lever["potential_mapping"][unit], 0, 1)
+        known = base + (1.0 - base) * np.clip(self.shared_mapping()[unit], 0, 1)
         unknown = wanted & (u >= known)
         ok = wanted & ~unknown
         cand = np.flatnonzero(ok)

@@ -201,3 +201,19 @@ def test_a_leads_fit_for_scaling_and_running_acts(strategic_scenario):
 
 def _run_to(scenario, end_year: int, parameters: dict) -> WelfareModel:
     return _model(scenario, parameters, end_year=end_year).run()
+
+
+def test_an_action_plan_shares_the_mapping_across_areas(strategic_scenario):
+    """With a plan, a unit whose own area is unmapped matches from its municipality's mapping."""
+    for plan, expected_unknown in ((True, 0), (False, None)):
+        model = _model(strategic_scenario, end_year=2027, action_plan=plan)
+        s = model.strategy
+        mapped = s.unit_area == 0  # one area of each municipality fully mapped, the others not
+        s.unit_lever["potential_mapping"][:] = np.where(mapped, 1.0, 0.0)
+        model.run()
+        unknown = sum(h.partner_unknown for h in s.history)
+        if expected_unknown is None:
+            assert unknown > 0
+        else:
+            assert unknown == expected_unknown
+        assert (s.shared_mapping() == (1.0 if plan else mapped)).all()
