@@ -39,7 +39,7 @@ from simulation.inputs.cohort_targets import (
     group_sum,
     natural_step,
 )
-from simulation.inputs.data import read_table
+from simulation.inputs.data import data_cache, read_table
 from simulation.inputs.geography import municipalities
 from simulation.inputs.rates import (
     DemographicRates,
@@ -150,7 +150,7 @@ def base_population() -> np.ndarray:
     return out
 
 
-@cache
+@data_cache
 def move_destinations() -> np.ndarray:
     """Destination probabilities of moves between municipalities, shape (98, 98), rows sum to 1.
 
@@ -230,7 +230,7 @@ def default_parameter(name: str) -> float:
     return float(registry()[name].default)
 
 
-@cache
+@data_cache
 def aligned_path(anchors: tuple[int, ...] | None = None) -> CohortPath:
     """The calibrated projection through the FRKM126 years, aligned along the cohorts.
 
@@ -245,7 +245,7 @@ def aligned_path(anchors: tuple[int, ...] | None = None) -> CohortPath:
     return path_with_rates(anchors, rates_for(anchors))
 
 
-@cache
+@data_cache
 def rates_for(anchors: tuple[int, ...] | None = None) -> DemographicRates:
     """The base rates of a projection aligned to ``anchors``.
 
@@ -365,7 +365,7 @@ def young_age_groups() -> tuple[int, ...]:
     return tuple(names.index(n) for n in ("6-16", "17-19"))
 
 
-@cache
+@data_cache
 def project(
     mortality_improvement: float,
     fertility: float,

@@ -16,6 +16,7 @@ import numpy as np
 
 from simulation.actors.citizens import CitizenSet
 from simulation.constants import MAX_AGE, N_AGES
+from simulation.inputs.data import active_overrides, data_cache
 from simulation.inputs.projection import Projection, age_groups, base_population, move_destinations
 from simulation.inputs.rates import base_rates, demography_parameters
 from simulation.year.random_bits import random_bits
@@ -135,7 +136,12 @@ class DemographyStep:
         n_mun = move_destinations().shape[0]
         self.n_mun = n_mun
         # shared by all steps with the same rates (runs that differ only in the seed)
-        key = (mortality_improvement, fertility, projection.emigration.tobytes())
+        key = (
+            mortality_improvement,
+            fertility,
+            projection.emigration.tobytes(),
+            active_overrides(),
+        )
         self._threshold_cache = _shared_thresholds(key)
         n_groups = len(self.groups.names)
         self._n_groups = n_groups
@@ -408,8 +414,10 @@ _THRESHOLDS: dict[tuple, dict[int, tuple[np.ndarray, ...]]] = {}
 def _shared_thresholds(key: tuple) -> dict[int, tuple[np.ndarray, ...]]:
     """The cache of :meth:`DemographyStep._thresholds` for the rates identified by ``key``.
 
-    ``key`` holds what the thresholds depend on besides the fixed base rates (mortality
-    improvement, fertility and the emigration rates). At most 16 keys are kept.
+    ``key`` holds what the thresholds depend on besides the base rates (mortality improvement,
+    fertility, the emigration rates, and the data replacements active, which may change the base
+    rates: internal moves, the year fertility reaches its long-run level). At most 16 keys are
+    kept.
     """
     cache = _THRESHOLDS.get(key)
     if cache is None:
@@ -471,7 +479,7 @@ class RowSampler:
         return pos
 
 
-@cache
+@data_cache
 def _move_sampler() -> RowSampler:
     """Destinations of moves by municipality of origin (cached: the table is fixed)."""
     cum = np.cumsum(move_destinations(), axis=1)
