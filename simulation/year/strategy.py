@@ -32,6 +32,9 @@ mechanism (see ``docs/ODD.md``):
   mapping) and shared scaling (a scaled initiative spreads more often).
 * ``coverage``, ``adoption``: which units act at all (:mod:`simulation.actors.unit_levers`).
 
+In health and psychiatry the strategist is the region: the rows of its municipalities share its
+levers, its innovation fund (``unit_strategist``) and its payer (docs/ODD.md, section 2).
+
 Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_ITEMS`):
 coordinators and training sized to the unit's area, mapping, evaluations, the transaction cost of
 each new partnership, the innovation fund
@@ -67,6 +70,7 @@ from simulation.actors.initiatives import (
     InitiativeTable,
     multiplier,
 )
+from simulation.actors.public_units import regional_areas
 from simulation.actors.unit_levers import INTENSITY_LEVERS, UnitLevers
 from simulation.constants import AREAS
 from simulation.inputs.initiative_kinds import (
@@ -80,7 +84,7 @@ from simulation.inputs.mechanism_numbers import (
     strategy_parameters,
     volunteering_parameters,
 )
-from simulation.inputs.prices import area_targets
+from simulation.inputs.prices import PAYERS, area_targets
 from simulation.year.evidence import evaluation_se, mean_at_scale, pool_mean
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
@@ -215,6 +219,18 @@ class Strategy:
         }
         self.unit_driver = np.array([lv.public_role == "driver" for _, _, lv in active], bool)
         self.unit_plan = np.array([lv.action_plan for _, _, lv in active], dtype=bool)
+        # who is the unit: in the regional areas each row is one municipality of its region's
+        # unit (one strategist, the region's levers, costs booked to the region); elsewhere the
+        # row is the municipal unit itself. unit_strategist numbers the strategists.
+        regional = np.isin(self.unit_area, [AREAS.index(a) for a in regional_areas()])
+        self.unit_region = np.where(regional, self.model.region_of[self.unit_municipality], -1)
+        _, strategist = np.unique(
+            np.where(
+                regional, -(self.unit_region * n_areas + self.unit_area) - 1, np.arange(len(active))
+            ),
+            return_inverse=True,
+        )
+        self.unit_strategist = strategist.reshape(-1).astype(np.int64)
         self.unit_of = np.full((n_mun, n_areas), -1, dtype=np.int64)
         self.unit_of[self.unit_municipality, self.unit_area] = np.arange(len(active))
         # the actor weights of each distinct actor_mix (usually a handful of values)
@@ -667,14 +683,16 @@ class Strategy:
     def shared_mapping(self) -> np.ndarray:
         """The mapping each active unit matches partners from.
 
-        A unit with an action plan coordinates across its municipality's areas: it knows the
-        actors of the municipality's widest mapping (which is what the municipality pays for,
-        :meth:`_book_fixed_costs`); a unit without one knows only its own area's mapping.
+        A unit with an action plan coordinates across its strategist's areas: it knows the
+        actors of the widest mapping among the municipality's own units (a region's units among
+        the region's, in the same municipality), which is what that strategist pays for
+        (:meth:`_book_fixed_costs`); a unit without one knows only its own area's mapping.
         """
         mapping = self.unit_lever["potential_mapping"]
-        widest = np.zeros(self.model.n_municipalities)
-        np.maximum.at(widest, self.unit_municipality, mapping)
-        return np.where(self.unit_plan, widest[self.unit_municipality], mapping)
+        group = self.unit_municipality * 2 + (self.unit_region >= 0)
+        widest = np.zeros(2 * self.model.n_municipalities)
+        np.maximum.at(widest, group, mapping)
+        return np.where(self.unit_plan, widest[group], mapping)
 
     def _match(
         self,
@@ -689,7 +707,7 @@ class Strategy:
 
         A unit matches a partner only among the local actors it knows: a share
         ``actors_known_without_mapping`` of them, widened by ``potential_mapping`` to all at 1
-        (with an action plan, the municipality's widest mapping: :meth:`shared_mapping`).
+        (with an action plan, its strategist's widest mapping: :meth:`shared_mapping`).
         It then matches at most its :meth:`matching_capacity` new partnerships a year, the ones
         it expects most of first; the others wait (they are not started).
 
@@ -904,12 +922,17 @@ class Strategy:
         items = self._items(year)
         items["coordinators"] += float(coordinators.sum())
         items["training"] += float(training.sum())
-        mapping = np.zeros(self.model.n_municipalities)
-        np.maximum.at(mapping, self.unit_municipality, lever["potential_mapping"])
-        mun = np.flatnonzero(mapping)
-        amount = mapping[mun] * sp["mapping_cost_dkk"] * self.model.population_by_municipality[mun]
-        costs.add_many(year, mun, None, amount)
-        items["mapping"] += float(amount.sum())
+        # mapping: each municipality maps for its own areas, each region for its areas, and
+        # each pays its own (a region's rows share its value)
+        regional = self.unit_region >= 0
+        for rows, payer in ((~regional, None), (regional, PAYERS.index("region"))):
+            mapping = np.zeros(self.model.n_municipalities)
+            np.maximum.at(mapping, self.unit_municipality[rows], lever["potential_mapping"][rows])
+            mun = np.flatnonzero(mapping)
+            pop_mun = self.model.population_by_municipality[mun]
+            amount = mapping[mun] * sp["mapping_cost_dkk"] * pop_mun
+            costs.add_many(year, mun, None, amount, payer)
+            items["mapping"] += float(amount.sum())
 
     def _book_fund(self, year: int, costs) -> None:
         """The innovation fund of each unit, with the grants it paid inside it.
@@ -922,7 +945,14 @@ class Strategy:
         """
         pop = self.model.population_by_municipality[self.unit_municipality]
         fund = self.unit_lever["innovation_support"] * pop
-        within = np.minimum(self._grants, fund)
+        # one fund per strategist (a region's fund is pooled over its municipalities), its
+        # spending shared out to the rows in proportion to their grants
+        s = self.unit_strategist
+        n = int(s.max(initial=-1)) + 1
+        grants_s = np.bincount(s, weights=self._grants, minlength=n)
+        within_s = np.minimum(grants_s, np.bincount(s, weights=fund, minlength=n))
+        share = np.divide(within_s, grants_s, out=np.zeros(n), where=grants_s > 0)
+        within = np.minimum(self._grants * share[s], self._grants)
         beyond = self._grants - within
         costs.add_many(year, self.unit_municipality, self.unit_area, within + beyond)
         items = self._items(year)

@@ -207,14 +207,15 @@ def test_quality_assurance_stops_some_effective_initiatives(evaluated_year):
 # strategic levers select from that spread (open calls widen it, trained staff screen better,
 # evaluations and scaling favour the survivors). Left for the lead to decide (docs/evidence.md,
 # "What is still inflated"); strict, so the mark must go when it is fixed.
-# Since the lever mechanisms (pilot effect above the effect in operation, trained staff keeping
-# more of it and scaling more, shared scaling with an action plan, leads' fit by stage) the subset
-# run gives visiting friends 4.0, peer support 2.0 (se 0.31) and mentoring 2.4 times the evidence
-# mean (scale 0.01, 2040); peer support's sampling error is so large that small changes of the
-# random stream move its ratio across the widened bound although it stays inflated: its mark is
-# not strict.
+# Since the lever mechanisms (partners must be known and matched, pilot effect above the effect in
+# operation, trained staff keeping more of it and scaling more, shared scaling with an action
+# plan, leads' fit by stage) and the regions as strategists, the subset run gives visiting friends
+# 3.3 (se 0.36), peer support 1.7 (se 0.21) and mentoring 1.8 (se 0.29) times the evidence mean
+# (scale 0.01, 2040). Peer support and mentoring lie within about one standard error of the
+# widened bound, so small changes of the random stream move them across it although they stay
+# inflated: their marks are not strict.
 STILL_INFLATED = {"visiting_friends", "peer_support", "mentoring"}
-NOT_STRICT = {"peer_support"}
+NOT_STRICT = {"peer_support", "mentoring"}
 
 
 def _acting_ratio(model, j: int) -> tuple[float, float]:
