@@ -8,7 +8,8 @@ From the scenario's levers, overrides and unit-to-unit variation to the values e
 * ``coverage``: within an active municipality, the share of its welfare areas whose units work
   with non-public actors (areas chosen at random once per run).
 * ``action_plan``: whether an action plan carries the unit's strategy; the levers are carried out
-  as set either way, and what a plan does (continuity of funding, shared scaling between units)
+  as set either way, and what a plan does (continuity of funding, coordination across areas,
+  shared scaling between units)
   acts in :mod:`simulation.year.strategy` (the source article: the action plan secures
   implementation).
 * variation (patchwork): each unit draws its own value of a lever from a distribution
