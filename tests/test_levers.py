@@ -146,8 +146,13 @@ def test_coverage_covers_more_areas(strategic):
     assert _metric(high, "initiatives_started") > _metric(low, "initiatives_started")
 
 
-def test_action_plan_carries_out_more_of_the_strategy(strategic):
+def test_action_plan_keeps_initiatives_funded_and_spreads_them(strategic):
+    """A plan is no longer a flat 60% of every lever: it keeps funding and shares scaling."""
     without, with_plan = _run(strategic, action_plan=False), _run(strategic, action_plan=True)
+    assert _metric(with_plan, "initiatives_stopped_unfunded") < _metric(
+        without, "initiatives_stopped_unfunded"
+    )
+    assert _history(with_plan, "spread") > _history(without, "spread")
     assert _metric(with_plan, "initiatives_started") > _metric(without, "initiatives_started")
     assert _metric(with_plan, "lever_cost_dkk") > _metric(without, "lever_cost_dkk")
 

@@ -17,7 +17,6 @@ import numpy as np
 
 from simulation.actors.unit_levers import INTENSITY_LEVERS, UnitLevers
 from simulation.constants import AREAS
-from simulation.inputs.mechanism_numbers import strategy_parameters
 from simulation.inputs.prices import PAYERS, lever_payer
 from simulation.inputs.registry import levers as lever_registry
 from simulation.scenario import sample_variation
@@ -175,7 +174,6 @@ def resolve_regional_levers(
     """
     areas = regional_areas()
     defaults = {k: p.default for k, p in lever_registry().items()}
-    plan_factor = strategy_parameters()["implementation_without_plan"]
     variation = {k: v for k, v in (getattr(source, "variation", None) or {}).items() if v}
     names = sorted(variation)
     codes = sorted({int(r) for r in regions.tolist()})
@@ -193,8 +191,7 @@ def resolve_regional_levers(
             if adopt[r] < float(base["adoption"]) and rank[r][j] < round(
                 float(base["coverage"]) * len(areas)
             ):
-                factor = 1.0 if plan else plan_factor
-                values = tuple(float(base[name]) * factor for name in INTENSITY_LEVERS)
+                values = tuple(float(base[name]) for name in INTENSITY_LEVERS)
             out[(region, area)] = UnitLevers(
                 active=any(v > 0 for v in values),
                 values=dict(zip(INTENSITY_LEVERS, values, strict=True)),
