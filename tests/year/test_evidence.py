@@ -174,6 +174,9 @@ def evaluated_year():
     assert unit >= 0
     for name in ("quality_assurance", "scaling"):
         s.unit_lever[name][:] = 1.0
+    # every initiative that looks successful is scaled: no competence gain, a lead fit of 1
+    s.unit_lever["competence"][:] = 0.0
+    s.actor_fit["scaling"][:] = 1.0
     s._unit_has_pool = np.ones_like(s._unit_static_pool)
     effective = 2.0 * s.kind.effect_mean[j]  # twice the evidence mean: clearly effective
     true = np.concatenate([np.zeros(N_EACH), np.full(N_EACH, effective)])
