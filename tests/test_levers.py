@@ -104,7 +104,11 @@ def test_quality_assurance_stops_weak_initiatives(strategic):
     assert _history(high, "stopped_by_evaluation") > 0
     running_low = [i for i in low.strategy.created if i.is_active]
     running_high = [i for i in high.strategy.created if i.is_active]
-    assert _benefit(running_high) > _benefit(running_low)
+    # Since issue 13's review the spread between initiatives is a share of the mean at scale
+    # (heterogeneity_cv) and evaluations carry a design bias: a realistic evaluation (standard
+    # error 0.25-0.5 on effects of 0.05-0.2) hardly tells initiatives of one kind apart, so
+    # quality assurance lowers the share of harmful initiatives but no longer reliably raises the
+    # mean benefit of those running (docs/evidence.md, evaluation).
     assert _harmful_share(running_high) < _harmful_share(running_low)
 
 
