@@ -13,9 +13,10 @@ from scipy.special import ndtr
 from scipy.stats import norm
 
 from simulation.actors.initiatives import RUNNING, SCALED, STOP_REASONS
-from simulation.inputs.data import read_table
+from simulation.inputs.data import read_table, using_overrides
 from simulation.inputs.initiative_kinds import fade_factor, kind_arrays
 from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
+from simulation.inputs.uncertainties import data_overrides, draw_for
 from simulation.model import WelfareModel
 from simulation.runs.simulate import scenario_parameters
 from simulation.scenario import load_scenario
@@ -113,6 +114,19 @@ def test_the_reference_unit_selects_initiatives_with_the_mean_at_scale():
         chosen = _reference_draws(k, sp, pool, j, rng, 400_000)
         se = chosen.std() / np.sqrt(len(chosen))
         assert abs(chosen.mean() - target[j]) < Z * se, (k.specs[j].kind, chosen.mean(), target[j])
+
+
+def test_the_calibration_holds_in_every_psa_draw():
+    """Each draw of the uncertain numbers gets its own pool mean, solved for that draw."""
+    for index in range(8):
+        with using_overrides(data_overrides(draw_for(2026, index))):
+            sp = strategy_parameters()
+            k = kind_arrays()
+            target = k.sign * k.mean_at_scale
+            pool = pool_mean(target, k.effect_sd, k.fade, sp)
+            got = reference_selected_mean(pool, k.effect_sd, k.fade, sp)
+            assert got == pytest.approx(target, abs=1e-9), index
+            assert k.effect_sd == pytest.approx(sp["heterogeneity_cv"] * np.abs(k.mean_at_scale))
 
 
 def test_pooled_evaluations_shrink_the_sampling_error_but_keep_the_design_bias():
