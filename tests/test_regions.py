@@ -118,14 +118,21 @@ def test_a_regional_strategy_changes_only_its_regions_health_and_psychiatry(runs
     assert set(started.index) == {(NORDJYLLAND, "health"), (NORDJYLLAND, "mental_health")}
     # regional costs: the lever costs and the region's provision in that region's areas
     cost, base = _by(t, "public_cost_region_dkk"), _by(b, "public_cost_region_dkk")
-    changed = cost.index[~np.isclose(cost, base.reindex(cost.index), rtol=0, atol=1e-6)]
-    assert set(changed) <= {(NORDJYLLAND, a) for a in regional_areas()}
-    assert len(changed) >= 1
-    # the municipalities' areas and payer, and the other regions, are the baseline's
+    diff = cost - base.reindex(cost.index)
+    changed = diff.index[~np.isclose(diff, 0.0, rtol=0, atol=1e-6)]
+    assert {a for r, a in changed} <= set(regional_areas())
+    inside = diff[[(NORDJYLLAND, a) for a in regional_areas()]].abs().sum()
+    assert inside > 0
+    # Outside the region only citizens who were reached in Nordjylland and moved away can
+    # carry a change (the same moves happen in both runs: common random numbers); that
+    # spill-over is a small part of the region's own change.
+    outside = diff[[i for i in diff.index if i[0] != NORDJYLLAND]].abs().sum()
+    assert outside <= 0.1 * inside
+    # the municipalities' own areas are the baseline's, in every region
     for metric in ("public_cost_municipality_dkk", "public_cost_dkk"):
         here, there = _by(t, metric), _by(b, metric)
         for (region, area), value in here.items():
-            if region != NORDJYLLAND or area not in regional_areas():
+            if area not in regional_areas():
                 assert value == pytest.approx(there[(region, area)], rel=1e-12), (metric, area)
 
 
@@ -212,7 +219,7 @@ def test_a_regions_fund_is_pooled_over_its_municipalities(runs):
         mine = s.unit_strategist == k
         pooled += max(grants[mine].sum() - fund[mine].sum(), 0.0)
     assert items["grants_beyond_fund"] == pytest.approx(pooled, rel=1e-9, abs=1e-6)
-    # here a municipality's share of the fund would not cover its grants, the region's does
-    # in part: pooling tops up less than municipality-by-municipality funds would
+    # pooling never tops up more than municipality-by-municipality funds would (a region's
+    # unspent share covers another municipality's grants)
     row_by_row = np.maximum(grants - fund, 0.0).sum()
-    assert 0 < pooled < row_by_row
+    assert 0 < pooled <= row_by_row * (1 + 1e-12)
