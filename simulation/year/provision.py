@@ -17,7 +17,13 @@ import numpy as np
 
 from simulation.constants import AREAS, BASE_YEAR
 from simulation.economy.welfare import ProductionForegone
-from simulation.inputs.prices import PAYERS, area_targets, fixed_specs, level_prices, lever_payer
+from simulation.inputs.prices import (
+    PAYERS,
+    area_targets,
+    fixed_specs,
+    level_prices,
+    lever_payer_shares,
+)
 from simulation.year.needs import NeedModel
 
 if TYPE_CHECKING:
@@ -196,8 +202,10 @@ class LeverCosts:
 
     Every amount is added to ``lever_cost_dkk``, ``net_cost_dkk`` and the payer's
     ``lever_cost_<payer>_dkk`` of its municipality and area (``area=None`` for costs that belong
-    to no single area, such as mapping). The payer is the one that employs the area's unit
-    (``lever_payer`` in ``areas.csv``: the region for health and psychiatry) unless given.
+    to no single area, such as mapping). Unless given, the payers are the area's lever payer
+    shares (``lever_payer`` in ``areas.csv``: the employer of the unit's staff, the region for
+    health; mental health's costs split as its need level's marginal cost is, between region and
+    municipality); costs of no single area are the municipality's.
 
     Args:
         results: the model's result collector.
@@ -208,7 +216,9 @@ class LeverCosts:
         self.results = results
         self._areas = (*AREAS, None)
         self._year: int | None = None
-        self._payer = np.array([*(lever_payer()[a] for a in AREAS), 0], dtype=np.int64)
+        none = np.zeros((1, len(PAYERS)))
+        none[0, PAYERS.index("municipality")] = 1.0
+        self._shares = np.vstack([lever_payer_shares(), none])
         self._buffer = np.zeros((len(PAYERS), len(self._areas), n_municipalities))
 
     def add_many(
@@ -226,7 +236,7 @@ class LeverCosts:
             municipality: municipality index of each amount.
             area: area index (into ``AREAS``) of each amount, or ``None`` for no single area.
             amount: DKK.
-            payer: index into ``PAYERS`` of who pays; ``None``: the area's unit's employer.
+            payer: index into ``PAYERS`` of who pays; ``None``: the area's lever payer shares.
         """
         if self._year != year:
             self.flush()
@@ -239,10 +249,18 @@ class LeverCosts:
             if area is None
             else np.broadcast_to(np.asarray(area, dtype=np.int64), municipality.shape)
         )
-        who = self._payer[row] if payer is None else np.full(row.shape, payer, dtype=np.int64)
-        cell = (who * n_rows + row) * n_mun + municipality
-        weights = np.broadcast_to(np.asarray(amount, dtype=float), cell.shape)
-        buffer += np.bincount(cell, weights=weights, minlength=buffer.size).reshape(buffer.shape)
+        amount = np.broadcast_to(np.asarray(amount, dtype=float), municipality.shape)
+        for p in range(len(PAYERS)):
+            if payer is None:
+                weights = amount * self._shares[row, p]
+            elif payer == p:
+                weights = amount
+            else:
+                continue
+            cell = (p * n_rows + row) * n_mun + municipality
+            buffer += np.bincount(cell, weights=weights, minlength=buffer.size).reshape(
+                buffer.shape
+            )
 
     def flush(self) -> None:
         """Write the booked amounts into the results (the model calls this once a year)."""

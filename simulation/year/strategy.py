@@ -68,7 +68,7 @@ from simulation.inputs.initiative_kinds import (
     kind_arrays,
 )
 from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
-from simulation.inputs.prices import area_targets
+from simulation.inputs.prices import area_staff
 from simulation.year.evidence import evaluation_se, mean_at_scale, pool_mean
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
@@ -661,33 +661,26 @@ class Strategy:
         return len(copies)
 
     def _unit_sizes(self) -> np.ndarray:
-        """Each active unit's area weight: its services spending share x the number of areas.
+        """Each active unit's area weight: its share of the areas' staff x the number of areas.
 
-        Coordinators and training are sized to the staff of the unit they serve; staff are
-        proxied by the area's 2026 spending on services (its target less the transfers of its
-        expected caseloads), so a weight averages 1 over the areas (assumption, documented in
-        docs/economics.md).
+        Coordinators and training serve the front-line staff who work with citizens, volunteers
+        and associations, so they are sized by the staff of the unit's area (``area_staff.csv``,
+        full-time equivalents of all payers, ranged assumptions), not by its spending (medicine,
+        equipment and buildings need no coordinator); a weight averages 1 over the areas
+        (docs/economics.md, "Lever costs").
         """
-        costs = self.model.costs
-        services = np.array(
-            [
-                area_targets()[a]
-                - sum(
-                    float(tr) * lv.expected_caseload
-                    for tr, lv in zip(costs.transfer[a], self.model.needs.levels[a], strict=True)
-                )
-                for a in AREAS
-            ]
-        )
-        weight = services / services.sum() * len(AREAS)
+        staff = area_staff()
+        weight = np.array([staff[a] for a in AREAS])
+        weight = weight / weight.sum() * len(AREAS)
         return weight[self.unit_area]
 
     def _book_fixed_costs(self, year: int, costs) -> None:
         """Coordinators and training of the active units, and the mapping of resources.
 
         Coordinators (``facilitation`` per 10,000 inhabitants) and trained staff are sized to
-        the unit's area (:meth:`_unit_sizes`); both are booked to the payer that employs the
-        unit's staff (``lever_payer`` in ``areas.csv``). The innovation fund is booked with the
+        the staff of the unit's area (:meth:`_unit_sizes`); all lever costs are booked to the
+        area's payers (``lever_payer`` in ``areas.csv``, split by
+        :class:`~simulation.year.provision.LeverCosts`). The innovation fund is booked with the
         grants it pays (:meth:`_book_fund`).
         """
         sp = self.sp

@@ -157,13 +157,22 @@ def test_services_plus_transfers_and_fixed_part_within_total(small_table):
     assert by_area["employment"] > 0 and by_area["elderly_care"] == 0
 
 
-def test_lever_costs_of_health_and_psychiatry_are_regional(small_table):
+def test_lever_costs_of_health_are_regional_and_psychiatry_split_as_its_need_level(small_table):
+    """Health's lever costs are the region's; mental health's split between region and
+    municipality as the marginal cost of a mental-illness case-year does (by hand from the
+    price table)."""
     t = small_table
-    region = t[(t.metric == "lever_cost_region_dkk")].groupby("area").value.sum()
+    by = {
+        p: t[(t.metric == f"lever_cost_{p}_dkk")].groupby("area").value.sum() for p in PAYERS
+    }
     total = t[(t.metric == "lever_cost_dkk")].groupby("area").value.sum()
-    for area in ("health", "mental_health"):
-        assert region[area] == pytest.approx(total[area])
-    assert region.get("elderly_care", 0.0) == 0.0
+    assert by["region"]["health"] == pytest.approx(total["health"])
+    assert by["region"].get("elderly_care", 0.0) == 0.0
+    case = level_prices()[("mental_health", 1)].by_payer
+    for p in ("municipality", "region"):
+        share = case[PAYERS.index(p)] / case.sum()
+        assert 0.2 < share < 0.8
+        assert by[p]["mental_health"] == pytest.approx(share * total["mental_health"])
 
 
 def test_provision_books_one_avoided_home_help_case_at_its_price():
@@ -201,3 +210,23 @@ def test_provision_books_one_avoided_home_help_case_at_its_price():
         a.get("fixed_cost_dkk", "elderly_care"), b.get("fixed_cost_dkk", "elderly_care")
     )
     m.results = r
+
+
+def test_coordinators_and_training_are_sized_by_staff_not_spending(strategic_run):
+    """The unit weights are the areas' staff shares (area_staff.csv, read by hand) x 6: health
+    no longer carries its spending weight, and the weights average 1."""
+    from simulation.inputs.prices import area_staff
+
+    rows = read_table("area_staff.csv")
+    staff = rows.groupby("area").staff_fte.sum().astype(float)
+    assert area_staff() == pytest.approx(staff.to_dict())
+    weight = staff / staff.sum() * len(AREAS)
+    assert weight.mean() == pytest.approx(1.0)
+    spending = pd.Series(area_targets())
+    assert weight["health"] < (spending / spending.sum() * len(AREAS))["health"]
+    sizes = strategic_run.strategy._unit_size
+    units = np.asarray(strategic_run.strategy.unit_area)
+    assert len(units) > 0
+    for k, area in enumerate(AREAS):
+        if (units == k).any():
+            assert sizes[units == k] == pytest.approx(weight[area])
