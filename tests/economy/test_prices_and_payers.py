@@ -71,7 +71,7 @@ def test_avoiding_one_home_help_case_saves_its_hours_times_the_hourly_price(cost
     less, _ = costs.cost("elderly_care", one_fewer, 2026)
     saved = full.sum() - less.sum()
     assert saved == pytest.approx(by_hand)
-    assert saved == pytest.approx(166.4 * 450.0)  # 3.2 visited hours a week at 450 DKK
+    assert saved == pytest.approx(166.4 * 450.0 * 0.8)  # 3.2 h a week at 450 DKK, share 0.8
     average = area_targets()["elderly_care"] / sum(
         lv.expected_caseload for lv in need_model().levels["elderly_care"]
     )
@@ -176,7 +176,7 @@ def test_lever_costs_of_health_are_regional_and_psychiatry_split_as_its_need_lev
 
 
 def test_provision_books_one_avoided_home_help_case_at_its_price():
-    """Through the provision step: one home-help case-year fewer saves 166.4 h x 450 DKK in
+    """Through the provision step: one home-help case-year fewer saves 166.4 h x 450 DKK x 0.8 in
     that municipality, paid by it, and the fixed part does not move."""
     m = WelfareModel(scale=0.002, seed=1, end_year=2027)
     m.step()
@@ -200,12 +200,12 @@ def test_provision_books_one_avoided_home_help_case_at_its_price():
     a, b = booked(cases), booked(fewer)
     saved = a.get("public_cost_dkk", "elderly_care") - b.get("public_cost_dkk", "elderly_care")
     row = year - int(r.years[0])
-    assert saved[row, mun] == pytest.approx(166.4 * 450.0)
-    assert saved[row].sum() == pytest.approx(166.4 * 450.0)
+    assert saved[row, mun] == pytest.approx(166.4 * 450.0 * 0.8)
+    assert saved[row].sum() == pytest.approx(166.4 * 450.0 * 0.8)
     paid = a.get("public_cost_municipality_dkk", "elderly_care") - b.get(
         "public_cost_municipality_dkk", "elderly_care"
     )
-    assert paid[row, mun] == pytest.approx(166.4 * 450.0)
+    assert paid[row, mun] == pytest.approx(166.4 * 450.0 * 0.8)
     np.testing.assert_array_equal(
         a.get("fixed_cost_dkk", "elderly_care"), b.get("fixed_cost_dkk", "elderly_care")
     )
