@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulation.constants import AREAS
 from simulation.economy.present_value import (
     DEFAULT_DISCOUNT_RATE,
     payback_year,
@@ -27,14 +28,81 @@ from simulation.economy.present_value import (
     saving_by_payer,
     undiscounted,
 )
-from simulation.inputs.prices import PAYERS
+from simulation.inputs.prices import PAYERS, lever_payer_shares
 from simulation.inputs.welfare_economics import welfare_prices
 
-__all__ = ["ACCOUNTS", "SENSITIVITY_RATES", "economy_table", "lever_costs", "welfare_net_costs"]
+__all__ = [
+    "ACCOUNTS",
+    "LEVER_ITEM_METRICS",
+    "SENSITIVITY_RATES",
+    "economy_table",
+    "lever_costs",
+    "lever_items_table",
+    "welfare_net_costs",
+]
 
 ACCOUNTS = ("budget", "welfare")
 
 SENSITIVITY_RATES = (0.015, 0.0)
+
+# the lever cost items (LEVER_ITEMS of simulation.year.strategy), recorded by the lever-cost
+# ledger as lever_cost_<item>_dkk; they sum to lever_cost_dkk
+LEVER_ITEM_METRICS = {
+    f"lever_cost_{item}_dkk": item
+    for item in (
+        "coordinators",
+        "training",
+        "mapping",
+        "evaluation",
+        "innovation_fund",
+        "grants_beyond_fund",
+        "contracts_running",
+        "contracts_setup",
+    )
+}
+
+
+def lever_items_table(table: pd.DataFrame, rate: float = DEFAULT_DISCOUNT_RATE) -> pd.DataFrame:
+    """Lever cost by scenario, item and payer: undiscounted and present value, replicate means.
+
+    An item's payers follow from the areas it was booked in (``lever_payer_shares``: the
+    employer of the unit's staff; mental health split as its need level's payers; costs of no
+    single area are the municipality's), as the lever-cost ledger books them. Payer ``total``
+    is the item's sum. Written as ``lever_items.csv``.
+    """
+    sub = table[table.metric.isin(list(LEVER_ITEM_METRICS))]
+    cols = ["scenario", "item", "payer", "start", "end", "cost_undiscounted_dkk", "cost_pv_dkk"]
+    if sub.empty:
+        return pd.DataFrame(columns=cols)
+    shares = pd.DataFrame(lever_payer_shares(), index=list(AREAS), columns=list(PAYERS))
+    shares.loc["none"] = [1.0 if p == "municipality" else 0.0 for p in PAYERS]
+    keys = ["scenario", "replicate", "year", "metric", "area"]
+    by = sub.assign(area=sub.area.astype(object).fillna("none")).groupby(keys).value.sum()
+    frame = by.reset_index()
+    for p in PAYERS:
+        frame[p] = frame.value * shares.loc[frame.area, p].to_numpy()
+    frame["total"] = frame.value
+    frame["item"] = frame.metric.map(LEVER_ITEM_METRICS)
+    payers = [*PAYERS, "total"]
+    yearly = frame.groupby(["scenario", "replicate", "item", "year"])[payers].sum()
+    rows = []
+    for (scenario, item), part in yearly.groupby(level=["scenario", "item"]):
+        n_runs = table.loc[table.scenario == scenario, "replicate"].nunique()
+        mean = part.groupby(level="year").sum() / n_runs
+        for payer in payers:
+            flow = mean[payer]
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "item": item,
+                    "payer": payer,
+                    "start": int(flow.index.min()),
+                    "end": int(flow.index.max()),
+                    "cost_undiscounted_dkk": undiscounted(flow),
+                    "cost_pv_dkk": present_value(flow, rate),
+                }
+            )
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _by_scenario_year(table: pd.DataFrame, metrics: dict[str, str]) -> pd.DataFrame:

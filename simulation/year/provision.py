@@ -205,7 +205,11 @@ class LeverCosts:
     to no single area, such as mapping). Unless given, the payers are the area's lever payer
     shares (``lever_payer`` in ``areas.csv``: the employer of the unit's staff, the region for
     health; mental health's costs split as its need level's marginal cost is, between region and
-    municipality); costs of no single area are the municipality's.
+    municipality); costs of no single area are the municipality's. Each amount's item (one of
+    ``LEVER_ITEMS`` in :mod:`simulation.year.strategy`: coordinators, training, mapping,
+    evaluation, innovation fund, grants beyond the fund, contracts) goes to
+    ``lever_cost_<item>_dkk`` of its municipality and area: the items sum to ``lever_cost_dkk``,
+    and an item's payers follow from its areas (:func:`lever_item_payers`).
 
     Args:
         results: the model's result collector.
@@ -220,6 +224,7 @@ class LeverCosts:
         none[0, PAYERS.index("municipality")] = 1.0
         self._shares = np.vstack([lever_payer_shares(), none])
         self._buffer = np.zeros((len(PAYERS), len(self._areas), n_municipalities))
+        self._items: dict[str, np.ndarray] = {}
 
     def add_many(
         self,
@@ -228,6 +233,7 @@ class LeverCosts:
         area: np.ndarray | None,
         amount: np.ndarray,
         payer: int | None = None,
+        item: str | None = None,
     ) -> None:
         """Book many amounts at once.
 
@@ -237,6 +243,7 @@ class LeverCosts:
             area: area index (into ``AREAS``) of each amount, or ``None`` for no single area.
             amount: DKK.
             payer: index into ``PAYERS`` of who pays; ``None``: the area's lever payer shares.
+            item: the lever cost item the amounts belong to (``lever_cost_<item>_dkk``).
         """
         if self._year != year:
             self.flush()
@@ -261,6 +268,13 @@ class LeverCosts:
             buffer += np.bincount(cell, weights=weights, minlength=buffer.size).reshape(
                 buffer.shape
             )
+        if item is not None:
+            if item not in self._items:
+                self._items[item] = np.zeros((n_rows, n_mun))
+            cell = row * n_mun + municipality
+            self._items[item] += np.bincount(
+                cell, weights=amount, minlength=n_rows * n_mun
+            ).reshape(n_rows, n_mun)
 
     def flush(self) -> None:
         """Write the booked amounts into the results (the model calls this once a year)."""
@@ -277,6 +291,11 @@ class LeverCosts:
                         self.results.add(
                             f"lever_cost_{payer}_dkk", self._year, self._buffer[p, k], area
                         )
+        for item, booked in self._items.items():
+            for k, area in enumerate(self._areas):
+                if booked[k].any():
+                    self.results.add(f"lever_cost_{item}_dkk", self._year, booked[k], area)
+            booked[:] = 0.0
         self._buffer[:] = 0.0
         self._year = None
 

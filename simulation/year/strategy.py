@@ -432,6 +432,7 @@ class Strategy:
             t.municipality[first],
             t.area[first],
             np.full(len(first), sp["evaluation_cost_dkk"]),
+            item="evaluation",
         )
         self._items(year)["evaluation"] += len(first) * sp["evaluation_cost_dkk"]
         no_benefit = evaluated & (measured < sp["stop_threshold"])
@@ -691,7 +692,9 @@ class Strategy:
         training = (
             lever["competence"] * sp["staff_per_inhabitant"] * pop / len(AREAS) * size
         ) * sp["training_cost_dkk"]
-        costs.add_many(year, self.unit_municipality, self.unit_area, coordinators + training)
+        unit_mun, unit_area = self.unit_municipality, self.unit_area
+        costs.add_many(year, unit_mun, unit_area, coordinators, item="coordinators")
+        costs.add_many(year, unit_mun, unit_area, training, item="training")
         items = self._items(year)
         items["coordinators"] += float(coordinators.sum())
         items["training"] += float(training.sum())
@@ -699,7 +702,7 @@ class Strategy:
         np.maximum.at(mapping, self.unit_municipality, lever["potential_mapping"])
         mun = np.flatnonzero(mapping)
         amount = mapping[mun] * sp["mapping_cost_dkk"] * self.model.population_by_municipality[mun]
-        costs.add_many(year, mun, None, amount)
+        costs.add_many(year, mun, None, amount, item="mapping")
         items["mapping"] += float(amount.sum())
 
     def _book_fund(self, year: int, costs) -> None:
@@ -715,7 +718,10 @@ class Strategy:
         fund = self.unit_lever["innovation_support"] * pop
         within = np.minimum(self._grants, fund)
         beyond = self._grants - within
-        costs.add_many(year, self.unit_municipality, self.unit_area, within + beyond)
+        costs.add_many(year, self.unit_municipality, self.unit_area, within, item="innovation_fund")
+        costs.add_many(
+            year, self.unit_municipality, self.unit_area, beyond, item="grants_beyond_fund"
+        )
         items = self._items(year)
         items["innovation_fund"] += float(within.sum())
         items["grants_beyond_fund"] += float(beyond.sum())
@@ -734,7 +740,13 @@ class Strategy:
         self._items(year)[f"grants_{item}"] += float(amount[grant].sum())
         contract = ~grant
         paid = amount[contract] * self.sp["enabler_cost_factor"]
-        costs.add_many(year, t.municipality[rows[contract]], t.area[rows[contract]], paid)
+        costs.add_many(
+            year,
+            t.municipality[rows[contract]],
+            t.area[rows[contract]],
+            paid,
+            item=f"contracts_{item}",
+        )
         self._items(year)[f"contracts_{item}"] += float(paid.sum())
 
     def _items(self, year: int) -> dict[str, float]:
