@@ -11,7 +11,11 @@ cumulated net saving stays positive; empty: not by the last year); means over re
 the 5th and 95th percentile over replicates of the present value at 3.5%. ``cost_pv_dkk`` is the
 present value of the scenario's extra lever cost against the baseline (same account and payer;
 in the welfare account at factor prices times the net tax factor), and ``net_saving_pv_per_dkk``
-the net saving's present value per DKK of it (empty when it is 0). Written as ``economy.csv``.
+the net saving's present value per DKK of it (empty when it is 0). Trivial flows are flagged:
+``trivial_flow`` when the cumulated net saving never reaches :data:`TRIVIAL_DKK_PER_INHABITANT`
+per inhabitant in absolute value (its payback year is then left empty: a flow that small "pays
+back" by noise), ``trivial_cost`` when the cost's present value is below it (its ratio is then
+left empty). Written as ``economy.csv``.
 """
 
 from __future__ import annotations
@@ -35,15 +39,38 @@ __all__ = [
     "ACCOUNTS",
     "LEVER_ITEM_METRICS",
     "SENSITIVITY_RATES",
+    "TRIVIAL_DKK_PER_INHABITANT",
     "economy_table",
     "lever_costs",
     "lever_items_table",
+    "trivial_threshold",
     "welfare_net_costs",
 ]
 
 ACCOUNTS = ("budget", "welfare")
 
 SENSITIVITY_RATES = (0.015, 0.0)
+
+#: Below this many DKK per inhabitant (cumulated over the horizon, in absolute value), a net
+#: saving or a cost is trivial: about 120 m DKK for Denmark's 5.9 m inhabitants over 25 years,
+#: under 1 DKK per inhabitant a year. That is of the order of the spread between replicates of
+#: the state's account at scale 0.01 (5th-95th percentile about 0.1 bn DKK), so a payback year or
+#: a ratio computed on a smaller flow says nothing (a convention of this project, not a figure
+#: of any guidance; scaled by the simulated population, so it holds for one municipality too).
+TRIVIAL_DKK_PER_INHABITANT = 20.0
+
+
+def trivial_threshold(table: pd.DataFrame, scenario: str) -> float:
+    """:data:`TRIVIAL_DKK_PER_INHABITANT` times the scenario's mean national population (DKK).
+
+    0 when the table holds no population (nothing is then flagged).
+    """
+    pop = table[(table.scenario == scenario) & (table.metric == "population")]
+    if pop.empty:
+        return 0.0
+    people = pop.groupby(["replicate", "year"]).value.sum().mean()
+    return TRIVIAL_DKK_PER_INHABITANT * float(people)
+
 
 # the lever cost items (LEVER_ITEMS of simulation.year.strategy), recorded by the lever-cost
 # ledger as lever_cost_<item>_dkk; they sum to lever_cost_dkk
@@ -175,11 +202,14 @@ def _row(
     net: pd.DataFrame,
     baseline: str,
     rate: float,
+    trivial: float = 0.0,
 ) -> dict:
-    """One row of the account (see the module)."""
-    payback = payback_year(flow)
+    """One row of the account (see the module); ``trivial``: the threshold in DKK."""
+    trivial_flow = bool(flow.cumsum().abs().max() < trivial)
+    payback = None if trivial_flow else payback_year(flow)
     saving_pv = present_value(flow, rate)
     cost_pv = present_value(cost, rate)
+    trivial_cost = bool(abs(cost_pv) < trivial)
     return {
         "scenario": scenario,
         "account": account,
@@ -194,7 +224,11 @@ def _row(
         "net_saving_last_year_dkk": float(flow.iloc[-1]),
         "payback_year": payback if payback is not None else pd.NA,
         "cost_pv_dkk": cost_pv,
-        "net_saving_pv_per_dkk": saving_pv / cost_pv if cost_pv != 0 else np.nan,
+        "net_saving_pv_per_dkk": (
+            saving_pv / cost_pv if cost_pv != 0 and not trivial_cost else np.nan
+        ),
+        "trivial_flow": trivial_flow,
+        "trivial_cost": trivial_cost,
     }
 
 
@@ -220,19 +254,32 @@ def economy_table(
         k: v.reindex(net.index, fill_value=0.0)  # a table without lever rows: no lever cost
         for k, v in lever_costs(table, welfare_prices().net_tax_factor).items()
     }
+    trivial = trivial_threshold(table, baseline)
     for scenario in sorted(scenarios - {baseline}):
         saving = saving_by_payer(table, scenario, baseline, net=net)
         extra = _extra(levers["budget"], scenario, baseline)
         for payer in saving.columns:
             rows.append(
-                _row(scenario, "budget", payer, saving[payer], extra[payer], net, baseline, rate)
+                _row(
+                    scenario,
+                    "budget",
+                    payer,
+                    saving[payer],
+                    extra[payer],
+                    net,
+                    baseline,
+                    rate,
+                    trivial,
+                )
             )
         if welfare is None:
             continue
         mean = welfare.groupby(level=["scenario", "year"]).mean()
         flow = mean.loc[baseline, "society"] - mean.loc[scenario, "society"]
         cost = _extra(levers["welfare"], scenario, baseline)["society"]
-        rows.append(_row(scenario, "welfare", "society", flow, cost, welfare, baseline, rate))
+        rows.append(
+            _row(scenario, "welfare", "society", flow, cost, welfare, baseline, rate, trivial)
+        )
     out = pd.DataFrame(rows)
     if not rows:
         return out
