@@ -162,9 +162,7 @@ def test_lever_costs_of_health_are_regional_and_psychiatry_split_as_its_need_lev
     municipality as the marginal cost of a mental-illness case-year does (by hand from the
     price table)."""
     t = small_table
-    by = {
-        p: t[(t.metric == f"lever_cost_{p}_dkk")].groupby("area").value.sum() for p in PAYERS
-    }
+    by = {p: t[(t.metric == f"lever_cost_{p}_dkk")].groupby("area").value.sum() for p in PAYERS}
     total = t[(t.metric == "lever_cost_dkk")].groupby("area").value.sum()
     assert by["region"]["health"] == pytest.approx(total["health"])
     assert by["region"].get("elderly_care", 0.0) == 0.0
