@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from simulation.actors import AreaLedger, MunicipalUnit, RegionalUnit
+from simulation.actors.public_units import regional_areas, resolve_regional_levers
 from simulation.actors.starting_citizens import starting_citizens
 from simulation.actors.unit_levers import resolve_unit_levers
 from simulation.constants import AREAS, BASE_YEAR, LAST_YEAR
@@ -162,7 +163,7 @@ class WelfareModel(mesa.Model):
         self.regional_units = {
             (region, area): RegionalUnit(self, region, area)
             for region in self.region_rows
-            for area in ("health", "mental_health")
+            for area in regional_areas()
         }
         self.lever_costs = LeverCosts(self.results, self.n_municipalities)
         source = (
@@ -173,6 +174,12 @@ class WelfareModel(mesa.Model):
         self.unit_levers = resolve_unit_levers(
             source, self.codes, self.region_of, self.simulated, self.streams["strategy"]
         )
+        # the regions are the strategists of health and psychiatry (docs/ODD.md, units)
+        regional = resolve_regional_levers(
+            source, self.region_of, self.simulated, self.unit_levers, self.streams["strategy"]
+        )
+        for (region, area), unit in self.regional_units.items():
+            unit.levers = regional[(region, area)]
         for unit in self.agents_by_type[MunicipalUnit]:
             unit.levers = self.unit_levers[(unit.index, unit.area)]
 

@@ -14,9 +14,16 @@ from simulation.inputs.registry import registry
 # Implied net migration (the alignment's residual minus the modelled emigration) allowed at the
 # old ages, persons a year: the projection's own assumption is zero; the tolerance is about 0.1%
 # of the band's residents (65-79: about 1 million, 80+: about 0.4-0.5 million) in any one year,
-# and 100 a year on average over each window between published years (docs/validation.md).
+# and 150 a year on average over each window between published years (docs/validation.md).
+# The window means are not zero by construction: the calibration (mortality_calibration.
+# calibrate) fits five equations (two windows x two bands, and the survival of the 75+ of 2021
+# to the 80+ of 2026) with four unknowns by least squares; they disagree by about 130 a year at
+# 80+ in 2026-2030 (measured). Without the survival equation the four window means would be
+# zero by construction (four equations, four unknowns), and only the per-year limits would
+# test anything. The per-year limits remain the main check: a level/improvement pair that fits
+# the window means can still swing within a window.
 TOLERANCE_YEAR = {"65-79": 1_000, "80+": 500}
-TOLERANCE_MEAN = 100
+TOLERANCE_MEAN = 150
 
 
 def _defaults() -> tuple[float, float]:
@@ -26,18 +33,22 @@ def _defaults() -> tuple[float, float]:
 
 # The held-out check: aligned to 2026 and 2040 only, with the old-age mortality calibrated on
 # 2026 and 2040 and on the survival of the HMD residents of 2021 to FRKM126's 80+ of 2026, and
-# the net migration observed in 2021-2026 at 6-19 (projection.rates_for, observed_migration),
-# 2030 against FRKM126's 2030: 1% in every national group (the issue's criterion). Measured
-# (docs/validation.md): 0-5 -0.90%, 6-16 +0.60%, 0-16 +0.07%, 20-64 -0.19%, 65+ -0.04%, 80+
-# -0.16%. FRKM126 has no split at 17 (its groups are 0-5, 6-16, 17-19), so the issue's 0-17
-# is tested as 0-16 (17-19: +0.97%, not a group of the criterion).
+# zero net migration at 6-19 (the modelled emigration replaced: projection.rates_for,
+# young_migration), 2030 against FRKM126's 2030: 1% in every national group (the issue's
+# criterion). Measured (docs/validation.md): 0-5 -0.90%, 6-16 -0.29%, 0-16 -0.50%, 17-19
+# -0.20%, 20-64 -0.19%, 65+ -0.03%, 80+ -0.16%, total -0.21%. FRKM126's data extract has the
+# groups 0-5, 6-16 and 17-19 only, so the issue's 0-17 cannot be tested: 0-16 and 17-19 are
+# tested apart. NOT an independent test any more: 2030 was used to choose among methods (the
+# 80+ level, the children's migration, 0-5 linear; docs/validation.md, ODD 7.1).
 HELD_OUT_TOLERANCE = {
     "0-5": 0.01,
     "6-16": 0.01,
     "0-16": 0.01,
+    "17-19": 0.01,
     "20-64": 0.01,
     "65+": 0.01,
     "80+": 0.01,
+    "total": 0.01,
 }
 
 
@@ -59,7 +70,37 @@ def test_held_out_projection_does_not_use_2030():
 
     honest, shipped = rates_for((2026, 2040)), base_rates()
     assert not np.allclose(honest.mortality_level, shipped.mortality_level)
+    assert not np.allclose(honest.improvement_offset, shipped.improvement_offset)
     assert rates_for(None) is shipped
+
+
+def test_held_out_projection_is_unchanged_when_2030_is_poisoned(monkeypatch):
+    """FRKM126's 2030 replaced by NaN: the held-out mortality and targets are the same (so
+    neither the alignment, the mortality calibration nor the children's migration reads 2030).
+    Not covered: the default ``mortality_improvement`` (0.72%), a constant set before issue 14
+    on a path through 2030 (parameters.csv); at 65+ its effect is re-solved away, and under 65
+    it moves the held-out 2030 by at most 0.04 points (ODD 7.1)."""
+    import simulation.inputs.projection as projection
+
+    anchors = (2026, 2040)
+    before_rates = projection.rates_for(anchors)
+    before = project(*_defaults(), anchors=anchors).target(2030)
+    clean = frkm126_counts()
+    poisoned = {y: (np.full_like(v, np.nan) if y == 2030 else v) for y, v in clean.items()}
+    cached = (projection.rates_for, projection.aligned_path, projection.project)
+    for fn in cached:
+        fn.cache_clear()
+    monkeypatch.setattr(projection, "frkm126_counts", lambda: poisoned)
+    try:
+        after_rates = projection.rates_for(anchors)
+        after = projection.project(*_defaults(), anchors=anchors).target(2030)
+    finally:
+        for fn in cached:
+            fn.cache_clear()
+    assert np.allclose(after_rates.mortality_level, before_rates.mortality_level)
+    assert np.allclose(after_rates.improvement_offset, before_rates.improvement_offset)
+    assert np.isfinite(after).all()
+    assert np.allclose(after, before)
 
 
 def test_held_out_80_plus_level_is_set_by_the_survival_from_2021():
@@ -75,26 +116,51 @@ def test_held_out_80_plus_level_is_set_by_the_survival_from_2021():
     assert survival_miss(trend_level)[1] > 0.01
 
 
-def test_observed_migration_only_at_the_groups_spread_by_age_at_arrival():
-    """The net migration observed in 2021-2026 enters the steps at 6-16 and 17-19 only (at 65+
-    the projection's net migration is zero), positive there; without it the held-out 2030
-    misses the children by over 1% (the method before the review)."""
+def test_shipped_mortality_also_fits_the_survival_from_2021():
+    """One procedure for both runs: the shipped calibration (all published years) includes the
+    survival of the 75+ of 2021 to the 80+ of 2026 (least squares with the four window
+    equations); without it the shipped 80+ left +0.41% too many in 2026 (before the second
+    review). Measured +0.15%."""
+    from simulation.inputs.mortality_calibration import survival_miss
+    from simulation.inputs.rates import base_rates
+
+    assert abs(survival_miss(base_rates())[1]) < 0.002
+
+
+def test_young_migration_replaces_the_modelled_emigration_at_6_19_only():
+    """Zero net migration at 6-16 and 17-19: the factor of the steps exactly undoes the
+    modelled emigration there (1 elsewhere; at 65+ the projection's net migration is zero).
+    Not replacing it (the method before the first review) misses the held-out 0-16 by over
+    1%; the 2021-2026 residual (Ukraine 2022 included) is larger than replacement."""
     from simulation.documents.demography_checks import _variant
     from simulation.inputs.projection import (
         age_groups,
-        observed_migration,
+        base_population,
+        emigration_rates,
         old_age_groups,
         rates_for,
         young_age_groups,
+        young_migration,
     )
 
-    factor = observed_migration(rates_for((2026, 2040)))
+    rates = rates_for((2026, 2040))
+    factor = young_migration(rates)
+    groups = age_groups()
+    pop = base_population().sum(axis=(0, 1))
+    stay = pop * (1 - emigration_rates(base_population()))
     young = list(young_age_groups())
-    assert np.all(factor[young] > 1.0)
-    others = np.ones(len(age_groups().names), dtype=bool)
+    for g in young:
+        at = groups.of_age == g
+        assert factor[g] * stay[at].sum() == pytest.approx(pop[at].sum(), rel=1e-12)
+    others = np.ones(len(groups.names), dtype=bool)
     others[young] = False
     assert np.all(factor[others] == 1.0)
-    without = _variant(old_age_groups(), young_age_groups(), observed=False)
+    observed = young_migration(rates, "observed_2021_2026")
+    assert np.all(observed[young] > factor[young])
+    assert np.all(young_migration(rates, "modelled_emigration") == 1.0)
+    with pytest.raises(ValueError):
+        young_migration(rates, "refugees")
+    without = _variant(old_age_groups(), young_age_groups(), young="modelled_emigration")
     children = national_groups(without)["0-16"] / national_groups(frkm126_counts()[2030])["0-16"]
     assert abs(children - 1) > 0.01
 
@@ -144,6 +210,19 @@ def test_simulated_held_out_2030_matches_frkm126(monkeypatch):
     assert nat("population_65p") == pytest.approx(published["65+"], rel=tol["65+"])
     assert nat("population_80p") == pytest.approx(published["80+"], rel=tol["80+"])
     assert nat("population_20_64") == pytest.approx(published["20-64"], rel=tol["20-64"])
+    assert nat("population") == pytest.approx(published["total"], rel=tol["total"])
+    # municipality by municipality (over 20,000 residents), the simulated one: within 3%
+    rows = table[(table.metric == "population") & (table.year == 2030)]
+    simulated = rows.set_index("municipality")["value"]
+    expected = frkm126_counts()[2030].sum(axis=1)
+    from simulation.inputs.geography import municipalities
+
+    codes = municipalities()["code"].to_numpy()
+    frame = dict(zip(codes, expected, strict=True))
+    big = [c for c in simulated.index if frame[c] > 20_000]
+    assert len(big) > 50
+    worst = max(abs(simulated[c] / frame[c] - 1) for c in big)
+    assert worst < 0.03
 
 
 @pytest.mark.parametrize("year", [2026, 2030, 2040])
@@ -266,3 +345,19 @@ def test_validation_reports_the_residuals_by_age_group_and_year():
     assert max(abs(r["before 65-79"]) for r in old.values()) > 5 * TOLERANCE_YEAR["65-79"]
     assert max(abs(r["after 65-79"]) for r in old.values()) < TOLERANCE_YEAR["65-79"]
     assert old["2030-2031"]["after 80+"] == pytest.approx(rows["2030-2031"]["80+"], abs=1)
+
+
+def test_after_2040_the_old_neither_emigrate_nor_are_re_added():
+    """After the last published year the national net migration of 65+ is zero: the model
+    no longer emigrates the old and re-adds them as immigrants (emigration zero from 64, 65+
+    on the next 1 January), while under 65 emigration goes on."""
+    from simulation.inputs.projection import old_age_groups
+
+    p = project(*_defaults())
+    old = list(old_age_groups())
+    after = slice(2040 - 2026, None)
+    assert p.emigrants[after][:, :, old].sum() == 0
+    assert np.abs(p.net_migration[after][:, :, old].sum(axis=1)).max() < 1e-6
+    assert p.emigrants[after][:, :, 3].sum() > 0  # 20-34 still emigrate
+    assert p.emigration_in(2039)[70] > 0 and p.emigration_in(2040)[70] == 0
+    assert p.emigration_in(2040)[63] == p.emigration[63] > 0

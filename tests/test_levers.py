@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulation.actors.public_units import regional_areas
+from simulation.constants import AREAS
 from simulation.runs.simulate import scenario_parameters
 from tests.conftest import SUBSET, run_model
 
@@ -123,18 +125,34 @@ def test_public_role_driver_against_enabler(strategic):
 
 
 def _active_units(model):
-    return sum(1 for lv in model.unit_levers.values() if lv.active)
+    """Active municipal units by municipality (their own areas), and active regional units."""
+    own = [a for a in AREAS if a not in regional_areas()]
+    municipal = [
+        sum(model.unit_levers[(i, a)].active for a in own)
+        for i in np.flatnonzero(model.simulated).tolist()
+    ]
+    return municipal, sum(u.levers.active for u in model.regional_units.values())
 
 
 def test_coverage_covers_more_areas(strategic):
     low, high = _run(strategic, coverage=0.5), _run(strategic, coverage=1.0)
-    assert _active_units(low) == len(SUBSET) * 3
-    assert _active_units(high) == len(SUBSET) * 6
+    # half of the six areas of a municipality, of which the regional ones are the region's;
+    # a region covers one of its two areas
+    municipal, regional = _active_units(low)
+    assert max(municipal) <= 3 and sum(municipal) > 0
+    assert regional == len(low.regional_units) // 2
+    municipal, regional = _active_units(high)
+    assert municipal == [4] * len(SUBSET) and regional == len(high.regional_units)
     assert _metric(high, "initiatives_started") > _metric(low, "initiatives_started")
 
 
-def test_action_plan_carries_out_more_of_the_strategy(strategic):
+def test_action_plan_keeps_initiatives_funded_and_spreads_them(strategic):
+    """A plan is no longer a flat 60% of every lever: it keeps funding and shares scaling."""
     without, with_plan = _run(strategic, action_plan=False), _run(strategic, action_plan=True)
+    assert _metric(with_plan, "initiatives_stopped_unfunded") < _metric(
+        without, "initiatives_stopped_unfunded"
+    )
+    assert _history(with_plan, "spread") > _history(without, "spread")
     assert _metric(with_plan, "initiatives_started") > _metric(without, "initiatives_started")
     assert _metric(with_plan, "lever_cost_dkk") > _metric(without, "lever_cost_dkk")
 

@@ -38,6 +38,7 @@ STOP_REASONS = (
     "evaluation showed no benefit",
     "ended",
     "lead closed",
+    "funding ended",
 )
 FUNDING = ("grant", "contract")
 
@@ -56,6 +57,9 @@ _COLUMNS: dict[str, tuple[Any, Any]] = {
     "lead": (np.int64, -1),  # row of the lead in its actor table (-1: the volunteer centre)
     "stage": (np.int8, PILOT),
     "true_effect": (np.float64, 0.0),
+    # effect in ordinary operation over effect in the pilot (implementation fidelity)
+    "fidelity": (np.float64, 1.0),
+    "pilot_gain": (np.float64, 1.0),  # effect in the pilot over true_effect
     "expected_effect": (np.float64, 0.0),
     "measured_effect": (np.float64, np.nan),  # NaN: never evaluated
     "quality": (np.float64, 0.5),
@@ -118,7 +122,12 @@ class Initiative(RowAgent):
         lead_type: ``volunteer``, ``association``, ``social_enterprise``, ``firm`` or ``online``.
         target_level: need level worked on (0 = prevention among citizens without need).
         acts_on: ``"incidence"`` or ``"remission"``.
-        true_effect: relative change of the probability for a reached citizen (unknown to units).
+        true_effect: relative change of the probability for a reached citizen (unknown to units),
+            in ordinary operation by a unit without trained staff.
+        fidelity: effect in ordinary operation over the effect in the pilot (implementation
+            fidelity, higher with trained staff).
+        acting_effect: the effect acting now: ``true_effect x pilot_gain`` in the pilot, that
+            times ``fidelity`` after it.
         expected_effect: the effect the unit expected when it selected the initiative.
         measured_effect: the latest evaluated effect, or ``None`` if never evaluated.
         quality: how good the solution is, from 0 to 1 (rank of its true effect in its kind).
@@ -156,6 +165,7 @@ class Initiative(RowAgent):
     hours_per_participant = property(lambda self: self.kind_spec.hours_per_participant)
     cost_per_participant = property(lambda self: self.kind_spec.cost_per_participant)
     true_effect = column("true_effect")
+    fidelity = column("fidelity")
     expected_effect = column("expected_effect")
     quality = column("quality")
     capacity = column("capacity")
@@ -197,9 +207,17 @@ class Initiative(RowAgent):
         if self.is_active:
             self._store.stop([self.row], year, reason)
 
+    @property
+    def acting_effect(self) -> float:
+        """The effect acting now: the pilot's, or the pilot's x fidelity in operation."""
+        gain = self._get("pilot_gain")
+        if self._get("stage") != PILOT:
+            gain *= self._get("fidelity")
+        return self.true_effect * gain
+
     def multiplier(self, effect_scale: float) -> float:
         """Multiplier on the target probability for a reached citizen (>= 0), after fading."""
-        acting = self.true_effect * kind_arrays().fade[self._get("kind")]
+        acting = self.acting_effect * kind_arrays().fade[self._get("kind")]
         return float(multiplier(acting, effect_scale))
 
 

@@ -15,7 +15,28 @@ from typing import Any
 import mesa
 import numpy as np
 
-__all__ = ["AreaLedger", "MunicipalUnit", "RegionalUnit"]
+from simulation.actors.unit_levers import INTENSITY_LEVERS, UnitLevers
+from simulation.constants import AREAS
+from simulation.inputs.prices import PAYERS, lever_payer
+from simulation.inputs.registry import levers as lever_registry
+from simulation.scenario import sample_variation
+
+__all__ = [
+    "AreaLedger",
+    "MunicipalUnit",
+    "RegionalUnit",
+    "regional_areas",
+    "resolve_regional_levers",
+]
+
+
+def regional_areas() -> tuple[str, ...]:
+    """The areas whose strategist is the region: those whose units the region employs.
+
+    ``lever_payer`` = ``region`` in ``areas.csv`` (health and psychiatry).
+    """
+    region = PAYERS.index("region")
+    return tuple(a for a in AREAS if lever_payer()[a] == region)
 
 
 class AreaLedger:
@@ -88,16 +109,19 @@ class MunicipalUnit(mesa.Agent):
 
 
 class RegionalUnit(mesa.Agent):
-    """The regional unit of one region in health or psychiatry.
+    """The regional unit of one region in health or psychiatry: provider and strategist.
 
     It pays the regional share (all of ``health``, the psychiatry part of ``mental_health``) of
-    its municipalities' caseload.
+    its municipalities' caseload, and it runs the area's strategy for social innovation in the
+    region (docs/ODD.md, units): its own lever values (:func:`resolve_regional_levers`), its
+    lever costs booked to the region, its initiatives and partners in its municipalities.
 
     Attributes:
         region: region code.
         area: ``health`` or ``mental_health``.
         cost_dkk: this year's regional cost (DKK).
         history: ``{year: cost_dkk}``.
+        levers: the lever values the unit acts on (set by the model).
     """
 
     def __init__(self, model: Any, region: int, area: str) -> None:
@@ -106,8 +130,75 @@ class RegionalUnit(mesa.Agent):
         self.area = area
         self.cost_dkk = 0.0
         self.history: dict[int, float] = {}
+        self.levers: UnitLevers | None = None
 
     def book(self, year: int, cost_dkk: float) -> None:
         """Record the year's regional cost."""
         self.cost_dkk = float(cost_dkk)
         self.history[year] = self.cost_dkk
+
+
+def _region_lever_for(
+    source: Any, region: int, area: str, drawn: dict[str, Any], defaults: dict[str, Any]
+) -> dict[str, Any]:
+    """Effective levers of one regional unit (registry defaults for the rest)."""
+    if hasattr(source, "lever_for_region"):
+        return {**defaults, **source.lever_for_region(region, area, drawn)}
+    return {**defaults, **source, **drawn}
+
+
+def resolve_regional_levers(
+    source: Any,
+    regions: np.ndarray,
+    simulated: np.ndarray,
+    unit_levers: dict[tuple[int, str], UnitLevers],
+    rng: np.random.Generator,
+) -> dict[tuple[int, str], UnitLevers]:
+    """Resolve the levers of each region's unit in the regional areas, and hand them down.
+
+    A regional unit is one strategist: ``adoption`` is drawn once per region, ``coverage``
+    chooses among the regional areas (in a random order per region), a patchwork's variation
+    is drawn once per (region, area), and the action plan applies as for municipal units. Each
+    municipality's row of a regional area in ``unit_levers`` is replaced by its region's
+    levers (its municipal resolution is not used).
+
+    Args:
+        source: a ``Scenario`` (with ``lever_for_region``) or a plain dict of lever values.
+        regions: region code of each municipality (model order).
+        simulated: mask of simulated municipalities.
+        unit_levers: ``{(municipality index, area): UnitLevers}``; changed in place.
+        rng: a generator for the regional draws (drawn for every region in a fixed order).
+
+    Returns:
+        ``{(region code, area): UnitLevers}`` for every region.
+    """
+    areas = regional_areas()
+    defaults = {k: p.default for k, p in lever_registry().items()}
+    variation = {k: v for k, v in (getattr(source, "variation", None) or {}).items() if v}
+    names = sorted(variation)
+    codes = sorted({int(r) for r in regions.tolist()})
+    adopt = rng.random(len(codes)).tolist()
+    area_u = rng.random((len(codes), len(areas)))
+    rank = (area_u[:, None, :] < area_u[:, :, None]).sum(axis=2).tolist()
+    var_rng = np.random.default_rng(rng.integers(2**63))
+    out: dict[tuple[int, str], UnitLevers] = {}
+    for r, region in enumerate(codes):
+        for j, area in enumerate(areas):
+            drawn = {name: sample_variation(variation[name], var_rng) for name in names}
+            base = _region_lever_for(source, region, area, drawn, defaults)
+            plan = bool(base["action_plan"])
+            values = (0.0,) * len(INTENSITY_LEVERS)
+            if adopt[r] < float(base["adoption"]) and rank[r][j] < round(
+                float(base["coverage"]) * len(areas)
+            ):
+                values = tuple(float(base[name]) for name in INTENSITY_LEVERS)
+            out[(region, area)] = UnitLevers(
+                active=any(v > 0 for v in values),
+                values=dict(zip(INTENSITY_LEVERS, values, strict=True)),
+                public_role=str(base["public_role"]),
+                action_plan=plan,
+            )
+    for i in np.flatnonzero(simulated).tolist():
+        for area in areas:
+            unit_levers[(i, area)] = out[(int(regions[i]), area)]
+    return out

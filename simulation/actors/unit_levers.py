@@ -7,8 +7,11 @@ From the scenario's levers, overrides and unit-to-unit variation to the values e
   at random once per run); the others stay as in the baseline.
 * ``coverage``: within an active municipality, the share of its welfare areas whose units work
   with non-public actors (areas chosen at random once per run).
-* ``action_plan``: without an action plan only ``implementation_without_plan`` of each lever's
-  setting is carried out (the source article: the action plan secures implementation).
+* ``action_plan``: whether an action plan carries the unit's strategy; the levers are carried out
+  as set either way, and what a plan does (continuity of funding, coordination across areas,
+  shared scaling between units)
+  acts in :mod:`simulation.year.strategy` (the source article: the action plan secures
+  implementation).
 * variation (patchwork): each unit draws its own value of a lever from a distribution
   (:func:`simulation.scenario.sample_variation`); overrides for a region, area or municipality
   take precedence over the draws (:meth:`simulation.scenario.Scenario.lever_for`).
@@ -23,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from simulation.constants import AREAS
-from simulation.inputs.mechanism_numbers import strategy_parameters
 from simulation.inputs.registry import levers as lever_registry
 from simulation.scenario import sample_variation
 
@@ -43,15 +45,14 @@ INTENSITY_LEVERS = (
 
 @dataclass(frozen=True, slots=True)
 class UnitLevers:
-    """The lever values one unit acts on (after adoption, coverage and the action plan).
+    """The lever values one unit acts on (after adoption and coverage).
 
     Units with the same settings share one instance (so ``values`` must not be modified): in
     a uniform scenario all active units of a run have the same one.
 
     Attributes:
         active: whether the unit works with non-public actors at all.
-        values: lever name -> effective value (intensity levers already multiplied by the
-            implementation factor).
+        values: lever name -> effective value.
         public_role: ``"driver"`` or ``"enabler"``.
         action_plan: whether an action plan carries the strategy.
     """
@@ -95,7 +96,6 @@ def resolve_unit_levers(
         with equal settings share one instance.
     """
     defaults = {k: p.default for k, p in lever_registry().items()}
-    plan_factor = strategy_parameters()["implementation_without_plan"]
     variation = {k: v for k, v in (getattr(source, "variation", None) or {}).items() if v}
     out: dict[tuple[int, str], UnitLevers] = {}
     shared: dict[tuple[Any, ...], UnitLevers] = {}
@@ -123,8 +123,7 @@ def resolve_unit_levers(
             if adopt[i] < float(base["adoption"]) and rank[i][j] < round(
                 float(base["coverage"]) * len(AREAS)
             ):
-                factor = 1.0 if plan else plan_factor
-                values = tuple([float(v) * factor for v in intensities(base)])
+                values = tuple([float(v) for v in intensities(base)])
             key = (values, str(base["public_role"]), plan)
             unit = shared.get(key)
             if unit is None:

@@ -29,6 +29,7 @@ from simulation.inputs.mortality_calibration import (
     hmd_trend,
     survival_miss,
     survived_2026,
+    window_means,
     with_bands,
 )
 from simulation.inputs.projection import (
@@ -38,11 +39,11 @@ from simulation.inputs.projection import (
     default_parameter,
     frkm126_counts,
     natural_rates,
-    observed_migration,
     old_age_groups,
     project,
     rates_for,
     young_age_groups,
+    young_migration,
 )
 from simulation.inputs.rates import base_rates, demography_parameters
 from simulation.inputs.registry import registry
@@ -87,12 +88,12 @@ def _md(frame: pd.DataFrame) -> str:
 
 
 def _variant(
-    by_cohort: tuple[int, ...], by_age: tuple[int, ...], rates=None, observed: bool = True
+    by_cohort: tuple[int, ...], by_age: tuple[int, ...], rates=None, young: str = "zero"
 ) -> np.ndarray:
     """2030 by municipality and group, aligned only to 2026 and 2040, for one way of spreading.
 
-    ``observed``: the steps hold the net migration observed in 2021-2026 at the groups spread
-    by the age at arrival (:func:`simulation.inputs.projection.observed_migration`).
+    ``young``: the net migration of the steps at the groups spread by the age at arrival
+    (:func:`simulation.inputs.projection.young_migration`; shipped: ``"zero"``).
     """
     c = frkm126_counts()
     rates = rates_for(HELD_OUT) if rates is None else rates
@@ -100,7 +101,7 @@ def _variant(
         default_parameter("mortality_improvement"), default_parameter("fertility"), rates
     )
     of_age = age_groups().of_age
-    moving = observed_migration(rates) if observed else None
+    moving = young_migration(rates, young)
     path = cohort_path(
         base_population(), {y: c[y] for y in HELD_OUT}, r, of_age, by_cohort, by_age, moving
     )
@@ -167,12 +168,15 @@ def held_out_section(scale: float, seed: int) -> list[str]:
     held_improvement = with_bands(base_rates(), *calibrate(HELD_OUT, hold="improvement"))
     held_level = with_bands(base_rates(), *calibrate(HELD_OUT, hold="level"))
     variants = {
-        "chosen (65+ cohorts, 6-19 age at arrival, 0-5 and 20-64 linear)": ours,
-        "chosen, without the net migration observed in 2021-2026 (before the review)": (
-            _variant(old, young, observed=False)
+        "chosen (65+ cohorts, 6-19 age at arrival with zero net migration, 0-5 and 20-64 "
+        "linear)": ours,
+        "chosen, 6-19 with the net migration of 2021-2026 (Ukraine 2022 included; first "
+        "review)": _variant(old, young, young="observed_2021_2026"),
+        "chosen, 6-19 modelled emigration not replaced (before the first review)": _variant(
+            old, young, young="modelled_emigration"
         ),
         "linear interpolation (before issue 14)": linear,
-        "0-19 by age at arrival (0-5 too, before the review)": _variant(old, young_before),
+        "0-19 by age at arrival (0-5 too, before the first review)": _variant(old, young_before),
         "all groups along the cohorts": _variant(everything, ()),
         "all groups by age at arrival": _variant((), everything),
         "65+ along the cohorts, the rest linear": _variant(old, ()),
@@ -187,12 +191,16 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         ),
         "chosen, with the mortality of before issue 14": _variant(old, young, _old_rates()),
     }
+    spread = structural_spread(variants, published)
 
     def dev(v: np.ndarray, name: str) -> str:
         g = names.index(name)
         return _pct(v.sum(axis=0)[g], published.sum(axis=0)[g])
 
     lv_held, off_held = calibrate(HELD_OUT)
+    imp = default_parameter("mortality_improvement")
+    ship = base_rates()
+    off_ship = [ship.improvement_offset[(lo + min(hi, 100)) // 2] for lo, hi in BANDS]
     dev_all80 = dev(variants["chosen, mortality calibrated with 2030 (not independent)"], "80+")
     dev_imp80 = dev(
         variants["chosen, mortality calibrated on 2026/2040 holding the HMD improvement"], "80+"
@@ -202,11 +210,16 @@ def held_out_section(scale: float, seed: int) -> list[str]:
     )
     miss_hmd = survival_miss(held_level)[1]
     dev_before80 = dev(variants["chosen, with the mortality of before issue 14"], "80+")
-    dev_young0 = dev(variants["0-19 by age at arrival (0-5 too, before the review)"], "0-5")
-    unobserved = national_groups(
-        variants["chosen, without the net migration observed in 2021-2026 (before the review)"]
+    dev_young0 = dev(variants["0-19 by age at arrival (0-5 too, before the first review)"], "0-5")
+    unreplaced = national_groups(
+        variants["chosen, 6-19 modelled emigration not replaced (before the first review)"]
     )
-    moving = observed_migration(rates_for(HELD_OUT))
+    observed = national_groups(
+        variants[
+            "chosen, 6-19 with the net migration of 2021-2026 (Ukraine 2022 included; first review)"
+        ]
+    )
+    moving = young_migration(rates_for(HELD_OUT))
     births = _births_on_the_aligned_path()
     full = project(default_parameter("mortality_improvement"), default_parameter("fertility"))
     g616 = names.index("6-16")
@@ -219,8 +232,12 @@ def held_out_section(scale: float, seed: int) -> list[str]:
     )
     vrows = []
     for label, v in variants.items():
-        dev = [_pct(v.sum(axis=0)[g], published.sum(axis=0)[g]) for g in range(len(names))]
-        vrows.append((label, *dev, worst(v)))
+        devs = [_pct(v.sum(axis=0)[g], published.sum(axis=0)[g]) for g in range(len(names))]
+        vrows.append((label, *devs, worst(v)))
+
+    def span(key: str, group: str) -> str:
+        lo, hi = spread[key][group]
+        return f"{100 * lo:+.2f}% to {100 * hi:+.2f}%"
 
     return [
         "## Years between the published ones: 2030 held out",
@@ -234,33 +251,64 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         f"{lv_held[0]:.4f}, and the level of 80+, {lv_held[1]:.4f}, is the one at which the HMD "
         "residents of 1 January 2021 (75+) survive, without migration, to FRKM126's 80+ of "
         "1 January 2026, the projection's observed base (`mortality_calibration.survival_miss`); "
-        f"the offsets are solved, {off_held[0]:+.5f} and {off_held[1]:+.5f}). 2030 is seen "
-        "neither by the alignment nor by the mortality (`tests/test_cohort_targets.py`). "
-        "*Simulated* is "
-        "the microsimulation aligned to that projection "
+        f"the offsets are solved, {off_held[0]:+.5f} and {off_held[1]:+.5f}). The 2030 figures "
+        "enter neither the alignment nor the mortality of this run (tested by replacing them "
+        "with NaN, `tests/test_cohort_targets.py`). One constant is not covered: the default "
+        "`mortality_improvement` (0.72% a year) was set before issue 14 as the all-age rate at "
+        "which the projection, aligned linearly through 2026, 2030 and 2040, needed zero net "
+        "migration at 80+ over 2026-2040, so 2030 entered it through the interim path; at 65+ "
+        "the band offsets are re-solved on top of it, so it acts under 65 only (with 0.27%, "
+        "the value the same procedure gives without 2030, the held-out 2030 moves by at most "
+        "0.04 points; measured, ODD 7.1). The held-out mortality is not the shipped one: "
+        f"improvement {100 * (imp + off_held[0]):.2f}% a year at 65-79 and "
+        f"{100 * (imp + off_held[1]):.2f}% at 80+, against the shipped "
+        f"{100 * (imp + off_ship[0]):.2f}% and {100 * (imp + off_ship[1]):.2f}% (same "
+        "equations, but with one window the 65-79 level has to be held at the HMD trend's, "
+        "and the level and improvement of a band trade off against each other; next "
+        "sections). *Simulated* is the microsimulation aligned to that projection "
         f"(scale {scale}, seed {seed}; its age groups are 20-64, 65+, 80+). FRKM126 "
-        "has no split at 17 or 18 (its groups are 0-5, 6-16, 17-19), so 0-16 stands for the "
-        "children, and 0-5 and 6-16 are shown apart.",
+        "has no split at 17 or 18 (its groups are 0-5, 6-16, 17-19), so the issue's 0-17 "
+        "cannot be checked; 0-16 stands for the children, and 0-5, 6-16 and 17-19 are shown "
+        "apart.",
         "",
-        f"**The issue's criterion is met**: 0-16 {_pct(co['0-16'], fr['0-16'])}, 20-64 "
-        f"{_pct(co['20-64'], fr['20-64'])}, 65+ {_pct(co['65+'], fr['65+'])} and 80+ "
-        f"{_pct(co['80+'], fr['80+'])} (each within 1%, tested), every municipality over "
-        f"20,000 within 3% (largest {worst(ours)}). The children of 2030 are, up to 0-5, the "
-        "children of 2026 four years on: what decides them is their net migration. The steps "
-        "between the published years hold, at 6-16 and 17-19, the net migration observed in "
-        "2021-2026 (`projection.observed_migration`: FRKM126's 2026 over the HMD residents of "
-        f"2021 survived to 2026, {kids[3]:+,.0f} a year at 6-16, the refugees from Ukraine of "
-        f"2022 included; factors {moving[names.index('6-16')]:.4f} and "
-        f"{moving[names.index('17-19')]:.4f} a year with the modelled emigration added back), "
-        "and only the remaining gap to 2040 is spread evenly. Without it (the method before "
-        f"the review) the gap was spread evenly from zero and 0-16 missed by "
-        f"{_pct(unobserved['0-16'], fr['0-16'])} (6-16 {_pct(unobserved['6-16'], fr['6-16'])}): "
-        "FRKM126's migration of children is higher in 2026-2030 than after (on the path "
-        f"aligned to all three years the alignment adds {kids[0]:,.0f} a year at 6-16 in "
-        f"2026-2030 and {kids[1]:,.0f} in 2030-2040, against a modelled emigration of "
-        f"{kids[2]:,.0f}, next sections). "
-        "With the mortality calibrated on all three published years, 2030 included (not an "
-        f"independent check), 80+ would be {dev_all80}.",
+        "**2030 has been used as a diagnostic to select among methods; it is no longer an "
+        "independent test.** At least three choices were made after seeing the 2030 miss: the "
+        "80+ level was switched to the 2021→2026 survival after the HMD-trend level missed "
+        f"2030 by {dev_level80}; the children's net migration of the steps was changed after "
+        f"the 0-16 miss ({_pct(unreplaced['0-16'], fr['0-16'])}), first to the 2021-2026 "
+        "average and, after a second review, to zero net migration (the modelled emigration "
+        "replaced), and the test's tolerance was tightened after the first change; 0-5 was "
+        f"made linear because 2030 preferred it ({dev_young0} by age at arrival). The numbers "
+        "below therefore show how well the chosen method fits, not an out-of-sample error. "
+        "The structural uncertainty, the spread over the defensible choices that 2030 did not "
+        "select (held-out mortality: the 80+ level from the 2021→2026 survival, both HMD trend "
+        "levels, or the HMD improvement held; the children's migration: zero, 2021-2026 "
+        f"average, or the modelled emigration not replaced): 80+ {span('mortality', '80+')} "
+        f"over the mortality choices, 0-16 {span('children', '0-16')} over the children's "
+        f"(6-16 {span('children', '6-16')}, 17-19 {span('children', '17-19')}).",
+        "",
+        f"Held-out projection: 0-16 {_pct(co['0-16'], fr['0-16'])}, 17-19 "
+        f"{_pct(co['17-19'], fr['17-19'])}, 20-64 {_pct(co['20-64'], fr['20-64'])}, 65+ "
+        f"{_pct(co['65+'], fr['65+'])}, 80+ {_pct(co['80+'], fr['80+'])}, total "
+        f"{_pct(co['total'], fr['total'])} (each within 1%, tested), every municipality over "
+        f"20,000 within 3% (largest {worst(ours)}, tested; the simulated one too). The "
+        "children of 2030 are, up to 0-5, the children of 2026 four years on: what decides "
+        "them is their net migration. The steps between the published years hold, at 6-16 "
+        "and 17-19, zero net migration: the modelled emigration of these ages (about "
+        f"{kids[2]:,.0f} a year at 6-16) is replaced (`projection.young_migration`, factors "
+        f"{moving[names.index('6-16')]:.4f} and {moving[names.index('17-19')]:.4f} a year), and "
+        "only the remaining gap to 2040 is spread evenly. Not replacing it (the method before "
+        f"the first review) missed 0-16 by {_pct(unreplaced['0-16'], fr['0-16'])} (6-16 "
+        f"{_pct(unreplaced['6-16'], fr['6-16'])}): the miss came from that emigration, not "
+        "from missing refugees. Carrying the cohort residual of 2021-2026 forward "
+        f"({kids[3]:+,.0f} a year at 6-16, FRKM126's 2026 over the HMD residents of 2021 "
+        "survived) gave 0-16 "
+        f"{_pct(observed['0-16'], fr['0-16'])}, but that average holds the one-off inflow from "
+        "Ukraine of 2022 (temporary protection) and is not a defensible assumption for "
+        "2026-2030. On the path aligned to all three years the alignment adds "
+        f"{kids[0]:,.0f} a year at 6-16 in 2026-2030 and {kids[1]:,.0f} in 2030-2040. "
+        "With the mortality calibrated on all three published years, 2030 included, 80+ "
+        f"would be {dev_all80}.",
         "",
         _md(
             pd.DataFrame(
@@ -280,9 +328,10 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         f"held-out projection {worst(ours)}, simulated {100 * dev_sim.max():.2f}%, linear "
         f"interpolation {worst(linear)} (target: within 3%).",
         "",
-        "The ways of spreading the gap compared, deviation from FRKM126 2030 by age group "
-        "(held-out projection, national) and the largest municipal deviation; every row but "
-        "the second holds the net migration observed in 2021-2026 at 6-16 and 17-19:",
+        "The ways of spreading the gap compared (sensitivity rows), deviation from FRKM126 "
+        "2030 by age group (held-out projection, national) and the largest municipal "
+        "deviation; every row but the second and third holds zero net migration at 6-16 and "
+        "17-19:",
         "",
         _md(pd.DataFrame(vrows, columns=["method", *names, "municipalities"])),
         "",
@@ -290,7 +339,7 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         "so their number is known in advance up to mortality, and the straight line misses it "
         f"by {_pct(li['80+'], fr['80+'])}. What is left is the mortality between 2026 and 2030. "
         "Calibrated on 2026 and 2040 alone with both levels held at the HMD 2015-2019 trend's "
-        f"it missed 80+ by {dev_level80} (the method before the review), with the trend's "
+        f"it missed 80+ by {dev_level80} (the method before the first review), with the trend's "
         f"improvement held by {dev_imp80}, and with the mortality of before issue 14 by "
         f"{dev_before80}. That level is too low for the years after 2019: with it the 75+ of "
         f"2021 survive, without migration, to {_pct(1 + miss_hmd, 1)} more 80+ in 2026 than "
@@ -298,7 +347,7 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         "with the shipped mortality). The 80+ level now set by that survival (the years "
         "2021-2025, the pandemic's excess mortality of 2022 included) gives "
         f"{_pct(co['80+'], fr['80+'])}.",
-        "- 0-5 by the age at arrival (the method before the review) missed by "
+        "- 0-5 by the age at arrival missed by "
         f"{dev_young0}: the correction of the 0-5 of each year is set by the gap that remains "
         "to 2040, whose 0-5 are children not yet born in 2030, so the 0-5 between the "
         "published years get a correction that does not fit them; the straight line between "
@@ -307,10 +356,42 @@ def held_out_section(scale: float, seed: int) -> list[str]:
         f"rising to {births[2039]:,.0f} in 2039. 0-5 is now linear ("
         f"{_pct(co['0-5'], fr['0-5'])}); 6-16 and 17-19 keep the age at arrival.",
         "- 20-64 change by migration; along the cohorts a gap of young immigrants is carried "
-        "back onto children, and the straight line does better (the observed net migration "
-        "makes no difference to a group whose targets are linear).",
+        "back onto children, and the straight line does better (the net migration of the "
+        "steps makes no difference to a group whose targets are linear).",
         "",
     ]
+
+
+MORTALITY_CHOICES = (
+    "chosen (65+ cohorts, 6-19 age at arrival with zero net migration, 0-5 and 20-64 linear)",
+    "chosen, mortality calibrated on 2026/2040 holding both HMD trend levels",
+    "chosen, mortality calibrated on 2026/2040 holding the HMD improvement",
+)
+CHILDREN_CHOICES = (
+    "chosen (65+ cohorts, 6-19 age at arrival with zero net migration, 0-5 and 20-64 linear)",
+    "chosen, 6-19 with the net migration of 2021-2026 (Ukraine 2022 included; first review)",
+    "chosen, 6-19 modelled emigration not replaced (before the first review)",
+)
+
+
+def structural_spread(
+    variants: dict[str, np.ndarray], published: np.ndarray
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """Lowest and highest relative deviation from ``published`` over the defensible choices.
+
+    ``"mortality"``: the held-out mortality calibrations that do not use 2030
+    (:data:`MORTALITY_CHOICES`); ``"children"``: the net migration of 6-19 in the steps
+    (:data:`CHILDREN_CHOICES`). By the groups of :func:`national_groups`.
+    """
+    fr = national_groups(published)
+    out = {}
+    for key, labels in (("mortality", MORTALITY_CHOICES), ("children", CHILDREN_CHOICES)):
+        devs = [national_groups(variants[k]) for k in labels]
+        out[key] = {
+            g: (min(d[g] / fr[g] - 1 for d in devs), max(d[g] / fr[g] - 1 for d in devs))
+            for g in fr
+        }
+    return out
 
 
 def _births_on_the_aligned_path() -> dict[int, float]:
@@ -390,6 +471,10 @@ def implied_section() -> list[str]:
         "modelled emigration 80+",
     ]
     base = base_rates()
+    anchors = tuple(sorted(c))
+    means = window_means(implied_after[: 2040 - 2026], anchors)
+    miss = survival_miss(base)
+    miss_none = survival_miss(with_bands(base, *calibrate(hold="none")))
     mrows = []
     for lo, hi in BANDS:
         k, level = hmd_trend(lo, hi)
@@ -416,10 +501,12 @@ def implied_section() -> list[str]:
         "old-age mortality below. Before, the residual after 2040 was continued at its "
         f"2036-2040 mean ({cont_before[0]:+,.0f} a year at 65-79, {cont_before[1]:+,.0f} at "
         "80+, as migration); after, the national net migration of the old is zero after 2040 "
-        "(the alignment replaces the modelled emigration) and only the municipalities' "
+        "(from 2040 the model does not emigrate the old, instead of emigrating them and "
+        "re-adding them as immigrants) and only the municipalities' "
         "differences continue. Tolerance (tested): at most 1,000 a year at 65-79 and 500 at "
-        "80+ in any year (about 0.1% of each band), and at most 100 a year on average over "
-        "2026-2030 and over 2030-2040.",
+        "80+ in any year (about 0.1% of each band), and at most 150 a year on average over "
+        "2026-2030 and over 2030-2040 (the least-squares residual below; the averages are not "
+        "zero by construction).",
         "",
         _md(pd.DataFrame(rows, columns=columns)),
         "",
@@ -428,9 +515,19 @@ def implied_section() -> list[str]:
         "neighbouring bands over 60-70 and 75-85 (no step at 65 or 80). Level and improvement "
         "of each band are calibrated (`python -m simulation.inputs.mortality_calibration "
         "--write`) so that the implied net migration is zero on average over 2026-2030 and over "
-        "2030-2040. This uses 2030; the held-out check above calibrates again on 2026 and 2040 "
-        "and the survival of the 75+ of 2021 to 2026, without 2030. Under 60 the life table and "
-        "`mortality_improvement` are as before.",
+        "2030-2040 and the HMD residents of 1 January 2021 survive, without migration, to "
+        "FRKM126's 80+ of 1 January 2026: five equations for four unknowns, by least squares "
+        "(the same equations as the held-out check, which lacks the 2026-2030 window and holds "
+        "the 65-79 level at the HMD trend's instead). They do not all hold: the mean implied "
+        f"net migration is {means[0, 0]:+,.0f} (65-79) and {means[0, 1]:+,.0f} (80+) a year in "
+        f"2026-2030 and {means[1, 0]:+,.0f} and {means[1, 1]:+,.0f} in 2030-2040, and the 75+ "
+        f"of 2021 survived miss FRKM126's 80+ of 2026 by {_pct(1 + miss[1], 1)} (without the "
+        f"survival equation: {_pct(1 + miss_none[1], 1)}). At 65-79 the survival misses by "
+        f"{_pct(1 + miss[0], 1)}, but that cohort residual also holds the immigration of "
+        "60-79-year-olds, so it is not used. The survival of 2021-2026 holds the excess deaths "
+        "of 2022; the data (HMD population to 1 January 2021) do not allow starting it in "
+        "2023. This uses 2030. Under 60 the life table and `mortality_improvement` are as "
+        "before.",
         "",
         _md(
             pd.DataFrame(

@@ -254,6 +254,18 @@ def integration_section(cases: pd.Series) -> list[str]:
         "level held by assumption, neither a documented path nor a forecast. Sampling noise at "
         "this scale is about +-1,000.",
         "",
+        "Three caveats. (1) 22,300 is a forecast of the recipients of integration benefit "
+        "(integrationsydelse), not of the participants in the integration programme, which the "
+        "model's caseload stands for; the two overlap but are not the same. (2) The entries are "
+        "flat by construction (a constant share of a constant documented immigration): the "
+        "path says nothing about future refugee or family immigration. (3) The base year does "
+        f"not meet 22,300: the caseload of 2026 is {cases.loc[2026]:,.0f} (the mean of "
+        "1 January and the year's end), because the stock of 1 January 2026 drawn from "
+        "`need_prevalence.csv` is about 21,100 (measured at scale 0.05, seed 11), about 5% "
+        "below the level its note gives, and the entry share keeps the caseload near its "
+        "starting level. Not fixed: it needs the prevalence rows and the entry share rescaled "
+        "together.",
+        "",
     ]
 
 

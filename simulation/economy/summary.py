@@ -23,7 +23,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.constants import AREAS
 from simulation.economy.present_value import (
     DEFAULT_DISCOUNT_RATE,
     payback_year,
@@ -32,7 +31,7 @@ from simulation.economy.present_value import (
     saving_by_payer,
     undiscounted,
 )
-from simulation.inputs.prices import PAYERS, lever_payer_shares
+from simulation.inputs.prices import PAYERS
 from simulation.inputs.welfare_economics import welfare_prices
 
 __all__ = [
@@ -85,6 +84,7 @@ LEVER_ITEM_METRICS = {
         "grants_beyond_fund",
         "contracts_running",
         "contracts_setup",
+        "transaction",
     )
 }
 
@@ -92,23 +92,30 @@ LEVER_ITEM_METRICS = {
 def lever_items_table(table: pd.DataFrame, rate: float = DEFAULT_DISCOUNT_RATE) -> pd.DataFrame:
     """Lever cost by scenario, item and payer: undiscounted and present value, replicate means.
 
-    An item's payers follow from the areas it was booked in (``lever_payer_shares``: the
-    employer of the unit's staff; mental health split as its need level's payers; costs of no
-    single area are the municipality's), as the lever-cost ledger books them. Payer ``total``
-    is the item's sum. Written as ``lever_items.csv``.
+    An item's payers are those of the cell it was booked in (scenario, replicate, year,
+    municipality and area): the cell's ``lever_cost_<payer>_dkk`` shares. Every item of a cell
+    is booked with the same payers (the area's lever payer; costs of no single area, the mapping,
+    to the municipality or, for a regional unit, the region), so the split is exact. Payer
+    ``total`` is the item's sum. Written as ``lever_items.csv``.
     """
-    sub = table[table.metric.isin(list(LEVER_ITEM_METRICS))]
     cols = ["scenario", "item", "payer", "start", "end", "cost_undiscounted_dkk", "cost_pv_dkk"]
+    sub = table[table.metric.isin(list(LEVER_ITEM_METRICS))]
     if sub.empty:
         return pd.DataFrame(columns=cols)
-    shares = pd.DataFrame(lever_payer_shares(), index=list(AREAS), columns=list(PAYERS))
-    shares.loc["none"] = [1.0 if p == "municipality" else 0.0 for p in PAYERS]
-    keys = ["scenario", "replicate", "year", "metric", "area"]
-    by = sub.assign(area=sub.area.astype(object).fillna("none")).groupby(keys).value.sum()
-    frame = by.reset_index()
+    keys = ["scenario", "replicate", "year", "municipality", "area"]
+    by_payer = {f"lever_cost_{p}_dkk": p for p in PAYERS}
+    pay = table[table.metric.isin(list(by_payer))]
+    pay = pay.assign(area=pay.area.astype(object).fillna("none"), payer=pay.metric.map(by_payer))
+    shares = pay.pivot_table(index=keys, columns="payer", values="value", aggfunc="sum")
+    shares = shares.reindex(columns=list(PAYERS), fill_value=0.0).fillna(0.0)
+    shares = shares.div(shares.sum(axis=1).where(lambda x: x != 0), axis=0).fillna(0.0)
+    items = sub.assign(area=sub.area.astype(object).fillna("none"))
+    items = items.groupby([*keys, "metric"]).value.sum().reset_index()
+    shares.columns = [f"share_{p}" for p in PAYERS]
+    frame = items.join(shares, on=keys).fillna({f"share_{p}": 0.0 for p in PAYERS})
     for p in PAYERS:
-        frame[p] = frame.value * shares.loc[frame.area, p].to_numpy()
-    frame["total"] = frame.value
+        frame[p] = frame[f"share_{p}"] * frame["value"]
+    frame["total"] = frame["value"]
     frame["item"] = frame.metric.map(LEVER_ITEM_METRICS)
     payers = [*PAYERS, "total"]
     yearly = frame.groupby(["scenario", "replicate", "item", "year"])[payers].sum()

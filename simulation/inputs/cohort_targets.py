@@ -8,9 +8,9 @@ to the next published year is closed a little each year:
 1. From the population of 1 January ``y`` (already aligned), one natural step gives ``y + 1``;
    continuing without further correction to ``y1`` gives each municipality's and age group's
    projected count ``P(y1)``, and the remaining gap ``R = FRKM126(y1) / P(y1)``. At 6-16 and
-   17-19 each step also holds the net migration observed before 2026 (``migration``:
-   :func:`simulation.inputs.projection.observed_migration`), so that only the remaining gap is
-   spread; at the linear groups it makes no difference, at 65+ it is zero.
+   17-19 each step also holds zero net migration, the modelled emigration replaced
+   (``migration``: :func:`simulation.inputs.projection.young_migration`), so that only the
+   remaining gap is spread; at the linear groups it makes no difference, at 65+ it is zero.
 2. An even share of it, ``R ** (1 / (y1 - y))``, is applied in the step to ``y + 1``, to:
 
    * **65-79 and 80+: the cohorts.** Each resident gets the share of the gap of the age group
@@ -26,7 +26,7 @@ to the next published year is closed a little each year:
      change by migration, for which the data hold no age profile; 0-5 by births and the
      migration of families. In the held-out check (``docs/validation.md``) the straight line
      did better for them than either spreading (0-5 by the age at arrival: -4.3% in 2030,
-     linear -0.9%).
+     linear -0.9%; a choice made by looking at 2030, so 2030 is no longer an independent test).
 
    In ``y1`` any remainder is scaled away: the published years are met exactly.
 

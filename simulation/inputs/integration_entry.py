@@ -15,6 +15,23 @@ the 2026 projection's migration assumptions are not in the data), and
 caseload stays at 22,300 with the programme's remission (``need_levels.csv``), a 2022 figure
 of a 2015 forecast (confidence C), not an observed caseload. The entrants are drawn among the year's
 immigrants aged 18-64, each with the same probability ``entries / immigrants``.
+
+What 22,300 is, and what follows (second demography review):
+
+* 22,300 is a 2015 forecast of the number of **recipients of integration benefit**
+  (integrationsydelse) in 2022, not of participants in the integration programme; the two
+  overlap but are not the same population, and no observed caseload of either is in the data.
+* The entries are **flat by construction** (a constant share of a constant documented level of
+  immigration), so the caseload path is a level held by assumption, not a projection of
+  refugee or family immigration.
+* Base year: the caseload of 1 January 2026 is drawn from ``need_prevalence.csv`` and comes to
+  about 21,100 (measured at scale 0.05, seed 11), about 5% below the 22,300 its note says it is
+  levelled to; the entry share keeps the caseload near its starting level (about 21,100-21,200
+  in 2026-2029, rising to about 22,800 by 2040 as the population grows). Not fixed: the
+  prevalence rows would have to be scaled by 22,300 / 21,100 together with this share (the
+  share alone at 0.083 leaves 2026 at 21,100-21,400 and makes the caseload rise to 23,000 by
+  2031).
+
 The data hold no age split of immigration and, by origin, only one quarter's split by
 citizenship (``immigration_non_eu_share``: DST, 2nd quarter 2023, 37% from outside the EU/EEA;
 7.9% of all immigrations is about 21% of those), not the reason for residence; so no split is

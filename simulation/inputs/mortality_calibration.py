@@ -6,11 +6,12 @@ the level (multiplier on the HMD 2019 death probabilities) and the offset of the
 improvement (added to ``mortality_improvement``) of the bands 65-79 and 80+ at which the
 alignment to FRKM126 needs, at each band, no net migration beyond the modelled emigration, on
 average over 2026-2030 and over 2030-2040 (the projection's own assumption for the old is net
-migration near zero). Beside them it prints the trend of the HMD life tables 2015-2019 (the
+migration near zero), and the HMD residents of 2021 survive to FRKM126's 80+ of 2026
+(:func:`survival_miss`), by least squares (:func:`calibrate`). The held-out check (2030 left
+out) uses the same equations without the 2026-2030 window, with the level of 65-79 held at the
+HMD trend's. Beside them it prints the trend of the HMD life tables 2015-2019 (the
 pre-pandemic years of ``lifetable_hmd.csv``): the log-linear decline of the age-standardised
-death rate (HMD population of 2021 as weights). For the held-out check (2030 left out) the
-level of 80+ is set instead by the survival of the HMD residents of 2021 to FRKM126's 80+ of
-2026 (:func:`survival_miss`).
+death rate (HMD population of 2021 as weights).
 """
 
 from __future__ import annotations
@@ -173,20 +174,29 @@ def calibrate(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Level and improvement offset of 65-79 and 80+ that zero the implied net migration.
 
-    Zero on average in each window between the given published years and at each band. With
-    two windows or more (2026, 2030 and 2040: the values of ``data/mortality_bands.csv``) that
-    is four equations for four unknowns. With one window (2026 and 2040 only: the held-out
-    check of ``docs/validation.md``, which must not see 2030) it is two equations, and two
-    more come from data before 2026:
+    One procedure for the shipped and the held-out run (``hold = "survival"``, the default):
+    the equations are (a) the implied net migration at each band, zero on average in each
+    window between the given published years (persons a year), and (b) the survival of the
+    HMD residents of 1 January 2021 (75+) to FRKM126's 80+ of 1 January 2026 without migration
+    (:func:`survival_miss`, the miss in persons a year over the five years), solved by least
+    squares (Gauss-Newton).
 
-    * ``hold = "survival"`` (the held-out check): the level of 65-79 is held at the HMD
-      2015-2019 trend's (:func:`hmd_trend`), and the level of 80+ is the one at which the HMD
-      residents of 2021 survive to FRKM126's 80+ of 2026 (:func:`survival_miss`, no
-      migration); the offsets are solved from the window.
-    * ``hold = "level"``: both levels held at the HMD trend's for 2019, the offsets solved.
-    * ``hold = "improvement"``: the trend's improvement held, the levels solved.
+    * With two windows (2026, 2030 and 2040: the values of ``data/mortality_bands.csv``) that
+      is five equations for four unknowns; they do not all hold at once (the 80+ of 2026-2030
+      and the survival of 2021-2026 disagree by about 100 persons a year, ``docs/validation.md``).
+    * With one window (2026 and 2040 only: the held-out check, which must not see 2030) it is
+      three equations, and the level of 65-79 is held at the HMD 2015-2019 trend's
+      (:func:`hmd_trend`, data before 2026); the other three are solved exactly.
 
-    Solved by Newton's method.
+    The survival of 2021-2026 holds the excess deaths of 2022; the data (HMD population to
+    1 January 2021 only) do not allow starting it later. Other choices (sensitivity rows of
+    ``docs/validation.md``):
+
+    * ``hold = "none"``: without the survival equation (with all published years: four
+      equations, four unknowns, the method before the second review).
+    * ``hold = "level"`` (one window): both levels held at the HMD trend's for 2019, the
+      offsets solved.
+    * ``hold = "improvement"`` (one window): the trend's improvement held, the levels solved.
 
     Args:
         anchors: the FRKM126 years used (default all published years).
@@ -205,27 +215,28 @@ def calibrate(
         + [base.improvement_offset[_band_age(lo, hi)] for lo, hi in BANDS]
     )
     free = np.ones(4, dtype=bool)
-    survival = False
+    if hold not in ("survival", "none", "level", "improvement"):
+        raise ValueError(f"hold must be 'survival', 'none', 'level' or 'improvement': {hold!r}")
+    survival = hold == "survival"
     if len(anchors) < 3:
         trend = [hmd_trend(lo, hi) for lo, hi in BANDS]
         if hold in ("level", "survival"):
             x[:2] = [lv for _, lv in trend]
             free[: 1 if hold == "survival" else 2] = False
-            survival = hold == "survival"
         elif hold == "improvement":
             x[2:] = [k - default_parameter("mortality_improvement") for k, _ in trend]
             free[2:] = False
         else:
-            raise ValueError(f"hold must be 'survival', 'level' or 'improvement': {hold!r}")
+            raise ValueError("with one window, hold must be 'survival', 'level' or 'improvement'")
     steps = np.array([1e-3, 1e-3, 1e-4, 1e-4])
 
     def f(v: np.ndarray) -> np.ndarray:
         rates = with_bands(base, v[:2], v[2:])
         out = window_means(implied_net_migration(anchors, rates), anchors).ravel()
-        if survival:  # persons: the miss of 2026's 80+ times their number
-            out = np.append(
-                out, survival_miss(rates)[1] * frkm126_counts()[anchors[0]][:, -1].sum()
-            )
+        if survival:  # persons a year: the miss of 2026's 80+ times their number, per year
+            persons = frkm126_counts()[SURVIVAL_YEARS[1]][:, -1].sum()
+            span = SURVIVAL_YEARS[1] - SURVIVAL_YEARS[0]
+            out = np.append(out, survival_miss(rates)[1] * persons / span)
         return out
 
     idx = np.flatnonzero(free)
@@ -259,9 +270,12 @@ def bands_table(level: np.ndarray, offset: np.ndarray, default: float) -> str:
         "simulation.inputs.mortality_calibration --write`, calibrated so that the alignment to "
         "DST FRKM126 'Befolkningsfremskrivning 2026 efter kommune, alder, koen og tid' (2026 "
         "projection, https://www.statbank.dk/FRKM126) needs, at each band, no net migration "
-        "beyond the modelled emigration on average in 2026-2030 and in 2030-2040 (four "
-        "equations, four unknowns). This uses all three published years, 2030 included; the "
-        "held-out check of docs/validation.md calibrates again on 2026 and 2040 alone. For "
+        "beyond the modelled emigration on average in 2026-2030 and in 2030-2040, and the HMD "
+        "residents of 1 January 2021 (population_hmd.csv) survive without migration to "
+        "FRKM126's 80+ of 1 January 2026 (five equations, four unknowns, least squares). This "
+        "uses all three published years, 2030 included; the held-out check of "
+        "docs/validation.md calibrates again on 2026 and 2040 alone (the 65-79 level held at "
+        "the HMD trend's). For "
         "comparison, the log-linear trend of the age-standardised HMD death rate 2015-2019 "
         "(HMD population 2021 as weights): "
         f"65-79 {100 * trend[BANDS[0]][0]:.2f}% a year, 80+ {100 * trend[BANDS[1]][0]:.2f}% a "
@@ -282,7 +296,8 @@ def bands_table(level: np.ndarray, offset: np.ndarray, default: float) -> str:
         name = f"{lo}-{hi}" if hi < 110 else f"{lo}+"
         rows.append(
             f'{lo},{hi},{a:.4f},{b:.5f},"calibrated to DST FRKM126 (2026 projection) {name}, '
-            f'2026-2040, by simulation.inputs.mortality_calibration",calibrated,"improvement '
+            f"2026-2040, and the survival of the HMD residents of 2021 to FRKM126's 80+ of "
+            f'2026, by simulation.inputs.mortality_calibration",calibrated,"improvement '
             f"{default} + {b:.4f} = {100 * (default + b):.2f}% a year (HMD 2015-2019 trend: "
             f"{100 * trend[(lo, hi)][0]:.2f}%); level x (1 - {default + b:.4f})^7 = {r26:.2f}: "
             f'death rates of 2026 about {r26:.2f} times those of 2019"'

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.constants import AREAS
-from simulation.inputs.data import data_cache, read_table
+from simulation.inputs.data import active_overrides, data_cache, read_table, using_overrides
 
 __all__ = [
     "PAYERS",
@@ -113,6 +113,9 @@ def level_prices() -> dict[tuple[str, int], LevelPrice]:
 def area_targets() -> dict[str, float]:
     """Each area's reported 2026 spending in 2026 prices (``areas.csv``, from ``spending.csv``).
 
+    Where the spending is computed from the assumed prices (employment, integration), replaced
+    prices or quantities move it (:func:`_computed_target_change`).
+
     Raises:
         ValueError: where ``areas.csv`` and the sum of the components in ``spending.csv`` differ.
     """
@@ -123,7 +126,47 @@ def area_targets() -> dict[str, float]:
         total = float((sub.sign.astype(float) * sub.dkk_2026.astype(float)).sum())
         if abs(total - targets[area]) > 1.0:
             raise ValueError(f"areas.csv: target of {area!r} is not the sum in spending.csv")
-    return {a: float(targets[a]) for a in AREAS}
+    out = {a: float(targets[a]) for a in AREAS}
+    if active_overrides() is not None:
+        for area, change in _computed_target_change(parts).items():
+            out[area] += change
+    return out
+
+
+def _computed_target_change(parts) -> dict[str, float]:
+    """The change of the computed targets under replaced prices or quantities.
+
+    Where an area has no reported spending, its target is computed (``spending.csv`` marks the
+    component ``assumption``): the reference caseloads of its levels times the assumed per-case
+    amounts of ``service_prices.csv`` plus the fixed part. When a run replaces those amounts (an
+    uncertain price or quantity), the target moves with them and the fixed part stays, as the
+    file's figure would have been computed with the run's amounts.
+
+    Raises:
+        ValueError: a computed area with a level not scaled to a reference caseload.
+    """
+    computed = {
+        area
+        for area in AREAS
+        if (sub := parts[parts.area == area]).shape[0]
+        and all("assumption" in str(v).lower() for v in sub.source)
+    }
+    if not computed:
+        return {}
+    replaced = level_prices()
+    with using_overrides(None):
+        original = level_prices()
+        levels = read_table("need_levels.csv")
+    out = {}
+    for area in sorted(computed):
+        change = 0.0
+        for row in levels[levels.area == area].to_dict("records"):
+            if str(row["scale_to_reference"]).strip() != "yes":
+                raise ValueError(f"spending.csv: computed target of {area!r} needs scaled levels")
+            key = (area, int(row["level"]))
+            change += float(row["reference_caseload"]) * (replaced[key].total - original[key].total)
+        out[area] = change
+    return out
 
 
 @data_cache
@@ -200,9 +243,14 @@ def area_staff() -> dict[str, float]:
 
 @data_cache
 def integration_exit_share() -> float:
-    """Share of the integration programme's leavers who pass to cash benefit."""
-    table = read_table("integration_exits.csv").set_index("destination")
-    shares = table["share"].astype(float)
-    if abs(shares.sum() - 1.0) > 1e-9:
+    """Share of the integration programme's leavers who pass to cash benefit.
+
+    The file's shares must sum to 1; a replaced cash-benefit share (an uncertain number) leaves
+    the rest, ``1 - share``, to no need.
+    """
+    with using_overrides(None):  # the file as it is: no_need is 1 - the cash-benefit share
+        shares = read_table("integration_exits.csv").set_index("destination")["share"]
+    if abs(shares.astype(float).sum() - 1.0) > 1e-9:
         raise ValueError("integration_exits.csv: shares do not sum to 1")
-    return float(shares["cash_benefit"])
+    table = read_table("integration_exits.csv").set_index("destination")  # replaced, if drawn
+    return float(table["share"].astype(float)["cash_benefit"])

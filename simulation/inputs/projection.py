@@ -5,20 +5,22 @@ FRKM126 age group (the method of LIAM2 and other dynamic microsimulations). The 
 
 * the published years 2026, 2030 and 2040: DST's FRKM126 projection (2026 vintage), exactly.
 * the years between them: a cohort-component projection by municipality, sex and single age
-  with the model's own rates (:mod:`simulation.inputs.cohort_targets`; at 6-19 with the net
-  migration observed in 2021-2026, :func:`observed_migration`), whose remaining gap to the
+  with the model's own rates (:mod:`simulation.inputs.cohort_targets`; at 6-19 with zero net
+  migration, the modelled emigration replaced, :func:`young_migration`), whose remaining gap to the
   next published year is closed at an even yearly rate: at 65-79 and 80+ along the birth cohorts
   (each cohort gets the share of the age group it will be in at the published year), at 6-19
   by the age at arrival, at 0-5 and 20-64 by linear interpolation of FRKM126's counts. Old-age
   mortality is calibrated (``data/mortality_bands.csv``,
-  :mod:`simulation.inputs.mortality_calibration`)
-  so that the gap of the old is close to zero: their targets are their cohorts' survival, and
-  the implied net migration at 65-79 and 80+ is close to zero (``docs/validation.md``).
+  :mod:`simulation.inputs.mortality_calibration`: the windows between published years and the
+  survival of the 75+ of 2021 to the 80+ of 2026, least squares) so that the gap of the old is
+  close to zero: their targets are their cohorts' survival, and the implied net migration at
+  65-79 and 80+ is close to zero (``docs/validation.md``).
 * after 2040: the same cohort-component projection with the run's rates (mortality with its
   improvement by age band, fertility, emigration, moves between municipalities), continuing net
   immigration at its 2030-2040 average by municipality and age group, except that at 65-79 and
   80+ only the municipalities' differences continue and the national net migration is zero
-  (the alignment there replaces the modelled emigration). No 2050 figure enters the model.
+  (from 2040 the model does not emigrate those 65+ on the next 1 January, rather than
+  emigrating them and re-adding them as immigrants). No 2050 figure enters the model.
 
 This module also builds the 2026 base population by municipality, sex and single age, and the
 destination probabilities of moves between municipalities.
@@ -26,7 +28,7 @@ destination probabilities of moves between municipalities.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -39,7 +41,7 @@ from simulation.inputs.cohort_targets import (
     group_sum,
     natural_step,
 )
-from simulation.inputs.data import read_table
+from simulation.inputs.data import data_cache, read_table
 from simulation.inputs.geography import municipalities
 from simulation.inputs.rates import (
     DemographicRates,
@@ -59,6 +61,8 @@ __all__ = [
     "path_with_rates",
     "rates_for",
     "observed_migration",
+    "young_migration",
+    "YOUNG_MIGRATION",
     "continued_migration",
     "natural_rates",
     "default_parameter",
@@ -150,7 +154,7 @@ def base_population() -> np.ndarray:
     return out
 
 
-@cache
+@data_cache
 def move_destinations() -> np.ndarray:
     """Destination probabilities of moves between municipalities, shape (98, 98), rows sum to 1.
 
@@ -195,6 +199,10 @@ class Projection:
         emigrants: the modelled emigration, as ``net_migration``; the implied net migration
             of an age group is ``net_migration - emigrants``.
         anchors: the FRKM126 years the projection is aligned to.
+        emigration_late: emigration probability by single age in the years from the last
+            anchor on (default: ``emigration``): zero from 64 (65+ on the next 1 January),
+            whose national net migration is zero then, so the old are not emigrated and
+            re-added as immigrants with newly drawn needs.
     """
 
     years: np.ndarray
@@ -203,10 +211,17 @@ class Projection:
     emigration: np.ndarray
     emigrants: np.ndarray | None = None
     anchors: tuple[int, ...] = ()
+    emigration_late: np.ndarray | None = None
 
     def target(self, year: int) -> np.ndarray:
         """Residents on 1 January ``year`` by municipality and age group."""
         return self.targets[year - int(self.years[0])]
+
+    def emigration_in(self, year: int) -> np.ndarray:
+        """Emigration probability by single age for the flows of ``year``."""
+        if self.emigration_late is not None and self.anchors and year >= self.anchors[-1]:
+            return self.emigration_late
+        return self.emigration
 
 
 def natural_rates(
@@ -230,7 +245,7 @@ def default_parameter(name: str) -> float:
     return float(registry()[name].default)
 
 
-@cache
+@data_cache
 def aligned_path(anchors: tuple[int, ...] | None = None) -> CohortPath:
     """The calibrated projection through the FRKM126 years, aligned along the cohorts.
 
@@ -245,7 +260,7 @@ def aligned_path(anchors: tuple[int, ...] | None = None) -> CohortPath:
     return path_with_rates(anchors, rates_for(anchors))
 
 
-@cache
+@data_cache
 def rates_for(anchors: tuple[int, ...] | None = None) -> DemographicRates:
     """The base rates of a projection aligned to ``anchors``.
 
@@ -281,47 +296,76 @@ def path_with_rates(anchors: tuple[int, ...] | None, rates: DemographicRates) ->
         age_groups().of_age,
         by_cohort=old_age_groups(),
         by_age=young_age_groups(),
-        migration=observed_migration(rates),
+        migration=young_migration(rates),
     )
 
 
-def observed_migration(rates: DemographicRates) -> np.ndarray:
-    """Yearly factor of the net migration observed in 2021-2026, by age group, for the steps.
+YOUNG_MIGRATION = ("zero", "observed_2021_2026", "modelled_emigration")
 
-    The cohort residual: FRKM126's 1 January 2026 (the projection's observed base) over the HMD
-    residents of 1 January 2021 survived to 2026 with ``rates``' mortality
-    (:func:`simulation.inputs.mortality_calibration.survived_2026`), per year, ``(FRKM126 /
-    survived) ** (1 / 5)``, divided by the share the modelled emigration leaves (the natural
-    step already emigrates; the factor makes its net migration the observed one). Only at the
-    groups whose gap is spread by the age at arrival (6-16, 17-19, :func:`young_age_groups`);
-    1 elsewhere (at 0-5, 20-34 and 35-64 the targets are linear and a factor makes no
-    difference; at 65+ the net migration is zero, the projection's own assumption, to which the
-    old-age mortality is calibrated). The years 2021-2026 hold the refugees from Ukraine of
-    2022.
+
+def young_migration(rates: DemographicRates, assumption: str = "zero") -> np.ndarray:
+    """Yearly factor of net migration at 6-16 and 17-19 applied in the steps, by age group.
+
+    The steps between the published years (:func:`simulation.inputs.cohort_targets.cohort_path`)
+    first apply this factor at the groups whose gap is spread by the age at arrival
+    (:func:`young_age_groups`); only the gap that remains to the next published year is then
+    spread evenly. 1 at the other groups (at 0-5, 20-34 and 35-64 the targets are linear and a
+    factor makes no difference; at 65+ the net migration is zero, the projection's own
+    assumption, to which the old-age mortality is calibrated).
+
+    ``assumption``:
+
+    * ``"zero"`` (shipped): zero net migration at 6-19, i.e. the modelled emigration of these
+      ages (about 4,500 a year at 6-16) is replaced, the factor is ``1 / (1 - emigrated
+      share)``. The old held-out miss of the children (0-16 -1.2%) came from that emigration
+      never being replaced, not from missing refugees.
+    * ``"observed_2021_2026"`` (sensitivity only): the cohort residual of 2021-2026, FRKM126's
+      1 January 2026 over the HMD residents of 1 January 2021 survived to 2026 with ``rates``'
+      mortality (:func:`simulation.inputs.mortality_calibration.survived_2026`), per year,
+      with the modelled emigration added back. It holds the one-off inflow from Ukraine of
+      2022 (temporary protection), so carrying it into 2026-2030 is not defensible.
+    * ``"modelled_emigration"`` (sensitivity only, the method before the review): factor 1,
+      the modelled emigration is not replaced.
+
+    The data hold no observed pre-2020 migration of children by age, so no observed rate of a
+    normal period is offered.
 
     Args:
-        rates: base rates (their mortality survives the 2021 residents).
+        rates: base rates (their mortality survives the 2021 residents, observed variant only).
+        assumption: one of :data:`YOUNG_MIGRATION`.
 
     Returns:
         The factor by age group, shape (groups,).
     """
-    from simulation.inputs.mortality_calibration import SURVIVAL_YEARS, survived_2026
-
+    if assumption not in YOUNG_MIGRATION:
+        raise ValueError(f"assumption must be one of {YOUNG_MIGRATION}: {assumption!r}")
     groups = age_groups()
     n_groups = len(groups.names)
-    years = SURVIVAL_YEARS[1] - SURVIVAL_YEARS[0]
-    observed = (frkm126_counts()[SURVIVAL_YEARS[1]].sum(axis=0) / survived_2026(rates)) ** (
-        1 / years
-    )
+    out = np.ones(n_groups)
+    if assumption == "modelled_emigration":
+        return out
     pop = base_population().sum(axis=(0, 1))
     emigration = emigration_rates(base_population())
     leaves = 1.0 - np.bincount(groups.of_age, weights=pop * emigration, minlength=n_groups) / (
         np.bincount(groups.of_age, weights=pop, minlength=n_groups)
     )
-    out = np.ones(n_groups)
     young = list(young_age_groups())
+    if assumption == "zero":
+        out[young] = 1.0 / leaves[young]
+        return out
+    from simulation.inputs.mortality_calibration import SURVIVAL_YEARS, survived_2026
+
+    years = SURVIVAL_YEARS[1] - SURVIVAL_YEARS[0]
+    observed = (frkm126_counts()[SURVIVAL_YEARS[1]].sum(axis=0) / survived_2026(rates)) ** (
+        1 / years
+    )
     out[young] = observed[young] / leaves[young]
     return out
+
+
+def observed_migration(rates: DemographicRates) -> np.ndarray:
+    """The 2021-2026 variant of :func:`young_migration` (a sensitivity row only)."""
+    return young_migration(rates, "observed_2021_2026")
 
 
 def continued_migration(path: CohortPath, window_start: int) -> tuple[np.ndarray, np.ndarray]:
@@ -331,13 +375,13 @@ def continued_migration(path: CohortPath, window_start: int) -> tuple[np.ndarray
     year, except at 65-79 and 80+: there the national residual is not migration (what is left
     of it is the calibrated mortality's miss, docs/validation.md), so only the municipalities'
     differences (moves of the old between municipalities) are continued, and nationally the
-    alignment replaces each year's modelled emigration of these ages (net migration of the old:
-    zero, the projection's own assumption).
+    projection has no emigration of these ages after the last published year (net migration of
+    the old: zero, the projection's own assumption).
 
     Returns:
         The continued net immigration (98, groups), zero nationally at 65-79 and 80+, and the
         municipalities' shares of each age group in the last published year (98, groups), by
-        which the modelled emigration of the old is replaced.
+        which any modelled emigration of the old is replaced (none with the shipped rates).
     """
     first = window_start - int(path.years[0])
     mean = path.net_migration[first:].mean(axis=0)
@@ -359,13 +403,14 @@ def young_age_groups() -> tuple[int, ...]:
     """The age groups whose gap is closed by age at arrival between published years (6-19).
 
     Not 0-5: spread by the age at arrival, its gap lands on the 0-5 of the time and misses
-    the held-out 2030 by -4.3% (linear: -0.9%, ``docs/validation.md``), so 0-5 is linear.
+    the held-out 2030 by -4.3% (linear: -0.9%, ``docs/validation.md``), so 0-5 is linear (a
+    choice made by looking at 2030: 2030 is no longer an independent test).
     """
     names = age_groups().names
     return tuple(names.index(n) for n in ("6-16", "17-19"))
 
 
-@cache
+@data_cache
 def project(
     mortality_improvement: float,
     fertility: float,
@@ -382,7 +427,7 @@ def project(
     cohort-component
     projection with the given rates (mortality with improvement, fertility, emigration, moves)
     continues net immigration at ``migration_scale`` times :func:`continued_migration`, and
-    at 65-79 and 80+ replaces each year's modelled emigration (national net migration of the
+    at 65-79 and 80+ has no emigration (zero from 64; national net migration of the
     old: zero). No 2050 figure enters the model.
 
     Args:
@@ -409,8 +454,14 @@ def project(
     emigrants[: n - 1] = path.emigration[: n - 1]
 
     r = natural_rates(mortality_improvement, fertility, rates_for(anchors))
-    cont, share = continued_migration(path, window_start)
     old = list(old_age_groups())
+    late = r.emigration.copy()
+    # after the last published year no emigration of those who are 65+ on the next 1 January
+    # (their national net migration is zero: no emigrating and re-adding them as immigrants)
+    next_age = np.minimum(np.arange(N_AGES) + 1, MAX_AGE)
+    late[np.isin(groups.of_age[next_age], old)] = 0.0
+    r_late = replace(r, emigration=late)
+    cont, share = continued_migration(path, window_start)
     scale = np.full(n_groups, migration_scale)
     scale[old] = 1.0
     cont = cont * scale[None, :]
@@ -418,10 +469,10 @@ def project(
     for i in range(n - 1, len(years) - 1):
         year = int(years[i])
         assert year >= align_end
-        pop, emig = natural_step(pop, year, r)
+        pop, emig = natural_step(pop, year, r_late)
         current = group_sum(pop, groups.of_age, n_groups)
         emigrants[i] = group_sum(emig, groups.of_age, n_groups)
-        goal = cont.copy()
+        goal = cont.copy()  # the old's emigrants are zero now; kept for other emigration rates
         goal[:, old] += share[:, old] * emigrants[i][:, old].sum(axis=0)
         net[i] = np.maximum(goal, -current)
         factor = np.divide(current + net[i], current, out=np.ones_like(current), where=current > 0)
@@ -434,4 +485,5 @@ def project(
         emigration=r.emigration,
         emigrants=emigrants,
         anchors=tuple(int(y) for y in sorted(frkm126_counts()) if anchors is None or y in anchors),
+        emigration_late=late,
     )

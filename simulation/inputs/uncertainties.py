@@ -73,6 +73,7 @@ GROUPS = (
     "demography",
     "trends",
     "economics",
+    "needs",
 )
 SHAPES = ("uniform", "triangular", "normal", "lognormal")
 COLUMNS = (

@@ -49,22 +49,24 @@ LEVER_PREFIX = "lever-"
 REFERENCE = "strategic"
 
 #: The intermediate outcome each lever acts on: (metric, "end" = last year or "cum" = summed).
-#: From the lever table of :mod:`simulation.year`: mapping asks would-be volunteers; actors,
-#: the fund, open calls and the public role change the proposals (initiatives started);
-#: facilitation, competencies, coverage, adoption and the action plan change how many
-#: initiatives succeed and keep running; scaling scales and spreads; quality assurance
-#: evaluates and stops.
+#: From the lever table of :mod:`simulation.year`: mapping widens the actors a unit can match
+#: (partnerships matched); actors, the fund, open calls and the public role change the proposals
+#: (initiatives started); coordinators make partnerships succeed as pilots (and cheaper);
+#: competencies narrow the gap between an initiative's effect in its pilot and in operation
+#: (implementation gap); the action plan keeps funding (initiatives stopped when their funding
+#: ended); coverage and adoption change how many initiatives keep running; scaling scales and
+#: spreads; quality assurance evaluates and stops.
 LEVER_OUTCOMES: dict[str, tuple[str, str]] = {
-    "potential_mapping": ("volunteers", "end"),
+    "potential_mapping": ("partnerships_matched", "cum"),
     "actor_mix": ("initiatives_started", "cum"),
     "innovation_support": ("initiatives_started", "cum"),
     "challenge_based": ("initiatives_started", "cum"),
     "public_role": ("initiatives_started", "cum"),
-    "facilitation": ("initiatives_running", "end"),
-    "competence": ("initiatives_running", "end"),
+    "facilitation": ("pilots_succeeded", "cum"),
+    "competence": ("implementation_gap", "end"),
     "coverage": ("initiatives_running", "end"),
     "adoption": ("initiatives_running", "end"),
-    "action_plan": ("initiatives_running", "end"),
+    "action_plan": ("initiatives_stopped_unfunded", "cum"),
     "scaling": ("initiatives_scaled", "cum"),
     "quality_assurance": ("initiatives_stopped", "cum"),
 }

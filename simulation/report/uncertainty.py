@@ -113,6 +113,7 @@ _GROUPS = {
         "demography": "Demography",
         "trends": "Trends",
         "economics": "Economics (discounting)",
+        "needs": "Need levels",
     },
     "da": {
         "effects": "Initiativernes effekter",
@@ -123,6 +124,7 @@ _GROUPS = {
         "demography": "Demografi",
         "trends": "Tendenser",
         "economics": "Økonomi (diskontering)",
+        "needs": "Behovsniveauer",
     },
 }
 

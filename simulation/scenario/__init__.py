@@ -43,7 +43,7 @@ levers, and unit-to-unit *variation* for a patchwork. An example with every part
     [municipality."Aabenraa".areas.employment]   # per municipality and area
     public_role = "enabler"
 
-    [variation]                            # patchwork: each (municipality, area) draws its own
+    [variation]                            # patchwork: each unit draws its own
     facilitation = { dist = "uniform", low = 0.0, high = 0.5 }
     quality_assurance = { dist = "bernoulli", p = 0.2, value = 0.5 }   # else 0 (the default)
     public_role = { dist = "choice", values = ["driver", "enabler"], weights = [3, 1] }
@@ -58,6 +58,12 @@ strongest: the ``[levers]`` value, a draw from ``[variation]``, the region overr
 override, the region-and-area override, the municipality override, the municipality-and-area
 override. :meth:`Scenario.lever_for` applies this order; the model draws the variation with its
 seeded random number generator (:func:`sample_variation`) and passes the draws in.
+
+**Regional areas.** Health and psychiatry (``mental_health``) are run by the regions, whose unit
+is their strategist (``lever_payer`` = ``region`` in ``areas.csv``): their levers come from
+:meth:`Scenario.lever_for_region` (the same order without the municipality overrides), and a
+``[municipality."X".areas.health]`` table is an error that names the region's table instead. A
+``[variation]`` is drawn once per (region, area) there.
 
 **Variation** distributions (``dist``), for levers with ``per_unit = yes``:
 

@@ -11,9 +11,12 @@ from simulation.constants import AREAS  # the welfare areas, re-exported here fo
 from simulation.inputs.places import (
     PlaceError,
     municipalities_in,
+    region_name,
+    region_of,
     resolve_municipality,
     resolve_region,
 )
+from simulation.inputs.prices import PAYERS, lever_payer
 from simulation.inputs.registry import Parameter, registry
 from simulation.scenario.messages import _describe, _key_path, _quote, _unknown, _Where
 from simulation.scenario.rules import _PROBABILITY, _SELECTION_KEYS, _TABLE_KEYS, DISTRIBUTIONS
@@ -173,6 +176,12 @@ def _parse_places(
             for area, values in _parse_areas(
                 body["areas"], where, [*parts, "areas"], f"{key} and area"
             ).items():
+                if not is_region and values and lever_payer()[area] == PAYERS.index("region"):
+                    raise where.fail(
+                        [*parts, "areas", area],
+                        f"{area} is run by the region, whose unit is its strategist: set it"
+                        f' under [region."{region_name(region_of(code))}".areas.{area}]',
+                    )
                 area_overrides[(code, area)] = values
     return overrides, area_overrides
 

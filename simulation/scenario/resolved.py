@@ -321,6 +321,39 @@ class Scenario:
         values.update(self.municipality_area_overrides.get((code, area), {}))
         return values
 
+    def lever_for_region(
+        self, region: int, area: str, drawn: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Return the effective lever values of a region's own unit in a regional area.
+
+        Health and psychiatry are run by the regions (``lever_payer`` = ``region`` in
+        ``areas.csv``), so their strategist is the regional unit: municipality overrides do not
+        reach it. Precedence, weakest first: ``[levers]`` < ``drawn`` < region override < area
+        override < region-and-area override.
+
+        Args:
+            region: Region code.
+            area: One of :data:`AREAS`.
+            drawn: Values drawn for this regional unit from :attr:`variation`.
+
+        Returns:
+            Every lever, by name.
+
+        Raises:
+            ValueError: for an unknown area, or a drawn name that is not a lever.
+        """
+        if area not in AREAS:
+            raise ValueError(f"unknown welfare area {area!r}; areas: {', '.join(AREAS)}")
+        values = dict(self.levers)
+        for key, value in (drawn or {}).items():
+            if key not in values:
+                raise ValueError(f"{key!r} is not a lever")
+            values[key] = value
+        values.update(self.region_overrides.get(region, {}))
+        values.update(self.area_overrides.get(area, {}))
+        values.update(self.region_area_overrides.get((region, area), {}))
+        return values
+
     def overridden(self, code: int, area: str) -> frozenset[str]:
         """Return the levers that an override fixes for one unit (variation does not apply).
 

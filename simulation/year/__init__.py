@@ -34,17 +34,23 @@ columns of :class:`simulation.year.strategy.Strategy` (``unit_lever``):
 ===================== ============ ==========================================================
 lever                 question     functions it acts in
 ===================== ============ ==========================================================
-``potential_mapping`` 1 potential  ``civil_society_step`` -> ``CivilSociety.step`` (asking the
+``potential_mapping`` 1 potential  ``Strategy._match`` (partners a unit knows, within its
+                                   ``Strategy.matching_capacity``);
+                                   ``civil_society_step`` -> ``CivilSociety.step`` (asking the
                                    would-volunteer-if-asked); ``Strategy._book_fixed_costs``
 ``actor_mix``         2 actors     ``Strategy._set_up_units`` (actor-type weights,
                                    :func:`simulation.year.strategy.actor_weights`)
 ``innovation_support`` 3 drive     ``Strategy._set_up_units`` (proposal rate);
                                    ``Strategy._book_fixed_costs`` (the fund)
 ``facilitation``      4 facilitate ``Strategy._set_up_units`` (proposal rate),
+                                   ``Strategy.matching_capacity`` (partnerships matched),
+                                   ``Strategy._book_transaction`` (transaction cost),
                                    ``Strategy._lifecycle`` (pilot success),
                                    ``CivilSociety.step`` (volunteer retention),
                                    ``Strategy._book_fixed_costs`` (coordinators)
 ``competence``        5 skills     ``Strategy._propose`` (screening noise);
+                                   ``Strategy._fidelity`` (effect in operation against the
+                                   pilot); ``Strategy._lifecycle`` (scaling);
                                    ``Strategy._book_fixed_costs`` (training)
 ``scaling``           6 scale      ``Strategy._lifecycle`` (scaling), ``Strategy._spread``
 ``quality_assurance`` 7 quality    ``Strategy._lifecycle`` (evaluation and stopping)
@@ -54,7 +60,9 @@ lever                 question     functions it acts in
                       sidelines    ``Strategy._lifecycle`` and ``Strategy._create``
                                    (grants against contracts)
 ``coverage``,         patchwork or :func:`simulation.actors.unit_levers.resolve_unit_levers`
-``adoption``,         strategy     (which units and areas act, and at what intensity)
-``action_plan``
+``adoption``          strategy     (which units and areas act)
+``action_plan``       plan         ``Strategy._lifecycle`` (funding that lasts beyond the pilot,
+                                   shared scaling: more copies spread);
+                                   ``Strategy.shared_mapping`` (coordination across areas)
 ===================== ============ ==========================================================
 """

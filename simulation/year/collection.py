@@ -77,6 +77,13 @@ _BY_AREA = (
     "initiatives_started",
     "initiatives_scaled",
     "initiatives_stopped",
+    "initiatives_stopped_unfunded",
+    "partnerships_matched",
+    "partnerships_over_capacity",
+    "pilots_succeeded",
+    "pilots_failed",
+    "transaction_cost_dkk",
+    "implementation_gap",
 )
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from simulation.actors.citizens import CitizenSet
 from simulation.constants import MAX_AGE, N_AGES
+from simulation.inputs.data import active_overrides, data_cache
 from simulation.inputs.projection import Projection, age_groups, base_population, move_destinations
 from simulation.inputs.rates import base_rates, demography_parameters
 from simulation.year.random_bits import random_bits
@@ -135,7 +136,15 @@ class DemographyStep:
         n_mun = move_destinations().shape[0]
         self.n_mun = n_mun
         # shared by all steps with the same rates (runs that differ only in the seed)
-        key = (mortality_improvement, fertility, projection.emigration.tobytes())
+        late = projection.emigration_late
+        key = (
+            mortality_improvement,
+            fertility,
+            projection.emigration.tobytes(),
+            active_overrides(),
+            None if late is None else late.tobytes(),
+            projection.anchors[-1:] if late is not None else (),
+        )
         self._threshold_cache = _shared_thresholds(key)
         n_groups = len(self.groups.names)
         self._n_groups = n_groups
@@ -296,7 +305,7 @@ class DemographyStep:
         fertility = np.zeros_like(q)
         fertility[:, N_AGES:] = [self.rates.asfr(y, self.fertility) for y in years]
         np.minimum(fertility, 1.0, out=fertility)
-        emigrate = np.tile(self.projection.emigration, 2)
+        emigrate = np.stack([np.tile(self.projection.emigration_in(y), 2) for y in years])
         move = np.tile(self.rates.internal_move, 2)
         p_emigrate = (1.0 - q) * emigrate
         p_move = (1.0 - q - p_emigrate) * move
@@ -408,8 +417,10 @@ _THRESHOLDS: dict[tuple, dict[int, tuple[np.ndarray, ...]]] = {}
 def _shared_thresholds(key: tuple) -> dict[int, tuple[np.ndarray, ...]]:
     """The cache of :meth:`DemographyStep._thresholds` for the rates identified by ``key``.
 
-    ``key`` holds what the thresholds depend on besides the fixed base rates (mortality
-    improvement, fertility and the emigration rates). At most 16 keys are kept.
+    ``key`` holds what the thresholds depend on besides the base rates (mortality improvement,
+    fertility, the emigration rates, and the data replacements active, which may change the base
+    rates: internal moves, the year fertility reaches its long-run level). At most 16 keys are
+    kept.
     """
     cache = _THRESHOLDS.get(key)
     if cache is None:
@@ -471,7 +482,7 @@ class RowSampler:
         return pos
 
 
-@cache
+@data_cache
 def _move_sampler() -> RowSampler:
     """Destinations of moves by municipality of origin (cached: the table is fixed)."""
     cum = np.cumsum(move_destinations(), axis=1)

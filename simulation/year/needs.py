@@ -503,6 +503,10 @@ def need_model() -> NeedModel:
         reference = _float_or_none(row["reference_caseload"])
         if str(row["scale_to_reference"]).strip() == "yes":
             curve *= reference / _expected_caseload(curve, population)
+        else:
+            factor = _float_or_none(row["prevalence_factor"])
+            if factor is not None and factor != 1.0:  # a drawn level of the whole curve
+                curve *= factor
         levels[area].append(
             NeedLevel(
                 area=area,

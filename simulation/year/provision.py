@@ -204,12 +204,13 @@ class LeverCosts:
     ``lever_cost_<payer>_dkk`` of its municipality and area (``area=None`` for costs that belong
     to no single area, such as mapping). Unless given, the payers are the area's lever payer
     shares (``lever_payer`` in ``areas.csv``: the employer of the unit's staff, the region for
-    health; mental health's costs split as its need level's marginal cost is, between region and
-    municipality); costs of no single area are the municipality's. Each amount's item (one of
+    health and psychiatry; ``need_level`` would split an area as its need level's marginal cost
+    is); costs of no single area are the municipality's unless given. Each amount's item (one of
     ``LEVER_ITEMS`` in :mod:`simulation.year.strategy`: coordinators, training, mapping,
     evaluation, innovation fund, grants beyond the fund, contracts) goes to
     ``lever_cost_<item>_dkk`` of its municipality and area: the items sum to ``lever_cost_dkk``,
-    and an item's payers follow from its areas (:func:`lever_item_payers`).
+    and an item's payers are those of its cell (``lever_items_table`` in
+    :mod:`simulation.economy.summary`).
 
     Args:
         results: the model's result collector.

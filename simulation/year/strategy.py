@@ -10,23 +10,34 @@ mechanism (see ``docs/ODD.md``):
   social-economy enterprises, online communities, ordinary firms).
 * ``challenge_based``: the share of open calls; their proposals have a wider spread of true
   effects than the incumbent-efficiency proposals.
-* ``competence``: less noise in the effect a unit expects when it selects proposals.
-* ``facilitation``: more pilots become working partnerships (and, in civil society, more
-  volunteers stay).
+* ``competence``: less noise in the effect a unit expects when it selects proposals; a higher
+  implementation fidelity (an initiative keeps more of its pilot effect in ordinary operation);
+  more scaling of what looks successful.
+* ``facilitation``: coordinators; more pilots become working partnerships (and, in civil
+  society, more volunteers stay), each new partnership costs less (transaction cost), and each
+  coordinator matches new partnerships (matching capacity).
 * ``quality_assurance``: the share of initiatives evaluated each year and the precision of the
   evaluation; evaluated initiatives that show no benefit are stopped. An evaluation's standard
   error follows from its size (:func:`~simulation.year.evidence.evaluation_se`), so small
   evaluations often mislead.
 * ``scaling``: the yearly probability that an initiative that looks successful is scaled
   (capacity doubled) and possibly spread to another active municipality.
-* ``potential_mapping``: asks the would-volunteer-if-asked pool (civil society), so more hours.
+* ``potential_mapping``: a unit matches a proposal only with a local actor it knows, and mapping
+  widens what it knows; it matches at most its matching capacity (staff plus coordinators) a
+  year. It also asks the would-volunteer-if-asked pool (civil society), so more hours.
 * ``public_role``: driver (grants, all actor types) or enabler (contracts with enterprises,
   fewer proposals, lower cost per participant).
-* ``coverage``, ``action_plan``, ``adoption``: which units act at all and how fully
-  (:mod:`simulation.actors.unit_levers`).
+* ``action_plan``: continuity of funding (fewer initiatives stop when their project funding
+  ends), coordination across areas (a unit matches partners from its municipality's widest
+  mapping) and shared scaling (a scaled initiative spreads more often).
+* ``coverage``, ``adoption``: which units act at all (:mod:`simulation.actors.unit_levers`).
+
+In health and psychiatry the strategist is the region: the rows of its municipalities share its
+levers, its innovation fund (``unit_strategist``) and its payer (docs/ODD.md, section 2).
 
 Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_ITEMS`):
-coordinators and training sized to the unit's area, mapping, evaluations, the innovation fund
+coordinators and training sized to the unit's area, mapping, evaluations, the transaction cost of
+each new partnership, the innovation fund
 (which pays the grants of the initiatives a unit drives: set-up once, running costs per
 participant; grants beyond the fund are topped up) and contracts of enabler units.
 
@@ -59,6 +70,7 @@ from simulation.actors.initiatives import (
     InitiativeTable,
     multiplier,
 )
+from simulation.actors.public_units import regional_areas
 from simulation.actors.unit_levers import INTENSITY_LEVERS, UnitLevers
 from simulation.constants import AREAS
 from simulation.inputs.initiative_kinds import (
@@ -67,8 +79,12 @@ from simulation.inputs.initiative_kinds import (
     InitiativeKind,
     kind_arrays,
 )
-from simulation.inputs.mechanism_numbers import strategy_parameters, volunteering_parameters
-from simulation.inputs.prices import area_staff
+from simulation.inputs.mechanism_numbers import (
+    actor_parameters,
+    strategy_parameters,
+    volunteering_parameters,
+)
+from simulation.inputs.prices import PAYERS, area_staff
 from simulation.year.evidence import evaluation_se, mean_at_scale, pool_mean
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
@@ -107,6 +123,7 @@ LEVER_ITEMS = (  # the lever cost items; each is booked once, and they sum to le
     "grants_beyond_fund",
     "contracts_running",
     "contracts_setup",
+    "transaction",
 )
 # Not parameters: units of the rates in strategy.csv (per 10,000 inhabitants, per 100 DKK of
 # innovation_support per inhabitant) and of volunteering.csv's hours (per month).
@@ -132,6 +149,9 @@ class StrategyStats:
     """Intermediate outcomes of one year, for the tests and the documentation of each lever."""
 
     proposals: int = 0
+    partner_unknown: int = 0
+    over_capacity: int = 0
+    matched: int = 0
     selected: int = 0
     pilots_ended: int = 0
     pilots_succeeded: int = 0
@@ -139,6 +159,8 @@ class StrategyStats:
     stopped_by_evaluation: int = 0
     scaled: int = 0
     spread: int = 0
+    stopped_unfunded: int = 0
+    transaction_cost_dkk: float = 0.0
     lead_types: dict[str, int] = field(default_factory=dict)
 
 
@@ -155,6 +177,12 @@ class Strategy:
         self.units = unit_levers
         self.sp = strategy_parameters()
         self.kind = kind_arrays()
+        ap = actor_parameters()
+        # how well each actor type (ACTOR_ORDER) does at each stage, relative to associations
+        self.actor_fit = {
+            stage: np.array([ap[f"fit_{stage}_{a}"] for a in ACTOR_ORDER])
+            for stage in ("pilot", "running", "scaling")
+        }
         k = self.kind
         # the proposals' mean true effect by kind, below the evidence at scale by the selection
         # the evidence already holds (simulation.year.evidence.pool_mean)
@@ -175,6 +203,8 @@ class Strategy:
         self._unit_size = self._unit_sizes()
         self._grants = np.zeros(len(self.unit_area))
         self.lever_items: dict[int, dict[str, float]] = {}
+        self._stats: StrategyStats | None = None
+        self.matching: dict[str, np.ndarray] = {}
 
     # --- set-up ---------------------------------------------------------------------------
     def _set_up_units(self) -> None:
@@ -188,6 +218,19 @@ class Strategy:
             for name in INTENSITY_LEVERS
         }
         self.unit_driver = np.array([lv.public_role == "driver" for _, _, lv in active], bool)
+        self.unit_plan = np.array([lv.action_plan for _, _, lv in active], dtype=bool)
+        # who is the unit: in the regional areas each row is one municipality of its region's
+        # unit (one strategist, the region's levers, costs booked to the region); elsewhere the
+        # row is the municipal unit itself. unit_strategist numbers the strategists.
+        regional = np.isin(self.unit_area, [AREAS.index(a) for a in regional_areas()])
+        self.unit_region = np.where(regional, self.model.region_of[self.unit_municipality], -1)
+        _, strategist = np.unique(
+            np.where(
+                regional, -(self.unit_region * n_areas + self.unit_area) - 1, np.arange(len(active))
+            ),
+            return_inverse=True,
+        )
+        self.unit_strategist = strategist.reshape(-1).astype(np.int64)
         self.unit_of = np.full((n_mun, n_areas), -1, dtype=np.int64)
         self.unit_of[self.unit_municipality, self.unit_area] = np.arange(len(active))
         # the actor weights of each distinct actor_mix (usually a handful of values)
@@ -265,9 +308,38 @@ class Strategy:
         return self._by_municipality[key]
 
     def acting_effect(self, rows: np.ndarray) -> np.ndarray:
-        """The relative effect acting on a citizen over the year reached: true effect x fade."""
+        """The relative effect acting on a citizen over the year reached.
+
+        The effect in the pilot (``true_effect x pilot_gain``), after the pilot that times the
+        implementation fidelity (:meth:`_fidelity`), times the kind's fade.
+        """
         t = self.table
-        return t.true_effect[rows] * self.kind.fade[t.kind[rows]]
+        gain = t.pilot_gain[rows] * np.where(t.stage[rows] == PILOT, 1.0, t.fidelity[rows])
+        return t.true_effect[rows] * gain * self.kind.fade[t.kind[rows]]
+
+    def _fidelity(self, unit: np.ndarray) -> np.ndarray:
+        """Effect in ordinary operation over the effect in the pilot, by the unit's competence.
+
+        Without trained staff an initiative keeps ``scale_up_retention`` of its pilot effect (the
+        voltage drop); trained staff avoid ``competence_fidelity_gain`` of that drop at
+        competence 1 (docs/ODD.md, competencies).
+        """
+        sp = self.sp
+        keep = sp["scale_up_retention"]
+        avoided = sp["competence_fidelity_gain"] * self.unit_lever["competence"][unit]
+        return keep + (1.0 - keep) * np.clip(avoided, 0.0, 1.0)
+
+    def coordinators(self) -> np.ndarray:
+        """Coordinators of each active unit: ``facilitation`` per 10,000, sized to the area."""
+        pop = self.model.population_by_municipality[self.unit_municipality]
+        return self.unit_lever["facilitation"] * pop / PER_10000 * self._unit_size
+
+    def matching_capacity(self) -> np.ndarray:
+        """New partnerships each active unit can match a year: staff plus coordinators."""
+        sp = self.sp
+        pop = self.model.population_by_municipality[self.unit_municipality]
+        staff = sp["matching_per_10000"] * pop / PER_10000 * self._unit_size
+        return staff + sp["matches_per_coordinator"] * self.coordinators()
 
     # --- initiatives as agents ------------------------------------------------------------
     def view(self, row: int) -> Initiative:
@@ -332,7 +404,7 @@ class Strategy:
             hours_available: social volunteer hours by municipality (persons x hours).
             online_hours: hours of the online communities (national).
         """
-        stats = StrategyStats()
+        stats = self._stats = StrategyStats()
         costs = self.model.lever_costs
         ent = self.model.civil_society.enterprises
         open_rows = np.flatnonzero(ent.open)  # enterprises open and close from year to year
@@ -355,6 +427,7 @@ class Strategy:
         self._book_fixed_costs(year, costs)
         self._reach(year, rng, hours_available, online_hours, costs)
         self._book_fund(year, costs)
+        self._record_implementation_gap(year)
         self._flush_counts()
         self.history.append(stats)
         return stats
@@ -396,7 +469,7 @@ class Strategy:
         t, k = self.table, self.kind
         effect_scale = float(self.model.parameters["effect_scale"])
         rows = np.flatnonzero(t.active())
-        u = rng.random((len(rows), 5))
+        u = rng.random((len(rows), 6))
         z = rng.standard_normal(len(rows))
         unit = self.unit_of[t.municipality[rows], t.area[rows]]
         kind = t.kind[rows]
@@ -409,11 +482,18 @@ class Strategy:
             sp["pilot_success_per_facilitation"] * self.unit_lever["facilitation"][unit],
             0.0,
         )
-        success = np.minimum(sp["pilot_success_base"] + facilitated, sp["pilot_success_max"])
+        lead_type = t.lead_type[rows]
+        fit = self.actor_fit
+        success = np.minimum(
+            (sp["pilot_success_base"] + facilitated) * fit["pilot"][lead_type],
+            sp["pilot_success_max"],
+        )
         succeeded = pilot & (u[:, 0] < success)
         t.stage[rows[succeeded]] = RUNNING
         stats.pilots_ended = int(pilot.sum())
         stats.pilots_succeeded = int(succeeded.sum())
+        self._count("pilots_succeeded", year, rows[succeeded])
+        self._count("pilots_failed", year, rows[pilot & ~succeeded])
         self._stop(rows[pilot & ~succeeded], year, "partnership failed")
 
         # evaluation: the others are evaluated with the unit's quality assurance; the standard
@@ -443,23 +523,38 @@ class Strategy:
         # scaling of running initiatives that look successful
         go_on = ~pilot & ~no_benefit
         looks = t.looks(rows)
-        scale = (
-            go_on
-            & (stage == RUNNING)
-            & (looks > sp["success_threshold"])
-            & (u[:, 2] < self.unit_lever["scaling"][unit])
+        # trained staff take up and scale more of what works (competence_scaling_gain)
+        # and the lead's fit for scaling (actors and when)
+        scale_p = (
+            self.unit_lever["scaling"][unit]
+            * (1.0 + sp["competence_scaling_gain"] * self.unit_lever["competence"][unit])
+            * fit["scaling"][lead_type]
         )
+        scale = go_on & (stage == RUNNING) & (looks > sp["success_threshold"]) & (u[:, 2] < scale_p)
         scaled = rows[scale]
         t.stage[scaled] = SCALED
         t.capacity[scaled] *= sp["scale_factor"]
         self._grow_jobs(scaled, sp["scale_factor"])
         stats.scaled = len(scaled)
         self._count("initiatives_scaled", year, scaled)
-        stats.spread = self._spread(rows[scale & (u[:, 3] < sp["spread_probability"])], year, rng)
+        # an action plan shared between units makes copies more likely (shared scaling)
+        spread_p = sp["spread_probability"] * np.where(
+            self.unit_plan[unit], sp["plan_spread_factor"], 1.0
+        )
+        stats.spread = self._spread(rows[scale & (u[:, 3] < np.minimum(spread_p, 1.0))], year, rng)
 
-        # the others may end for other reasons
-        ended = go_on & ~scale & (u[:, 4] < 1.0 / sp["initiative_lifetime"])
+        # the others may end for other reasons, or when their project funding runs out: an
+        # action plan names who funds an initiative after its pilot (plan_funding_continuity)
+        end_p = fit["running"][lead_type] / sp["initiative_lifetime"]
+        ended = go_on & ~scale & (u[:, 4] < end_p)
         self._stop(rows[ended], year, "ended")
+        unfunded_p = sp["unfunded_stop_probability"] * np.where(
+            self.unit_plan[unit], 1.0 - sp["plan_funding_continuity"], 1.0
+        )
+        unfunded = go_on & ~scale & ~ended & (u[:, 5] < unfunded_p)
+        stats.stopped_unfunded = int(unfunded.sum())
+        self._count("initiatives_stopped_unfunded", year, rows[unfunded])
+        self._stop(rows[unfunded], year, "funding ended")
 
     def jobs_free(self) -> np.ndarray:
         """Jobs of each enterprise not committed to its active initiatives (by row)."""
@@ -523,7 +618,7 @@ class Strategy:
         n_prop = rng.poisson(pop * self.unit_rate)
         stats.proposals = int(n_prop.sum())
         unit = np.repeat(np.arange(n_units), n_prop)
-        u = rng.random((len(unit), 3))
+        u = rng.random((len(unit), 4))
         z = rng.standard_normal((len(unit), 2))
 
         # the (actor type, kind) options of each unit and their weights, where there are leads
@@ -553,7 +648,7 @@ class Strategy:
             * (1.0 - sp["competence_noise_reduction"] * self.unit_lever["competence"][unit])
         )
         expected = k.benefit(kind, true_effect * k.fade[kind]) * effect_scale + noise * z[:, 1]
-        chosen = expected > 0
+        chosen = self._match(year, stats, unit, expected > 0, expected, u[:, 3])
         rows = self._create(
             year,
             unit[chosen],
@@ -567,6 +662,104 @@ class Strategy:
         stats.selected = len(rows)
         counts = np.bincount(self.table.lead_type[rows], minlength=len(ACTOR_ORDER)).tolist()
         stats.lead_types = {ACTOR_ORDER[a]: c for a, c in enumerate(counts) if c}
+
+    def _record_implementation_gap(self, year: int) -> None:
+        """Report ``implementation_gap``: the pilot effect lost in operation, summed.
+
+        Over the initiatives in operation (running or scaled), the sum of ``1 - fidelity`` by
+        municipality and area; divided by their number it is the mean relative gap between an
+        initiative's effect in its pilot and in ordinary operation.
+        """
+        t = self.table
+        rows = np.flatnonzero(t.active() & (t.stage != PILOT))
+        if not len(rows):
+            return
+        n_mun = self.model.n_municipalities
+        key = t.area[rows] * n_mun + t.municipality[rows]
+        gap = np.bincount(key, weights=1.0 - t.fidelity[rows], minlength=len(AREAS) * n_mun)
+        gap = gap.reshape(len(AREAS), n_mun)
+        for j in np.flatnonzero(gap.any(axis=1)).tolist():
+            self.model.results.add("implementation_gap", year, gap[j], AREAS[j])
+
+    def shared_mapping(self) -> np.ndarray:
+        """The mapping each active unit matches partners from.
+
+        A unit with an action plan coordinates across its strategist's areas: it knows the
+        actors of the widest mapping among the municipality's own units (a region's units among
+        the region's, in the same municipality), which is what that strategist pays for
+        (:meth:`_book_fixed_costs`); a unit without one knows only its own area's mapping.
+        """
+        mapping = self.unit_lever["potential_mapping"]
+        group = self.unit_municipality * 2 + (self.unit_region >= 0)
+        widest = np.zeros(2 * self.model.n_municipalities)
+        np.maximum.at(widest, group, mapping)
+        return np.where(self.unit_plan, widest[group], mapping)
+
+    def _match(
+        self,
+        year: int,
+        stats: StrategyStats,
+        unit: np.ndarray,
+        wanted: np.ndarray,
+        expected: np.ndarray,
+        u: np.ndarray,
+    ) -> np.ndarray:
+        """Which wanted proposals a unit can match with their partner this year.
+
+        A unit matches a partner only among the local actors it knows: a share
+        ``actors_known_without_mapping`` of them, widened by ``potential_mapping`` to all at 1
+        (with an action plan, its strategist's widest mapping: :meth:`shared_mapping`).
+        It then matches at most its :meth:`matching_capacity` new partnerships a year, the ones
+        it expects most of first; the others wait (they are not started).
+
+        Args:
+            year: calendar year.
+            stats: the year's intermediate outcomes (partners unknown, over capacity, matched).
+            unit: each proposal's unit.
+            wanted: proposals the unit would select.
+            expected: the effect the unit expects of each.
+            u: one uniform per proposal (whether its partner is known).
+
+        Returns:
+            Mask of the matched proposals.
+        """
+        sp = self.sp
+        base = sp["actors_known_without_mapping"]
+        known = base + (1.0 - base) * np.clip(self.shared_mapping()[unit], 0, 1)
+        unknown = wanted & (u >= known)
+        ok = wanted & ~unknown
+        cand = np.flatnonzero(ok)
+        order = cand[np.lexsort((-expected[cand], unit[cand]))]
+        by_unit = unit[order]
+        rank = np.arange(len(order)) - np.searchsorted(by_unit, by_unit)
+        capacity = self.matching_capacity()
+        over = order[rank >= capacity[by_unit]]
+        ok[over] = False
+        n_units = len(self.unit_area)
+        self.matching = {  # the year's matching by active unit, for tests and analysis
+            "capacity": capacity,
+            "matched": np.bincount(unit[ok], minlength=n_units),
+            "over_capacity": np.bincount(unit[over], minlength=n_units),
+        }
+        stats.partner_unknown = int(unknown.sum())
+        stats.over_capacity = len(over)
+        stats.matched = int(ok.sum())
+        self._count_units("partnerships_matched", year, unit[ok])
+        self._count_units("partnerships_over_capacity", year, unit[over])
+        return ok
+
+    def _count_units(self, metric: str, year: int, unit: np.ndarray) -> None:
+        """Add one per entry of ``unit`` (active unit numbers) to a metric, as :meth:`_count`."""
+        if not len(unit):
+            return
+        n_mun = self.model.n_municipalities
+        key = self.unit_area[unit] * n_mun + self.unit_municipality[unit]
+        counts = np.bincount(key, minlength=len(AREAS) * n_mun).reshape(len(AREAS), n_mun)
+        pending = self._pending.get((metric, year))
+        if pending is None:
+            self._pending[(metric, year)] = counts
+        else:
+            pending += counts
 
     def _create(
         self,
@@ -620,6 +813,8 @@ class Strategy:
             lead=lead,
             stage=np.full(len(unit), stage, dtype=np.int8),
             true_effect=true_effect,
+            fidelity=self._fidelity(unit),
+            pilot_gain=np.full(len(unit), 1.0 / sp["scale_up_retention"]),
             expected_effect=expected,
             quality=ndtr(z),
             capacity=capacity,
@@ -630,7 +825,32 @@ class Strategy:
         self._count("initiatives_started", year, rows)
         costs = self.model.lever_costs
         self._pay(year, costs, rows, np.full(len(rows), sp["setup_cost_dkk"]), "setup")
+        self._book_transaction(year, costs, unit)
         return rows
+
+    def _book_transaction(self, year: int, costs, unit: np.ndarray) -> None:
+        """The public transaction cost of each new partnership, lower with coordinators.
+
+        ``transaction_cost_dkk / (1 + transaction_cost_reduction x facilitation)`` per
+        partnership, booked to the unit (its payer, as the other lever costs) and reported as
+        ``transaction_cost_dkk`` by area.
+        """
+        if not len(unit):
+            return
+        sp = self.sp
+        per = sp["transaction_cost_dkk"] / (
+            1.0 + sp["transaction_cost_reduction"] * self.unit_lever["facilitation"][unit]
+        )
+        mun, area = self.unit_municipality[unit], self.unit_area[unit]
+        costs.add_many(year, mun, area, per, item="transaction")
+        self._items(year)["transaction"] += float(per.sum())
+        if self._stats is not None:
+            self._stats.transaction_cost_dkk += float(per.sum())
+        n_mun = self.model.n_municipalities
+        by = np.bincount(area * n_mun + mun, weights=per, minlength=len(AREAS) * n_mun)
+        by = by.reshape(len(AREAS), n_mun)
+        for j in np.flatnonzero(by.any(axis=1)).tolist():
+            self.model.results.add("transaction_cost_dkk", year, by[j], AREAS[j])
 
     def _spread(self, rows: np.ndarray, year: int, rng: np.random.Generator) -> int:
         """Start copies (same true effect) in other active municipalities' units of the area.
@@ -698,12 +918,17 @@ class Strategy:
         items = self._items(year)
         items["coordinators"] += float(coordinators.sum())
         items["training"] += float(training.sum())
-        mapping = np.zeros(self.model.n_municipalities)
-        np.maximum.at(mapping, self.unit_municipality, lever["potential_mapping"])
-        mun = np.flatnonzero(mapping)
-        amount = mapping[mun] * sp["mapping_cost_dkk"] * self.model.population_by_municipality[mun]
-        costs.add_many(year, mun, None, amount, item="mapping")
-        items["mapping"] += float(amount.sum())
+        # mapping: each municipality maps for its own areas, each region for its areas, and
+        # each pays its own (a region's rows share its value)
+        regional = self.unit_region >= 0
+        for rows, payer in ((~regional, None), (regional, PAYERS.index("region"))):
+            mapping = np.zeros(self.model.n_municipalities)
+            np.maximum.at(mapping, self.unit_municipality[rows], lever["potential_mapping"][rows])
+            mun = np.flatnonzero(mapping)
+            pop_mun = self.model.population_by_municipality[mun]
+            amount = mapping[mun] * sp["mapping_cost_dkk"] * pop_mun
+            costs.add_many(year, mun, None, amount, payer, item="mapping")
+            items["mapping"] += float(amount.sum())
 
     def _book_fund(self, year: int, costs) -> None:
         """The innovation fund of each unit, with the grants it paid inside it.
@@ -716,7 +941,14 @@ class Strategy:
         """
         pop = self.model.population_by_municipality[self.unit_municipality]
         fund = self.unit_lever["innovation_support"] * pop
-        within = np.minimum(self._grants, fund)
+        # one fund per strategist (a region's fund is pooled over its municipalities), its
+        # spending shared out to the rows in proportion to their grants
+        s = self.unit_strategist
+        n = int(s.max(initial=-1)) + 1
+        grants_s = np.bincount(s, weights=self._grants, minlength=n)
+        within_s = np.minimum(grants_s, np.bincount(s, weights=fund, minlength=n))
+        share = np.divide(within_s, grants_s, out=np.zeros(n), where=grants_s > 0)
+        within = np.minimum(self._grants * share[s], self._grants)
         beyond = self._grants - within
         costs.add_many(year, self.unit_municipality, self.unit_area, within, item="innovation_fund")
         costs.add_many(

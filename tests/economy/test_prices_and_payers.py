@@ -157,20 +157,32 @@ def test_services_plus_transfers_and_fixed_part_within_total(small_table):
     assert by_area["employment"] > 0 and by_area["elderly_care"] == 0
 
 
-def test_lever_costs_of_health_are_regional_and_psychiatry_split_as_its_need_level(small_table):
-    """Health's lever costs are the region's; mental health's split between region and
-    municipality as the marginal cost of a mental-illness case-year does (by hand from the
-    price table)."""
+def test_lever_costs_of_health_and_psychiatry_are_regional(small_table):
     t = small_table
-    by = {p: t[(t.metric == f"lever_cost_{p}_dkk")].groupby("area").value.sum() for p in PAYERS}
+    region = t[(t.metric == "lever_cost_region_dkk")].groupby("area").value.sum()
     total = t[(t.metric == "lever_cost_dkk")].groupby("area").value.sum()
-    assert by["region"]["health"] == pytest.approx(total["health"])
-    assert by["region"].get("elderly_care", 0.0) == 0.0
+    for area in ("health", "mental_health"):
+        assert region[area] == pytest.approx(total[area])
+    assert region.get("elderly_care", 0.0) == 0.0
+
+
+def test_need_level_payer_splits_an_area_as_its_case_costs(monkeypatch):
+    """lever_payer = need_level (supported, not shipped): mental health's lever costs split as
+    the marginal cost of a mental-illness case-year does, by hand from the price table."""
+    from simulation.inputs import prices
+
+    table = read_table("areas.csv")
+    table.loc[table.area == "mental_health", "lever_payer"] = "need_level"
+    real = prices.read_table
+    monkeypatch.setattr(
+        prices, "read_table", lambda name: table.copy() if name == "areas.csv" else real(name)
+    )
+    shares = prices.lever_payer_shares.__wrapped__()
     case = level_prices()[("mental_health", 1)].by_payer
-    for p in ("municipality", "region"):
-        share = case[PAYERS.index(p)] / case.sum()
-        assert 0.2 < share < 0.8
-        assert by[p]["mental_health"] == pytest.approx(share * total["mental_health"])
+    row = shares[AREAS.index("mental_health")]
+    np.testing.assert_allclose(row, case / case.sum())
+    assert 0.3 < row[PAYERS.index("municipality")] < 0.6
+    np.testing.assert_array_equal(shares[AREAS.index("health")], [0.0, 1.0, 0.0])
 
 
 def test_provision_books_one_avoided_home_help_case_at_its_price():

@@ -54,7 +54,7 @@ def spec(shape: str, central: float, low: float, high: float) -> Uncertain:
 # ------------------------------------------------------------------ the shipped files
 def test_every_file_is_read_names_are_unique_and_grouped():
     table = uncertain()
-    assert len(table) >= 29  # 20 prices, 4 demography, 5 trends (others add their files)
+    assert len(table) >= 29 + 33  # 20 prices, 4 demography, 5 trends; 33 cover assumptions
     for name, u in table.items():
         assert u.group in GROUPS and name.startswith(u.group + ".")
         assert u.low <= u.central <= u.high
@@ -74,7 +74,8 @@ def test_registry_exposes_every_name_in_its_group():
 
 def test_price_rows_follow_service_prices():
     prices = read_table("service_prices.csv")
-    for u in (u for u in uncertain().values() if u.group == "prices"):
+    rows = uncertain().values()
+    for u in (u for u in rows if u.file == "service_prices.csv" and u.column == "price_dkk_2026"):
         row = prices[data.select_row(prices, u.key)].iloc[0]
         if u.column == "price_dkk_2026":
             assert (u.low, u.high) == (float(row.low_dkk_2026), float(row.high_dkk_2026))
@@ -397,3 +398,76 @@ def test_the_mechanisms_loaders_read_replaced_numbers():
             assert after is not before and kind_arrays() is before, name
             checked += 1
     assert checked >= 50  # the effects, noise, lever costs and lifetimes of the evidence files
+
+
+def _model_inputs_of(file: str):
+    """What the model takes from a data file: a function of no arguments (cached loaders)."""
+    from simulation.inputs.integration_entry import documented_entries
+    from simulation.inputs.loaders import offending_rates
+    from simulation.inputs.prices import integration_exit_share
+    from simulation.inputs.projection import move_destinations, project
+    from simulation.inputs.rates import base_rates
+    from simulation.year.needs import need_model
+
+    def needs():
+        m = need_model()
+        return [
+            (lv.remission, lv.prevalence.sum(), lv.expected_caseload)
+            for levels in m.levels.values()
+            for lv in levels
+        ]
+
+    def demography():
+        rates = base_rates()
+        return (
+            documented_entries(2030, np.ones(98, dtype=bool)),
+            move_destinations().sum(axis=0).round(12).tolist(),
+            rates.asfr(2035, 1.9).sum(),
+            project(0.0072, 1.7, 1.0, 2051).targets.sum(),
+        )
+
+    return {
+        "need_levels.csv": needs,
+        "service_use.csv": lambda: {k: v.by_payer.tolist() for k, v in level_prices().items()},
+        "service_prices.csv": lambda: {k: v.by_payer.tolist() for k, v in level_prices().items()},
+        "integration_exits.csv": integration_exit_share,
+        "offending.csv": offending_rates,
+        "demography.csv": demography,
+        "internal_moves.csv": lambda: (base_rates().internal_move.tolist(), demography()),
+    }.get(file)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n, u in uncertain().items() if u.parameter is None and _model_inputs_of(u.file)],
+)
+def test_the_need_price_and_demography_loaders_read_replaced_numbers(name):
+    """A replaced number changes what the model takes from its file, and only inside the run."""
+    u = uncertain()[name]
+    inputs = _model_inputs_of(u.file)
+    before = repr(inputs())
+    with using_overrides(split_parameters({name: _other_value(u)})[1]):
+        during = repr(inputs())
+    assert during != before, name
+    assert repr(inputs()) == before, name
+
+
+def test_a_computed_spending_target_follows_the_drawn_prices():
+    """Employment's spending is caseloads times the assumed prices: a drawn price moves it, the
+    fixed part stays; a reported target (elderly care) does not move."""
+    from simulation.inputs.prices import area_targets
+    from simulation.year.needs import need_model
+    from simulation.year.provision import CostModel
+
+    before = CostModel(need_model())
+    targets = area_targets()
+    u = uncertain()["prices.cash_benefit_year_municipality"]
+    with using_overrides(split_parameters({u.name: u.high})[1]):
+        after = CostModel(need_model())
+        moved = area_targets()
+    assert moved["employment"] - targets["employment"] == pytest.approx(
+        (u.high - u.central) * 89800, rel=1e-9
+    )
+    assert moved["elderly_care"] == targets["elderly_care"]
+    assert after.fixed["employment"] == pytest.approx(before.fixed["employment"], rel=1e-9)
+    assert area_targets() == targets

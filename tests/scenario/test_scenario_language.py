@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import simulation.scenario as scenario_module
 import simulation.scenario.reading as scenario_reading
+from simulation.actors.public_units import regional_areas
 from simulation.inputs.places import municipality_codes, municipality_name, region_codes
 from simulation.inputs.registry import registry
 from simulation.scenario import (
@@ -28,6 +29,7 @@ PER_UNIT = [k for k, p in registry().items() if p.kind == "lever" and p.per_unit
 # the uncertain numbers (dotted names, with a group) appear in a scenario only where it sets them
 UNCERTAINTIES = [k for k, p in registry().items() if p.kind == "uncertainty" and not p.group]
 SETTINGS = [k for k, p in registry().items() if p.kind == "setting"]
+MUNICIPAL_AREAS = [a for a in AREAS if a not in regional_areas()]
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:
@@ -708,7 +710,8 @@ def valid_documents(draw):
         if draw(st.booleans()):
             body["areas"] = {
                 a: unit_levers()
-                for a in draw(st.lists(st.sampled_from(AREAS), unique=True, max_size=2))
+                # the regional areas are set per region only (the region is their strategist)
+                for a in draw(st.lists(st.sampled_from(MUNICIPAL_AREAS), unique=True, max_size=2))
             }
         doc["municipality"][place] = body
     variation = {}

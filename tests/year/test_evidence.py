@@ -136,6 +136,9 @@ def evaluated_year():
     assert unit >= 0
     for name in ("quality_assurance", "scaling"):
         s.unit_lever[name][:] = 1.0
+    # every initiative that looks successful is scaled: no competence gain, a lead fit of 1
+    s.unit_lever["competence"][:] = 0.0
+    s.actor_fit["scaling"][:] = 1.0
     s._unit_has_pool = np.ones_like(s._unit_static_pool)
     effective = 2.0 * s.kind.effect_mean[j]  # twice the evidence mean: clearly effective
     true = np.concatenate([np.zeros(N_EACH), np.full(N_EACH, effective)])
@@ -204,7 +207,15 @@ def test_quality_assurance_stops_some_effective_initiatives(evaluated_year):
 # strategic levers select from that spread (open calls widen it, trained staff screen better,
 # evaluations and scaling favour the survivors). Left for the lead to decide (docs/evidence.md,
 # "What is still inflated"); strict, so the mark must go when it is fixed.
+# Since the lever mechanisms (partners must be known and matched, pilot effect above the effect in
+# operation, trained staff keeping more of it and scaling more, shared scaling with an action
+# plan, leads' fit by stage) and the regions as strategists, the subset run gives visiting friends
+# 3.3 (se 0.36), peer support 1.7 (se 0.21) and mentoring 1.8 (se 0.29) times the evidence mean
+# (scale 0.01, 2040). Peer support and mentoring lie within about one standard error of the
+# widened bound, so small changes of the random stream move them across it although they stay
+# inflated: their marks are not strict.
 STILL_INFLATED = {"visiting_friends", "peer_support", "mentoring"}
+NOT_STRICT = {"peer_support", "mentoring"}
 
 
 def _acting_ratio(model, j: int) -> tuple[float, float]:
@@ -229,7 +240,10 @@ def _acting_ratio(model, j: int) -> tuple[float, float]:
     [
         pytest.param(
             spec.kind,
-            marks=pytest.mark.xfail(strict=True, reason="selection on effect_sd; docs/evidence.md"),
+            marks=pytest.mark.xfail(
+                strict=spec.kind not in NOT_STRICT,
+                reason="selection on effect_sd; docs/evidence.md",
+            ),
         )
         if spec.kind in STILL_INFLATED
         else spec.kind
