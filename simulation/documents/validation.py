@@ -175,6 +175,11 @@ def render(scale: float = 0.05, seed: int = 11) -> str:
         "for elderly care and mental health the model uses reported *shares* by age, not the "
         "totals, so the simulated totals differ from the reference.",
         "",
+        "The targets of employment and integration (confidence `assumption`) are no spending "
+        "figures: each is a reported caseload times assumed prices (`areas.csv`), the same "
+        "prices the model costs its cases with, so their agreement within 5% is circular: it "
+        "checks the caseloads and the arithmetic, not the cost level (docs/economics.md).",
+        "",
         "## Volunteering at the end of the run (2050)",
         "",
     ]

@@ -11,7 +11,11 @@ cumulated net saving stays positive; empty: not by the last year); means over re
 the 5th and 95th percentile over replicates of the present value at 3.5%. ``cost_pv_dkk`` is the
 present value of the scenario's extra lever cost against the baseline (same account and payer;
 in the welfare account at factor prices times the net tax factor), and ``net_saving_pv_per_dkk``
-the net saving's present value per DKK of it (empty when it is 0). Written as ``economy.csv``.
+the net saving's present value per DKK of it (empty when it is 0). Trivial flows are flagged:
+``trivial_flow`` when the cumulated net saving never reaches :data:`TRIVIAL_DKK_PER_INHABITANT`
+per inhabitant in absolute value (its payback year is then left empty: a flow that small "pays
+back" by noise), ``trivial_cost`` when the cost's present value is below it (its ratio is then
+left empty). Written as ``economy.csv``.
 """
 
 from __future__ import annotations
@@ -30,11 +34,109 @@ from simulation.economy.present_value import (
 from simulation.inputs.prices import PAYERS
 from simulation.inputs.welfare_economics import welfare_prices
 
-__all__ = ["ACCOUNTS", "SENSITIVITY_RATES", "economy_table", "lever_costs", "welfare_net_costs"]
+__all__ = [
+    "ACCOUNTS",
+    "LEVER_ITEM_METRICS",
+    "SENSITIVITY_RATES",
+    "TRIVIAL_DKK_PER_INHABITANT",
+    "economy_table",
+    "lever_costs",
+    "lever_items_table",
+    "trivial_threshold",
+    "welfare_net_costs",
+]
 
 ACCOUNTS = ("budget", "welfare")
 
 SENSITIVITY_RATES = (0.015, 0.0)
+
+#: Below this many DKK per inhabitant (cumulated over the horizon, in absolute value), a net
+#: saving or a cost is trivial: about 120 m DKK for Denmark's 5.9 m inhabitants over 25 years,
+#: under 1 DKK per inhabitant a year. That is of the order of the spread between replicates of
+#: the state's account at scale 0.01 (5th-95th percentile about 0.1 bn DKK), so a payback year or
+#: a ratio computed on a smaller flow says nothing (a convention of this project, not a figure
+#: of any guidance; scaled by the simulated population, so it holds for one municipality too).
+TRIVIAL_DKK_PER_INHABITANT = 20.0
+
+
+def trivial_threshold(table: pd.DataFrame, scenario: str) -> float:
+    """:data:`TRIVIAL_DKK_PER_INHABITANT` times the scenario's mean national population (DKK).
+
+    0 when the table holds no population (nothing is then flagged).
+    """
+    pop = table[(table.scenario == scenario) & (table.metric == "population")]
+    if pop.empty:
+        return 0.0
+    people = pop.groupby(["replicate", "year"]).value.sum().mean()
+    return TRIVIAL_DKK_PER_INHABITANT * float(people)
+
+
+# the lever cost items (LEVER_ITEMS of simulation.year.strategy), recorded by the lever-cost
+# ledger as lever_cost_<item>_dkk; they sum to lever_cost_dkk
+LEVER_ITEM_METRICS = {
+    f"lever_cost_{item}_dkk": item
+    for item in (
+        "coordinators",
+        "training",
+        "mapping",
+        "evaluation",
+        "innovation_fund",
+        "grants_beyond_fund",
+        "contracts_running",
+        "contracts_setup",
+        "transaction",
+    )
+}
+
+
+def lever_items_table(table: pd.DataFrame, rate: float = DEFAULT_DISCOUNT_RATE) -> pd.DataFrame:
+    """Lever cost by scenario, item and payer: undiscounted and present value, replicate means.
+
+    An item's payers are those of the cell it was booked in (scenario, replicate, year,
+    municipality and area): the cell's ``lever_cost_<payer>_dkk`` shares. Every item of a cell
+    is booked with the same payers (the area's lever payer; costs of no single area, the mapping,
+    to the municipality or, for a regional unit, the region), so the split is exact. Payer
+    ``total`` is the item's sum. Written as ``lever_items.csv``.
+    """
+    cols = ["scenario", "item", "payer", "start", "end", "cost_undiscounted_dkk", "cost_pv_dkk"]
+    sub = table[table.metric.isin(list(LEVER_ITEM_METRICS))]
+    if sub.empty:
+        return pd.DataFrame(columns=cols)
+    keys = ["scenario", "replicate", "year", "municipality", "area"]
+    by_payer = {f"lever_cost_{p}_dkk": p for p in PAYERS}
+    pay = table[table.metric.isin(list(by_payer))]
+    pay = pay.assign(area=pay.area.astype(object).fillna("none"), payer=pay.metric.map(by_payer))
+    shares = pay.pivot_table(index=keys, columns="payer", values="value", aggfunc="sum")
+    shares = shares.reindex(columns=list(PAYERS), fill_value=0.0).fillna(0.0)
+    shares = shares.div(shares.sum(axis=1).where(lambda x: x != 0), axis=0).fillna(0.0)
+    items = sub.assign(area=sub.area.astype(object).fillna("none"))
+    items = items.groupby([*keys, "metric"]).value.sum().reset_index()
+    shares.columns = [f"share_{p}" for p in PAYERS]
+    frame = items.join(shares, on=keys).fillna({f"share_{p}": 0.0 for p in PAYERS})
+    for p in PAYERS:
+        frame[p] = frame[f"share_{p}"] * frame["value"]
+    frame["total"] = frame["value"]
+    frame["item"] = frame.metric.map(LEVER_ITEM_METRICS)
+    payers = [*PAYERS, "total"]
+    yearly = frame.groupby(["scenario", "replicate", "item", "year"])[payers].sum()
+    rows = []
+    for (scenario, item), part in yearly.groupby(level=["scenario", "item"]):
+        n_runs = table.loc[table.scenario == scenario, "replicate"].nunique()
+        mean = part.groupby(level="year").sum() / n_runs
+        for payer in payers:
+            flow = mean[payer]
+            rows.append(
+                {
+                    "scenario": scenario,
+                    "item": item,
+                    "payer": payer,
+                    "start": int(flow.index.min()),
+                    "end": int(flow.index.max()),
+                    "cost_undiscounted_dkk": undiscounted(flow),
+                    "cost_pv_dkk": present_value(flow, rate),
+                }
+            )
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _by_scenario_year(table: pd.DataFrame, metrics: dict[str, str]) -> pd.DataFrame:
@@ -107,11 +209,14 @@ def _row(
     net: pd.DataFrame,
     baseline: str,
     rate: float,
+    trivial: float = 0.0,
 ) -> dict:
-    """One row of the account (see the module)."""
-    payback = payback_year(flow)
+    """One row of the account (see the module); ``trivial``: the threshold in DKK."""
+    trivial_flow = bool(flow.cumsum().abs().max() < trivial)
+    payback = None if trivial_flow else payback_year(flow)
     saving_pv = present_value(flow, rate)
     cost_pv = present_value(cost, rate)
+    trivial_cost = bool(abs(cost_pv) < trivial)
     return {
         "scenario": scenario,
         "account": account,
@@ -126,7 +231,11 @@ def _row(
         "net_saving_last_year_dkk": float(flow.iloc[-1]),
         "payback_year": payback if payback is not None else pd.NA,
         "cost_pv_dkk": cost_pv,
-        "net_saving_pv_per_dkk": saving_pv / cost_pv if cost_pv != 0 else np.nan,
+        "net_saving_pv_per_dkk": (
+            saving_pv / cost_pv if cost_pv != 0 and not trivial_cost else np.nan
+        ),
+        "trivial_flow": trivial_flow,
+        "trivial_cost": trivial_cost,
     }
 
 
@@ -152,19 +261,32 @@ def economy_table(
         k: v.reindex(net.index, fill_value=0.0)  # a table without lever rows: no lever cost
         for k, v in lever_costs(table, welfare_prices().net_tax_factor).items()
     }
+    trivial = trivial_threshold(table, baseline)
     for scenario in sorted(scenarios - {baseline}):
         saving = saving_by_payer(table, scenario, baseline, net=net)
         extra = _extra(levers["budget"], scenario, baseline)
         for payer in saving.columns:
             rows.append(
-                _row(scenario, "budget", payer, saving[payer], extra[payer], net, baseline, rate)
+                _row(
+                    scenario,
+                    "budget",
+                    payer,
+                    saving[payer],
+                    extra[payer],
+                    net,
+                    baseline,
+                    rate,
+                    trivial,
+                )
             )
         if welfare is None:
             continue
         mean = welfare.groupby(level=["scenario", "year"]).mean()
         flow = mean.loc[baseline, "society"] - mean.loc[scenario, "society"]
         cost = _extra(levers["welfare"], scenario, baseline)["society"]
-        rows.append(_row(scenario, "welfare", "society", flow, cost, welfare, baseline, rate))
+        rows.append(
+            _row(scenario, "welfare", "society", flow, cost, welfare, baseline, rate, trivial)
+        )
     out = pd.DataFrame(rows)
     if not rows:
         return out

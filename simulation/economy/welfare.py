@@ -20,8 +20,15 @@ a good use of society's resources?". Its yearly cost of a scenario, by area and 
 - **Volunteer time**: the hours initiatives use, at a price per hour (opportunity cost, market
   prices, no factor).
 - **Production**: a case-year of a benefit level keeps a share of a work-year out of work
-  (``production_foregone_dkk``), so an avoided or ended case-year is a gain; citizens employed
-  by enterprises produce (``production_value_dkk``). Both at wage cost times the net tax factor.
+  (``production_foregone_dkk``), so an avoided or ended case-year is a gain. Valued at wage cost
+  times the net tax factor, less the share that displaces other workers
+  (``displacement_share``) and the leisure the citizen gives up (``leisure_value_share``: the
+  gain of more labour supply is its tax wedge, not the full wage, when the move is chosen).
+- **Enterprise jobs, counted once**: a job-holder (``marginalised_employed``) stays in the
+  cash-benefit level, and the job's effect is an earlier exit from it; the exit's production is
+  counted (above), the job-year's own production (``production_value_dkk``) only when
+  ``enterprise_production_counted`` is 1 (an upper bound: it counts the year after an exit
+  twice).
 
 The level of ``welfare_cost_dkk`` means little alone; its difference between scenarios is the
 account (``economy.csv``, account ``welfare``).
@@ -34,7 +41,7 @@ from typing import Protocol
 import numpy as np
 
 from simulation.constants import AREAS
-from simulation.inputs.welfare_economics import WelfarePrices
+from simulation.inputs.welfare_economics import WelfarePrices, production_factor
 
 __all__ = [
     "WELFARE_BY_AREA",
@@ -68,7 +75,8 @@ class ProductionForegone:
     """Production that a year's benefit caseload keeps out of work, by municipality.
 
     A case-year of level ``l`` forgoes ``work_share[l]`` work-years, each worth
-    ``production_per_work_year_dkk`` at wage cost, times the net tax factor (market prices).
+    ``production_per_work_year_dkk`` at wage cost, times the net tax factor (market prices),
+    less displacement and the leisure given up (:func:`production_factor`).
 
     Args:
         levels: need levels by area (``NeedModel.levels``): their names select the work share.
@@ -76,7 +84,7 @@ class ProductionForegone:
     """
 
     def __init__(self, levels: dict, prices: WelfarePrices) -> None:
-        per_year = prices.production_per_work_year_dkk * prices.net_tax_factor
+        per_year = prices.production_per_work_year_dkk * production_factor(prices)
         self.per_case: dict[str, np.ndarray] = {
             area: np.array([prices.work_share.get(lv.name, 0.0) * per_year for lv in lvs])
             for area, lvs in levels.items()
@@ -112,7 +120,10 @@ def welfare_components(
     cost = cost + out["tax_distortion_dkk"] + get("production_foregone_dkk", area)
     if area is None:  # area null: volunteer_hours there are the hours available, not used
         out["production_value_dkk"] = (
-            get("marginalised_employed", None) * prices.enterprise_job_value_dkk * f
+            get("marginalised_employed", None)
+            * prices.enterprise_job_value_dkk
+            * production_factor(prices)
+            * prices.enterprise_production_counted
         )
         cost = cost - out["production_value_dkk"]
     else:

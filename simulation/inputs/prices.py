@@ -20,10 +20,12 @@ from simulation.inputs.data import active_overrides, data_cache, read_table, usi
 __all__ = [
     "PAYERS",
     "LevelPrice",
+    "area_staff",
     "area_targets",
     "fixed_specs",
     "integration_exit_share",
     "lever_payer",
+    "lever_payer_shares",
     "level_prices",
     "price_factor",
     "service_prices",
@@ -184,10 +186,59 @@ def fixed_specs() -> dict[str, dict]:
 
 
 @data_cache
-def lever_payer() -> dict[str, int]:
-    """Per area, the index (into ``PAYERS``) of the payer that employs its unit's lever staff."""
+def lever_payer_shares() -> np.ndarray:
+    """Per area (rows in ``AREAS`` order), the payer shares (``PAYERS`` order) of its lever costs.
+
+    ``lever_payer`` in ``areas.csv`` names the payer that employs the unit's lever staff, or
+    ``need_level``: the costs are split as the marginal cost of a case-year of the area's need
+    levels is (``level_prices``): mental health's lever costs go to the region and the
+    municipality as its cases' services do (psychiatry and general practice against social
+    psychiatry), since its initiatives work on that need level.
+    """
     table = read_table("areas.csv").set_index("area")
-    return {a: PAYERS.index(str(table.loc[a, "lever_payer"])) for a in AREAS}
+    prices = level_prices()
+    out = np.zeros((len(AREAS), len(PAYERS)))
+    for i, area in enumerate(AREAS):
+        who = str(table.loc[area, "lever_payer"])
+        if who == "need_level":
+            cost = sum((p.by_payer for (a, _), p in prices.items() if a == area), np.zeros(3))
+            if cost.sum() <= 0:
+                raise ValueError(f"areas.csv: {area!r} has no priced need level to split by")
+            out[i] = cost / cost.sum()
+        elif who in PAYERS:
+            out[i, PAYERS.index(who)] = 1.0
+        else:
+            raise ValueError(f"areas.csv: unknown lever_payer {who!r} of {area!r}")
+    return out
+
+
+@data_cache
+def lever_payer() -> dict[str, int]:
+    """Per area, the index (into ``PAYERS``) of the payer that bears most of its lever costs."""
+    shares = lever_payer_shares()
+    return {a: int(np.argmax(shares[i])) for i, a in enumerate(AREAS)}
+
+
+@data_cache
+def area_staff() -> dict[str, float]:
+    """Per area, the public staff (full-time equivalents, all payers) its unit serves.
+
+    From ``area_staff.csv``; coordinators and training are sized by these (``_unit_sizes`` in
+    :mod:`simulation.year.strategy`).
+
+    Raises:
+        ValueError: if an area has no staff row or a count is not positive.
+    """
+    out = dict.fromkeys(AREAS, 0.0)
+    for row in read_table("area_staff.csv").to_dict("records"):
+        value = float(row["staff_fte"])
+        if row["area"] not in out or value <= 0:
+            raise ValueError(f"area_staff.csv: bad row {row['area']!r}, {row['payer']!r}")
+        out[row["area"]] += value
+    missing = [a for a, v in out.items() if v <= 0]
+    if missing:
+        raise ValueError(f"area_staff.csv: no staff for {missing}")
+    return out
 
 
 @data_cache

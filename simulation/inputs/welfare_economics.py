@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from simulation.inputs.data import read_table
 
-__all__ = ["WelfarePrices", "welfare_prices"]
+__all__ = ["WelfarePrices", "production_factor", "welfare_prices"]
 
 _WORK_SHARE = "work_share_"
 
@@ -27,6 +27,10 @@ class WelfarePrices:
         volunteer_hour_dkk: value of a volunteer hour used by an initiative (market prices).
         production_per_work_year_dkk: wage cost of a work-year (factor prices).
         enterprise_job_value_dkk: production of a job-year on special terms (factor prices).
+        enterprise_production_counted: 1 to count enterprise job-years' production beside the
+            exits from benefit (double counting the year after an exit), 0 (default) not.
+        displacement_share: share of the production gained that displaces other workers.
+        leisure_value_share: share of the production gained offset by the leisure given up.
         work_share: by need level name, the share of a case-year that would be a work-year.
     """
 
@@ -35,7 +39,22 @@ class WelfarePrices:
     volunteer_hour_dkk: float
     production_per_work_year_dkk: float
     enterprise_job_value_dkk: float
+    enterprise_production_counted: float = 0.0
+    displacement_share: float = 0.0
+    leisure_value_share: float = 0.0
     work_share: dict[str, float] = field(default_factory=dict)
+
+
+def production_factor(prices: WelfarePrices) -> float:
+    """What a DKK of production gained (wage cost) is worth in the welfare account.
+
+    The net tax factor, less the displacement of other workers and the leisure given up.
+    """
+    return (
+        prices.net_tax_factor
+        * (1.0 - prices.displacement_share)
+        * (1.0 - prices.leisure_value_share)
+    )
 
 
 def welfare_prices() -> WelfarePrices:
@@ -57,6 +76,9 @@ def welfare_prices() -> WelfarePrices:
         volunteer_hour_dkk=float(values["volunteer_hour_dkk"]),
         production_per_work_year_dkk=float(values["production_per_work_year_dkk"]),
         enterprise_job_value_dkk=float(values["enterprise_job_value_dkk"]),
+        enterprise_production_counted=float(values["enterprise_production_counted"]),
+        displacement_share=float(values["displacement_share"]),
+        leisure_value_share=float(values["leisure_value_share"]),
         work_share=shares,
     )
     if out.net_tax_factor < 1.0:
@@ -71,6 +93,9 @@ def welfare_prices() -> WelfarePrices:
             raise ValueError(
                 f"welfare_economics.csv: {name} must be >= 0, got {getattr(out, name)}"
             )
+    for name in ("enterprise_production_counted", "displacement_share", "leisure_value_share"):
+        if not 0.0 <= getattr(out, name) <= 1.0:
+            raise ValueError(f"welfare_economics.csv: {name} must be in [0, 1]")
     for level, share in shares.items():
         if not 0.0 <= share <= 1.0:
             raise ValueError(f"welfare_economics.csv: {_WORK_SHARE}{level} must be in [0, 1]")

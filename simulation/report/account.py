@@ -7,7 +7,9 @@ lever cost) less the scenario's, by payer (``municipality``, ``region``, ``state
 2026 with :func:`simulation.economy.present_value.present_value`, and summarised as a mean with
 the 5th and 95th percentile over replicates (a 90% interval). The payback year is the first year
 from which the cumulated mean net saving stays positive (as in ``economy.csv``), ``None`` when
-there is none by the last year.
+there is none by the last year, and also ``None`` when the flow is trivial: its cumulated mean
+never reaches :data:`~simulation.economy.summary.TRIVIAL_DKK_PER_INHABITANT` per inhabitant in
+absolute value (``trivial`` in :func:`payback_years`; a flow that small "pays back" by noise).
 
 The tables here are read from the tidy output table, so the report needs nothing else. The
 economy table (``economy.csv``) may carry an ``account`` column (``budget`` by payer,
@@ -25,10 +27,12 @@ from simulation.economy.present_value import (
     discount_factors,
     payback_year,
 )
+from simulation.economy.summary import TRIVIAL_DKK_PER_INHABITANT, trivial_threshold
 from simulation.inputs.prices import PAYERS
 
 __all__ = [
     "ACCOUNT_PAYERS",
+    "TRIVIAL_DKK_PER_INHABITANT",
     "has_payers",
     "replicate_savings",
     "replicate_present_values",
@@ -117,13 +121,16 @@ def replicate_savings(ts: pd.DataFrame, baseline: str = "baseline") -> pd.DataFr
 
     Returns:
         Columns ``scenario, replicate, year, payer, value`` (DKK; positive = the scenario
-        saves), payers ``municipality, region, state, total``.
+        saves), payers ``municipality, region, state, total``; ``attrs["trivial_dkk"]`` holds
+        the threshold of a trivial flow (:func:`payback_years`).
 
     Raises:
         ValueError: If the baseline is not in ``ts``.
     """
     per = _net_cost(ts, _payer_metrics(), ["scenario", "replicate", "year"])
-    return _paired(per, baseline)
+    out = _paired(per, baseline)
+    out.attrs["trivial_dkk"] = trivial_threshold(ts, baseline)
+    return out
 
 
 def lever_cost_savings(ts: pd.DataFrame, baseline: str = "baseline") -> pd.DataFrame:
@@ -174,21 +181,30 @@ def summarise(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return out.reset_index()
 
 
-def payback_years(savings: pd.DataFrame) -> pd.DataFrame:
+def payback_years(savings: pd.DataFrame, trivial_dkk: float | None = None) -> pd.DataFrame:
     """Payback year of each scenario and payer from the mean net saving over replicates.
 
     Args:
         savings: Output of :func:`replicate_savings`.
+        trivial_dkk: threshold of a trivial flow in DKK (default: ``savings.attrs``, else 0).
 
     Returns:
-        Columns ``scenario, payer, payback_year`` (``<NA>``: not by the last year).
+        Columns ``scenario, payer, payback_year`` (``<NA>``: not by the last year, or a trivial
+        flow) and ``trivial`` (the cumulated mean net saving never reaches ``trivial_dkk`` in
+        absolute value).
     """
+    if trivial_dkk is None:
+        trivial_dkk = float(savings.attrs.get("trivial_dkk", 0.0))
     mean = savings.groupby(["scenario", "payer", "year"], sort=False)["value"].mean()
     rows = []
     for (scenario, payer), flow in mean.groupby(level=["scenario", "payer"], sort=False):
-        year = payback_year(flow.droplevel(["scenario", "payer"]))
-        rows.append({"scenario": scenario, "payer": payer, "payback_year": year})
-    out = pd.DataFrame(rows, columns=["scenario", "payer", "payback_year"])
+        flow = flow.droplevel(["scenario", "payer"]).sort_index()
+        trivial = bool(flow.cumsum().abs().max() < trivial_dkk)
+        year = None if trivial else payback_year(flow)
+        rows.append(
+            {"scenario": scenario, "payer": payer, "payback_year": year, "trivial": trivial}
+        )
+    out = pd.DataFrame(rows, columns=["scenario", "payer", "payback_year", "trivial"])
     out["payback_year"] = out["payback_year"].astype("Int64")
     return out
 

@@ -293,7 +293,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "acc_payback": "{scenario}: payback year",
         "acc_not_computed": "not computed",
         "acc_note": "Present values in 2026 of the net saving against {baseline} (2026 prices),"
-        " {start}-{end}; in brackets the 90% interval over replicates. From economy.csv.",
+        " {start}-{end}; in brackets the 90% interval over replicates. From economy.csv."
+        " Payers as the budgets book it before the budget guarantee: in a strategy all 98"
+        " municipalities follow, their saving on transfers flows back to the state through the"
+        " budget guarantee and DUT; no payback year for flows under 20 DKK per inhabitant.",
         "acc_no_welfare": "This run's economy table holds no welfare-economic account, so its"
         " row is empty.",
         "title_cash_flow": "Cumulated net saving against {baseline}, by payer",
@@ -447,7 +450,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "acc_not_computed": "ikke beregnet",
         "acc_note": "Nutidsværdier i 2026 af nettobesparelsen i forhold til {baseline}"
         " (2026-priser), {start}-{end}; i parentes 90 %-intervallet over gentagelserne. Fra"
-        " economy.csv.",
+        " economy.csv. Betalerne som budgetterne bogfører det før budgetgarantien: i en"
+        " strategi, som alle 98 kommuner følger, går deres besparelse på overførsler tilbage"
+        " til staten via budgetgarantien og DUT; intet tilbagebetalingsår for strømme under"
+        " 20 kr. pr. indbygger.",
         "acc_no_welfare": "Denne kørsels økonomitabel indeholder ingen velfærdsøkonomisk"
         " opgørelse, så dens række er tom.",
         "title_cash_flow": "Akkumuleret nettobesparelse i forhold til {baseline}, efter betaler",

@@ -14,7 +14,10 @@ its seed across scenarios: common random numbers):
 - its **cost**: the present value of the lever costs it adds (the reference's less the
   knock-out's), by payer;
 - its **net present value per DKK of cost**: the mean net present value over the mean cost
-  (empty when the cost is 0), with the 5th-95th percentile of the replicates' own ratios.
+  (empty when the cost is 0), with the 5th-95th percentile of the replicates' own ratios; empty
+  too when the cost is trivial (``cost_trivial``: its present value below
+  :data:`~simulation.economy.summary.TRIVIAL_DKK_PER_INHABITANT` per inhabitant, where a ratio
+  over a near-zero cost is noise, as for potential mapping).
 
 Each is given as a mean with a 90% interval over replicates. A lever is **within noise** when the
 interval of its total net present value includes 0 (with fewer than two replicates there is no
@@ -29,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.economy.present_value import DEFAULT_DISCOUNT_RATE
+from simulation.economy.summary import trivial_threshold
 from simulation.report import account, labels, tables
 
 __all__ = [
@@ -81,6 +85,7 @@ _COLUMNS = [
     "npv_per_dkk",
     "npv_per_dkk_p05",
     "npv_per_dkk_p95",
+    "cost_trivial",
     "within_noise",
     "n_replicates",
     "outcome_metric",
@@ -203,6 +208,7 @@ def lever_table(
         for metric in {m for m, _ in outcomes.values()}
         if tables.has_metric(sub, metric)
     }
+    trivial = trivial_threshold(sub, reference)
     rows = []
     for scenario in names:
         lever = lever_of(scenario)
@@ -220,6 +226,9 @@ def lever_table(
             c_mean, c_p05, c_p95 = _stats(part["value_cost"])
             _, r_p05, r_p95 = _stats(_ratio(part["value"], part["value_cost"]))
             ratio = mean / c_mean if c_mean and not np.isnan(c_mean) else np.nan
+            small = bool(abs(c_mean) < trivial) if not np.isnan(c_mean) else False
+            if small:
+                ratio = r_p05 = r_p95 = np.nan
             rows.append(
                 {
                     "lever": lever,
@@ -235,6 +244,7 @@ def lever_table(
                     "npv_per_dkk": ratio,
                     "npv_per_dkk_p05": r_p05,
                     "npv_per_dkk_p95": r_p95,
+                    "cost_trivial": small,
                     "within_noise": _noise(p05, p95, n),
                     "n_replicates": n,
                     **outcome,
@@ -245,6 +255,7 @@ def lever_table(
             p05 = -float(getattr(row, "net_saving_pv_p95_dkk", np.nan))
             p95 = -float(getattr(row, "net_saving_pv_p05_dkk", np.nan))
             c_mean = -float(getattr(row, "cost_pv_dkk", np.nan))
+            small = bool(abs(c_mean) < trivial) if not np.isnan(c_mean) else False
             n = int(own["replicate"].nunique())
             rows.append(
                 {
@@ -258,9 +269,12 @@ def lever_table(
                     "cost_pv_dkk": c_mean,
                     "cost_pv_p05_dkk": np.nan,
                     "cost_pv_p95_dkk": np.nan,
-                    "npv_per_dkk": mean / c_mean if c_mean and not np.isnan(c_mean) else np.nan,
+                    "npv_per_dkk": (
+                        mean / c_mean if c_mean and not np.isnan(c_mean) and not small else np.nan
+                    ),
                     "npv_per_dkk_p05": np.nan,
                     "npv_per_dkk_p95": np.nan,
+                    "cost_trivial": small,
                     "within_noise": _noise(p05, p95, n),
                     "n_replicates": n,
                     **outcome,
@@ -268,6 +282,7 @@ def lever_table(
             )
     out = pd.DataFrame(rows, columns=_COLUMNS)
     out["within_noise"] = out["within_noise"].astype("boolean")
+    out["cost_trivial"] = out["cost_trivial"].astype("boolean")
     return out
 
 

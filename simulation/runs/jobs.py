@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulation.economy.summary import economy_table
+from simulation.economy.summary import economy_table, lever_items_table
 from simulation.report.html import write_report
 from simulation.report.tables import format_key_figures, key_figures
 from simulation.report.workbook import write_workbook
@@ -316,6 +316,9 @@ def _write_folder(
     account = economy_table(table, baseline=baseline, rate=rate)
     if len(account):
         account.to_csv(tmp / "economy.csv", index=False)
+    items = lever_items_table(table, rate=rate)  # lever cost by item and payer
+    if len(items):
+        items.to_csv(tmp / "lever_items.csv", index=False)
     if psa is not None:
         _write_psa(tmp, psa, table, scenarios, baseline, rate, manifest)
     if report:

@@ -17,7 +17,13 @@ import numpy as np
 
 from simulation.constants import AREAS, BASE_YEAR
 from simulation.economy.welfare import ProductionForegone
-from simulation.inputs.prices import PAYERS, area_targets, fixed_specs, level_prices, lever_payer
+from simulation.inputs.prices import (
+    PAYERS,
+    area_targets,
+    fixed_specs,
+    level_prices,
+    lever_payer_shares,
+)
 from simulation.year.needs import NeedModel
 
 if TYPE_CHECKING:
@@ -196,8 +202,15 @@ class LeverCosts:
 
     Every amount is added to ``lever_cost_dkk``, ``net_cost_dkk`` and the payer's
     ``lever_cost_<payer>_dkk`` of its municipality and area (``area=None`` for costs that belong
-    to no single area, such as mapping). The payer is the one that employs the area's unit
-    (``lever_payer`` in ``areas.csv``: the region for health and psychiatry) unless given.
+    to no single area, such as mapping). Unless given, the payers are the area's lever payer
+    shares (``lever_payer`` in ``areas.csv``: the employer of the unit's staff, the region for
+    health and psychiatry; ``need_level`` would split an area as its need level's marginal cost
+    is); costs of no single area are the municipality's unless given. Each amount's item (one of
+    ``LEVER_ITEMS`` in :mod:`simulation.year.strategy`: coordinators, training, mapping,
+    evaluation, innovation fund, grants beyond the fund, contracts) goes to
+    ``lever_cost_<item>_dkk`` of its municipality and area: the items sum to ``lever_cost_dkk``,
+    and an item's payers are those of its cell (``lever_items_table`` in
+    :mod:`simulation.economy.summary`).
 
     Args:
         results: the model's result collector.
@@ -208,8 +221,11 @@ class LeverCosts:
         self.results = results
         self._areas = (*AREAS, None)
         self._year: int | None = None
-        self._payer = np.array([*(lever_payer()[a] for a in AREAS), 0], dtype=np.int64)
+        none = np.zeros((1, len(PAYERS)))
+        none[0, PAYERS.index("municipality")] = 1.0
+        self._shares = np.vstack([lever_payer_shares(), none])
         self._buffer = np.zeros((len(PAYERS), len(self._areas), n_municipalities))
+        self._items: dict[str, np.ndarray] = {}
 
     def add_many(
         self,
@@ -218,6 +234,7 @@ class LeverCosts:
         area: np.ndarray | None,
         amount: np.ndarray,
         payer: int | None = None,
+        item: str | None = None,
     ) -> None:
         """Book many amounts at once.
 
@@ -226,7 +243,8 @@ class LeverCosts:
             municipality: municipality index of each amount.
             area: area index (into ``AREAS``) of each amount, or ``None`` for no single area.
             amount: DKK.
-            payer: index into ``PAYERS`` of who pays; ``None``: the area's unit's employer.
+            payer: index into ``PAYERS`` of who pays; ``None``: the area's lever payer shares.
+            item: the lever cost item the amounts belong to (``lever_cost_<item>_dkk``).
         """
         if self._year != year:
             self.flush()
@@ -239,10 +257,25 @@ class LeverCosts:
             if area is None
             else np.broadcast_to(np.asarray(area, dtype=np.int64), municipality.shape)
         )
-        who = self._payer[row] if payer is None else np.full(row.shape, payer, dtype=np.int64)
-        cell = (who * n_rows + row) * n_mun + municipality
-        weights = np.broadcast_to(np.asarray(amount, dtype=float), cell.shape)
-        buffer += np.bincount(cell, weights=weights, minlength=buffer.size).reshape(buffer.shape)
+        amount = np.broadcast_to(np.asarray(amount, dtype=float), municipality.shape)
+        for p in range(len(PAYERS)):
+            if payer is None:
+                weights = amount * self._shares[row, p]
+            elif payer == p:
+                weights = amount
+            else:
+                continue
+            cell = (p * n_rows + row) * n_mun + municipality
+            buffer += np.bincount(cell, weights=weights, minlength=buffer.size).reshape(
+                buffer.shape
+            )
+        if item is not None:
+            if item not in self._items:
+                self._items[item] = np.zeros((n_rows, n_mun))
+            cell = row * n_mun + municipality
+            self._items[item] += np.bincount(
+                cell, weights=amount, minlength=n_rows * n_mun
+            ).reshape(n_rows, n_mun)
 
     def flush(self) -> None:
         """Write the booked amounts into the results (the model calls this once a year)."""
@@ -259,6 +292,11 @@ class LeverCosts:
                         self.results.add(
                             f"lever_cost_{payer}_dkk", self._year, self._buffer[p, k], area
                         )
+        for item, booked in self._items.items():
+            for k, area in enumerate(self._areas):
+                if booked[k].any():
+                    self.results.add(f"lever_cost_{item}_dkk", self._year, booked[k], area)
+            booked[:] = 0.0
         self._buffer[:] = 0.0
         self._year = None
 

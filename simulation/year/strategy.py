@@ -87,7 +87,7 @@ from simulation.inputs.mechanism_numbers import (
     strategy_parameters,
     volunteering_parameters,
 )
-from simulation.inputs.prices import PAYERS, area_targets
+from simulation.inputs.prices import PAYERS, area_staff
 from simulation.year.evidence import evaluation_se, pool_mean, pooled_estimate
 from simulation.year.groups import Groups, stable_order
 from simulation.year.reach import assign_doses
@@ -525,6 +525,7 @@ class Strategy:
             t.municipality[first],
             t.area[first],
             np.full(len(first), sp["evaluation_cost_dkk"]),
+            item="evaluation",
         )
         self._items(year)["evaluation"] += len(first) * sp["evaluation_cost_dkk"]
         no_benefit = evaluated & (measured < sp["stop_threshold"])
@@ -852,7 +853,7 @@ class Strategy:
             1.0 + sp["transaction_cost_reduction"] * self.unit_lever["facilitation"][unit]
         )
         mun, area = self.unit_municipality[unit], self.unit_area[unit]
-        costs.add_many(year, mun, area, per)
+        costs.add_many(year, mun, area, per, item="transaction")
         self._items(year)["transaction"] += float(per.sum())
         if self._stats is not None:
             self._stats.transaction_cost_dkk += float(per.sum())
@@ -892,33 +893,26 @@ class Strategy:
         return len(copies)
 
     def _unit_sizes(self) -> np.ndarray:
-        """Each active unit's area weight: its services spending share x the number of areas.
+        """Each active unit's area weight: its share of the areas' staff x the number of areas.
 
-        Coordinators and training are sized to the staff of the unit they serve; staff are
-        proxied by the area's 2026 spending on services (its target less the transfers of its
-        expected caseloads), so a weight averages 1 over the areas (assumption, documented in
-        docs/economics.md).
+        Coordinators and training serve the front-line staff who work with citizens, volunteers
+        and associations, so they are sized by the staff of the unit's area (``area_staff.csv``,
+        full-time equivalents of all payers, ranged assumptions), not by its spending (medicine,
+        equipment and buildings need no coordinator); a weight averages 1 over the areas
+        (docs/economics.md, "Lever costs").
         """
-        costs = self.model.costs
-        services = np.array(
-            [
-                area_targets()[a]
-                - sum(
-                    float(tr) * lv.expected_caseload
-                    for tr, lv in zip(costs.transfer[a], self.model.needs.levels[a], strict=True)
-                )
-                for a in AREAS
-            ]
-        )
-        weight = services / services.sum() * len(AREAS)
+        staff = area_staff()
+        weight = np.array([staff[a] for a in AREAS])
+        weight = weight / weight.sum() * len(AREAS)
         return weight[self.unit_area]
 
     def _book_fixed_costs(self, year: int, costs) -> None:
         """Coordinators and training of the active units, and the mapping of resources.
 
         Coordinators (``facilitation`` per 10,000 inhabitants) and trained staff are sized to
-        the unit's area (:meth:`_unit_sizes`); both are booked to the payer that employs the
-        unit's staff (``lever_payer`` in ``areas.csv``). The innovation fund is booked with the
+        the staff of the unit's area (:meth:`_unit_sizes`); all lever costs are booked to the
+        area's payers (``lever_payer`` in ``areas.csv``, split by
+        :class:`~simulation.year.provision.LeverCosts`). The innovation fund is booked with the
         grants it pays (:meth:`_book_fund`).
         """
         sp = self.sp
@@ -929,7 +923,9 @@ class Strategy:
         training = (
             lever["competence"] * sp["staff_per_inhabitant"] * pop / len(AREAS) * size
         ) * sp["training_cost_dkk"]
-        costs.add_many(year, self.unit_municipality, self.unit_area, coordinators + training)
+        unit_mun, unit_area = self.unit_municipality, self.unit_area
+        costs.add_many(year, unit_mun, unit_area, coordinators, item="coordinators")
+        costs.add_many(year, unit_mun, unit_area, training, item="training")
         items = self._items(year)
         items["coordinators"] += float(coordinators.sum())
         items["training"] += float(training.sum())
@@ -942,7 +938,7 @@ class Strategy:
             mun = np.flatnonzero(mapping)
             pop_mun = self.model.population_by_municipality[mun]
             amount = mapping[mun] * sp["mapping_cost_dkk"] * pop_mun
-            costs.add_many(year, mun, None, amount, payer)
+            costs.add_many(year, mun, None, amount, payer, item="mapping")
             items["mapping"] += float(amount.sum())
 
     def _book_fund(self, year: int, costs) -> None:
@@ -965,7 +961,10 @@ class Strategy:
         share = np.divide(within_s, grants_s, out=np.zeros(n), where=grants_s > 0)
         within = np.minimum(self._grants * share[s], self._grants)
         beyond = self._grants - within
-        costs.add_many(year, self.unit_municipality, self.unit_area, within + beyond)
+        costs.add_many(year, self.unit_municipality, self.unit_area, within, item="innovation_fund")
+        costs.add_many(
+            year, self.unit_municipality, self.unit_area, beyond, item="grants_beyond_fund"
+        )
         items = self._items(year)
         items["innovation_fund"] += float(within.sum())
         items["grants_beyond_fund"] += float(beyond.sum())
@@ -984,7 +983,13 @@ class Strategy:
         self._items(year)[f"grants_{item}"] += float(amount[grant].sum())
         contract = ~grant
         paid = amount[contract] * self.sp["enabler_cost_factor"]
-        costs.add_many(year, t.municipality[rows[contract]], t.area[rows[contract]], paid)
+        costs.add_many(
+            year,
+            t.municipality[rows[contract]],
+            t.area[rows[contract]],
+            paid,
+            item=f"contracts_{item}",
+        )
         self._items(year)[f"contracts_{item}"] += float(paid.sum())
 
     def _items(self, year: int) -> dict[str, float]:

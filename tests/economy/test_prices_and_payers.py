@@ -71,7 +71,7 @@ def test_avoiding_one_home_help_case_saves_its_hours_times_the_hourly_price(cost
     less, _ = costs.cost("elderly_care", one_fewer, 2026)
     saved = full.sum() - less.sum()
     assert saved == pytest.approx(by_hand)
-    assert saved == pytest.approx(166.4 * 450.0)  # 3.2 visited hours a week at 450 DKK
+    assert saved == pytest.approx(166.4 * 450.0 * 0.8)  # 3.2 h a week at 450 DKK, share 0.8
     average = area_targets()["elderly_care"] / sum(
         lv.expected_caseload for lv in need_model().levels["elderly_care"]
     )
@@ -166,8 +166,27 @@ def test_lever_costs_of_health_and_psychiatry_are_regional(small_table):
     assert region.get("elderly_care", 0.0) == 0.0
 
 
+def test_need_level_payer_splits_an_area_as_its_case_costs(monkeypatch):
+    """lever_payer = need_level (supported, not shipped): mental health's lever costs split as
+    the marginal cost of a mental-illness case-year does, by hand from the price table."""
+    from simulation.inputs import prices
+
+    table = read_table("areas.csv")
+    table.loc[table.area == "mental_health", "lever_payer"] = "need_level"
+    real = prices.read_table
+    monkeypatch.setattr(
+        prices, "read_table", lambda name: table.copy() if name == "areas.csv" else real(name)
+    )
+    shares = prices.lever_payer_shares.__wrapped__()
+    case = level_prices()[("mental_health", 1)].by_payer
+    row = shares[AREAS.index("mental_health")]
+    np.testing.assert_allclose(row, case / case.sum())
+    assert 0.3 < row[PAYERS.index("municipality")] < 0.6
+    np.testing.assert_array_equal(shares[AREAS.index("health")], [0.0, 1.0, 0.0])
+
+
 def test_provision_books_one_avoided_home_help_case_at_its_price():
-    """Through the provision step: one home-help case-year fewer saves 166.4 h x 450 DKK in
+    """Through the provision step: one home-help case-year fewer saves 166.4 h x 450 DKK x 0.8 in
     that municipality, paid by it, and the fixed part does not move."""
     m = WelfareModel(scale=0.002, seed=1, end_year=2027)
     m.step()
@@ -191,13 +210,33 @@ def test_provision_books_one_avoided_home_help_case_at_its_price():
     a, b = booked(cases), booked(fewer)
     saved = a.get("public_cost_dkk", "elderly_care") - b.get("public_cost_dkk", "elderly_care")
     row = year - int(r.years[0])
-    assert saved[row, mun] == pytest.approx(166.4 * 450.0)
-    assert saved[row].sum() == pytest.approx(166.4 * 450.0)
+    assert saved[row, mun] == pytest.approx(166.4 * 450.0 * 0.8)
+    assert saved[row].sum() == pytest.approx(166.4 * 450.0 * 0.8)
     paid = a.get("public_cost_municipality_dkk", "elderly_care") - b.get(
         "public_cost_municipality_dkk", "elderly_care"
     )
-    assert paid[row, mun] == pytest.approx(166.4 * 450.0)
+    assert paid[row, mun] == pytest.approx(166.4 * 450.0 * 0.8)
     np.testing.assert_array_equal(
         a.get("fixed_cost_dkk", "elderly_care"), b.get("fixed_cost_dkk", "elderly_care")
     )
     m.results = r
+
+
+def test_coordinators_and_training_are_sized_by_staff_not_spending(strategic_run):
+    """The unit weights are the areas' staff shares (area_staff.csv, read by hand) x 6: health
+    no longer carries its spending weight, and the weights average 1."""
+    from simulation.inputs.prices import area_staff
+
+    rows = read_table("area_staff.csv")
+    staff = rows.groupby("area").staff_fte.sum().astype(float)
+    assert area_staff() == pytest.approx(staff.to_dict())
+    weight = staff / staff.sum() * len(AREAS)
+    assert weight.mean() == pytest.approx(1.0)
+    spending = pd.Series(area_targets())
+    assert weight["health"] < (spending / spending.sum() * len(AREAS))["health"]
+    sizes = strategic_run.strategy._unit_size
+    units = np.asarray(strategic_run.strategy.unit_area)
+    assert len(units) > 0
+    for k, area in enumerate(AREAS):
+        if (units == k).any():
+            assert sizes[units == k] == pytest.approx(weight[area])

@@ -15,7 +15,7 @@ from simulation.economy.welfare import WELFARE_METRICS, derive_welfare
 from simulation.inputs import welfare_economics
 from simulation.inputs.data import read_table
 from simulation.inputs.prices import PAYERS
-from simulation.inputs.welfare_economics import welfare_prices
+from simulation.inputs.welfare_economics import production_factor, welfare_prices
 from simulation.year.collection import ResultCollector
 
 
@@ -141,11 +141,12 @@ def test_welfare_cost_recomputed_from_its_components(both_tables):
     foregone - production value; services = public cost - transfers (transfers net out)."""
     w = _wide(both_tables)
     factor, hour = _data("net_tax_factor"), _data("volunteer_hour_dkk")
-    job = _data("enterprise_job_value_dkk")
+    job = _data("enterprise_job_value_dkk") * _data("enterprise_production_counted")
+    gained = factor * (1 - _data("displacement_share")) * (1 - _data("leisure_value_share"))
     in_area = w.index.get_level_values("area") != "none"
     volunteer = np.where(in_area, w["volunteer_hours"] * hour, 0.0)  # area null: hours offered
     np.testing.assert_allclose(w["volunteer_time_value_dkk"], volunteer, rtol=1e-12)
-    production = np.where(in_area, 0.0, w["marginalised_employed"] * job * factor)
+    production = np.where(in_area, 0.0, w["marginalised_employed"] * job * gained)
     np.testing.assert_allclose(w["production_value_dkk"], production, rtol=1e-12)
     services = w["public_cost_dkk"] - w["transfer_cost_dkk"]
     expected = (
@@ -156,14 +157,18 @@ def test_welfare_cost_recomputed_from_its_components(both_tables):
         - production
     )
     np.testing.assert_allclose(w["welfare_cost_dkk"], expected, rtol=1e-9, atol=1e-3)
-    assert (w["volunteer_time_value_dkk"] > 0).any() and (w["production_value_dkk"] > 0).any()
+    assert (w["volunteer_time_value_dkk"] > 0).any() and (w["marginalised_employed"] > 0).any()
+    # by default a job-holder's production is counted once, through the exit from benefit
+    assert _data("enterprise_production_counted") == 0
+    assert (w["production_value_dkk"] == 0).all()
 
 
 def test_production_foregone_by_hand(both_tables):
     """Integration has one level: its person-years x work share x wage cost x 1.28; employment's
     cash benefit is part of its caseload (disability pension forgoes nothing by default)."""
     w = _wide(both_tables).groupby("area").sum()
-    per_case = _data("production_per_work_year_dkk") * _data("net_tax_factor")
+    gained = (1 - _data("displacement_share")) * (1 - _data("leisure_value_share"))
+    per_case = _data("production_per_work_year_dkk") * _data("net_tax_factor") * gained
     integration = w.loc["integration"]
     assert integration["production_foregone_dkk"] == pytest.approx(
         integration["need_cases"] * _data("work_share_integration_programme") * per_case
@@ -272,3 +277,26 @@ def test_services_plus_transfers_are_the_budget_total_by_hand(both_tables):
         payers = a[[f"public_cost_{p}_dkk" for p in PAYERS]].sum(axis=1)
         np.testing.assert_allclose(services + transfers, payers, rtol=1e-9, atol=1e-3)
     assert _case_price("integration", "transfer") == 130_000  # the data's benefit and refund
+
+
+def test_production_gained_is_net_of_displacement_and_leisure():
+    """A DKK of production gained is worth 1.28 x (1 - displacement) x (1 - leisure); with the
+    switch on, enterprise job-years count at that value; with both shares 0, at 1.28."""
+    p = welfare_prices()
+    assert 0 < p.displacement_share < 1 and 0 < p.leisure_value_share < 1
+    assert production_factor(p) == pytest.approx(
+        1.28 * (1 - p.displacement_share) * (1 - p.leisure_value_share)
+    )
+    plain = dataclasses.replace(p, displacement_share=0.0, leisure_value_share=0.0)
+    assert production_factor(plain) == 1.28
+    r = _collector(np.random.default_rng(7))
+    counted = dataclasses.replace(p, enterprise_production_counted=1.0)
+    derive_welfare(r, counted)
+    employed = r.get("marginalised_employed", None)
+    assert employed.any()
+    np.testing.assert_allclose(
+        r.get("production_value_dkk", None),
+        employed * p.enterprise_job_value_dkk * production_factor(p),
+    )
+    derive_welfare(r, p)
+    assert not r.get("production_value_dkk", None).any()

@@ -77,7 +77,11 @@ def test_price_rows_follow_service_prices():
     rows = uncertain().values()
     for u in (u for u in rows if u.file == "service_prices.csv" and u.column == "price_dkk_2026"):
         row = prices[data.select_row(prices, u.key)].iloc[0]
-        assert (u.low, u.high) == (float(row.low_dkk_2026), float(row.high_dkk_2026))
+        if u.column == "price_dkk_2026":
+            assert (u.low, u.high) == (float(row.low_dkk_2026), float(row.high_dkk_2026))
+        else:  # a marginal share: its central value is the data's, its range within 0-1
+            assert u.column == "marginal_share" and u.central == float(row.marginal_share)
+            assert 0 < u.low <= u.central <= u.high <= 1
 
 
 # ------------------------------------------------------------------ draws
@@ -205,7 +209,10 @@ def test_a_price_override_changes_the_cost_a_mechanism_reads_and_does_not_leak()
             & (use.level.astype(int) == lv.level)
             & (use.service == "home_help_hour")
         ].quantity.astype(float)
-        expected = hours.sum() * (500.0 - 450.0)  # municipality pays, marginal share 1
+        prices = read_table("service_prices.csv").set_index("service")
+        share = float(prices.loc["home_help_hour", "marginal_share"])
+        assert share < 1  # an average hourly price: only part of it moves with an hour
+        expected = hours.sum() * (500.0 - 450.0) * share  # the municipality pays
         diff = (
             high.costs.variable["elderly_care"][level] - base.costs.variable["elderly_care"][level]
         )
@@ -254,9 +261,12 @@ def test_two_runs_in_two_threads_each_see_their_own_prices():
             barrier.wait()
             return float(first)
 
+    share = float(
+        read_table("service_prices.csv").set_index("service").loc["nursing_home_day"].marginal_share
+    )
     with ThreadPoolExecutor(2) as pool:
         got = list(pool.map(read, [1600.0, 2200.0]))
-    assert got == [1600.0, 2200.0]
+    assert got == pytest.approx([1600.0 * share, 2200.0 * share])  # marginal prices
 
 
 # ------------------------------------------------------------------ bad files

@@ -160,6 +160,7 @@ def _need_levels_required() -> set[tuple[str, str, str]]:
 # data file -> (key columns, the uncertain columns of an assumption row)
 RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "areas.csv": (("area",), ("target_dkk",)),
+    "area_staff.csv": (("area", "payer"), ("staff_fte",)),
     "demography.csv": (("name",), ("value",)),
     "emigration_profile.csv": (("age_low", "age_high"), ("relative_rate",)),
     "fixed_costs.csv": (
@@ -245,6 +246,10 @@ EXEMPT: dict[tuple[str, str, str], str] = {
     ("spending.csv", "area=integration&payer=municipality", "dkk_2026"): _SPENDING,
     ("areas.csv", "area=employment", "target_dkk"): _AREA_TARGET,
     ("areas.csv", "area=integration", "target_dkk"): _AREA_TARGET,
+    ("welfare_economics.csv", "name=enterprise_production_counted", "value"): (
+        "a switch of method (count enterprise job-years' production beside the exits or not,"
+        " docs/economics.md), not drawn, like tax_distortion"
+    ),
 }
 for _y in ("2013", "2025", "2026"):
     EXEMPT[("price_index.csv", f"year={_y}", "factor_to_2026")] = _PRICE_INDEX

@@ -420,3 +420,65 @@ def test_workbook_names_the_period_of_present_values_and_payback(ts, tmp_path):
     assert sheet.loc["strategic", "pv_saving_total 2026-2029 (DKK bn) mean"] == pytest.approx(pv)
     assert sheet.loc["strategic", "payback_state 2026-2029 (year) mean"] == 2026
     assert pd.isna(sheet.loc["strategic", "payback_region 2026-2029 (year) mean"])
+
+
+# --- trivial flows ----------------------------------------------------------------------------
+
+
+def _with_people(ts: pd.DataFrame, people: float) -> pd.DataFrame:
+    """The table with ``people`` inhabitants in all (split as the two places are)."""
+    out = ts.copy()
+    pop = out.metric == "population"
+    out.loc[pop, "value"] = out.loc[pop, "value"] * people / 4_000.0
+    return out
+
+
+def test_payback_of_a_trivial_flow_is_suppressed(ts):
+    """Threshold = 20 DKK x inhabitants; cumulated mean (x 1.1): state 2.2, 4.4, 6.6, 8.8 bn,
+    region -1.1 ... -4.4 bn, municipality -11 ... +16.5 bn. At 9 bn, state and region are
+    trivial (no payback), the municipality is not (2029)."""
+    assert account.TRIVIAL_DKK_PER_INHABITANT == 20.0
+    sub = ts[ts.scenario.isin(["baseline", "strategic"])]
+    savings = account.replicate_savings(sub)
+    assert savings.attrs["trivial_dkk"] == pytest.approx(20.0 * 4_000.0)
+    plain = account.payback_years(savings).set_index("payer")
+    assert plain.loc["state", "payback_year"] == 2026 and not plain["trivial"].any()
+    big = account.replicate_savings(_with_people(sub, 9e9 / 20.0))
+    paid = account.payback_years(big).set_index("payer")
+    assert paid.loc["state", "trivial"] and pd.isna(paid.loc["state", "payback_year"])
+    assert paid.loc["region", "trivial"]
+    assert not paid.loc["municipality", "trivial"]
+    assert paid.loc["municipality", "payback_year"] == 2029
+
+
+def test_economy_table_flags_trivial_flows_and_costs(ts):
+    """economy.csv: the state's 8.8 bn and the region's -4.4 bn are trivial at a 9 bn threshold
+    (no payback year); the municipal lever cost (PV of 5 bn a year, about 19 bn) is not, so its
+    ratio stays; the region and state have no lever cost: trivial cost, no ratio."""
+    from simulation.economy.summary import economy_table
+
+    sub = _with_people(ts[ts.scenario.isin(["baseline", "strategic"])], 9e9 / 20.0)
+    e = economy_table(sub).set_index("payer")
+    assert e.loc["state", "trivial_flow"] and pd.isna(e.loc["state", "payback_year"])
+    assert not e.loc["municipality", "trivial_flow"]
+    assert e.loc["municipality", "payback_year"] == 2029
+    assert not e.loc["municipality", "trivial_cost"]
+    assert e.loc["municipality", "net_saving_pv_per_dkk"] == pytest.approx(
+        e.loc["municipality", "net_saving_pv_dkk"] / e.loc["municipality", "cost_pv_dkk"]
+    )
+    assert e.loc["region", "trivial_cost"] and pd.isna(e.loc["region", "net_saving_pv_per_dkk"])
+
+
+def test_lever_ratio_on_a_trivial_cost_is_suppressed(ts):
+    """facilitation's cost (0.5 bn a year, PV about 1.9 bn) is trivial at a 3 bn threshold and
+    gets no ratio; scaling's (1 bn a year, about 3.8 bn) keeps its 3.5."""
+    ones = [1.0] * len(YEARS)
+    assert hand_pv(ones, 0.5e9) < 3e9 < hand_pv(ones, 1e9)
+    table = levers.lever_table(_with_people(ts, 3e9 / 20.0)).set_index(
+        ["lever", "account", "payer"]
+    )
+    small = table.loc[("facilitation", "budget", "total")]
+    assert small["cost_trivial"] and np.isnan(small["npv_per_dkk"])
+    assert np.isnan(small["npv_per_dkk_p05"]) and not np.isnan(small["npv_dkk"])
+    kept = table.loc[("scaling", "budget", "total")]
+    assert not kept["cost_trivial"] and kept["npv_per_dkk"] == pytest.approx(3.5)
