@@ -102,14 +102,16 @@ def test_quality_assurance_stops_weak_initiatives(strategic):
     low, high = _run(strategic, quality_assurance=0.0), _run(strategic, quality_assurance=1.0)
     assert _history(low, "stopped_by_evaluation") == 0
     assert _history(high, "stopped_by_evaluation") > 0
-    running_low = [i for i in low.strategy.created if i.is_active]
-    running_high = [i for i in high.strategy.created if i.is_active]
     # Since issue 13's review the spread between initiatives is a share of the mean at scale
     # (heterogeneity_cv) and evaluations carry a design bias: a realistic evaluation (standard
-    # error 0.25-0.5 on effects of 0.05-0.2) hardly tells initiatives of one kind apart, so
-    # quality assurance lowers the share of harmful initiatives but no longer reliably raises the
-    # mean benefit of those running (docs/evidence.md, evaluation).
-    assert _harmful_share(running_high) < _harmful_share(running_low)
+    # error 0.25-0.5 on effects of 0.05-0.2) hardly tells initiatives of one kind apart, so in
+    # one run the share of harmful initiatives still running need not fall (docs/evidence.md,
+    # evaluation). What the lever does do: those it stops are more often harmful than those
+    # it lets run.
+    stopped = [i for i in high.strategy.created if i.stop_reason == "evaluation showed no benefit"]
+    kept = [i for i in high.strategy.created if i.is_active]
+    assert len(stopped) > 20
+    assert _harmful_share(stopped) > _harmful_share(kept)
 
 
 def test_challenge_based_widens_proposals_and_their_spread(strategic):
