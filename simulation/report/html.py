@@ -65,6 +65,18 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "scenario"
 
 
+def _winners_rows(ts: pd.DataFrame, scenario: str, baseline: str) -> pd.DataFrame:
+    """The rows the map of winners and losers reads: two scenarios, the municipalities' account.
+
+    The same figure as from the whole table (the map reads only these rows), without filtering
+    millions of rows of other metrics again for every scenario.
+    """
+    wanted = [m for m, p in account._payer_metrics().items() if p == "municipality"]
+    wanted += ["population"]
+    keep = ts["scenario"].isin([scenario, baseline]) & ts["metric"].isin(wanted)
+    return ts[keep]
+
+
 def plan_figures(
     ts: pd.DataFrame,
     ages: pd.DataFrame | None = None,
@@ -139,7 +151,11 @@ def plan_figures(
                 ReportFigure(
                     f"winners_{_safe(name)}",
                     lambda name=name: figures.winners_map(
-                        ts, name, baseline=baseline, lang=lang, rate=rate
+                        _winners_rows(ts, name, baseline),
+                        name,
+                        baseline=baseline,
+                        lang=lang,
+                        rate=rate,
                     ),
                     labels.text(
                         "cap_tile_winners",
@@ -441,7 +457,8 @@ def _uncertainty_section(
             u("cap_tornado"),
         )
     else:
-        parts.append(f'<p class="note">{esc(u("no_tornado", folder=u("this_folder")))}</p>')
+        no_tornado = esc(u("no_tornado", folder=u("this_folder")))
+        parts.append(f'<p class="note" id="tornado-slot">{no_tornado}</p>')
     return parts
 
 
@@ -457,6 +474,7 @@ def write_report(
     economy: pd.DataFrame | None = None,
     rate: float = DEFAULT_DISCOUNT_RATE,
     uncertainty: unc_report.UncertaintyParts | None = None,
+    key_figures: pd.DataFrame | None = None,
 ) -> Path:
     """Write the report of a run or comparison into ``out_dir``.
 
@@ -484,6 +502,9 @@ def write_report(
             "Uncertainty" shows the draws, the Monte Carlo error, the seed-only spread, the
             probabilities, the EVPPI, the per-municipality map and (when ``tornado`` is given,
             or the folder holds ``tornado.csv``) the tornado chart.
+        key_figures: :func:`simulation.report.tables.key_figures` of ``ts`` with the same
+            baseline, rate and decision table, when the caller has it already (it takes seconds
+            on a large table); computed when ``None``.
 
     Returns:
         The path of ``report.html``.
@@ -499,7 +520,9 @@ def write_report(
     fig_dir.mkdir(parents=True, exist_ok=True)
 
     decision = uncertainty.decision if uncertainty is not None else None
-    kf = tables.key_figures(ts, baseline, rate=rate, decision=decision)
+    if key_figures is None:
+        key_figures = tables.key_figures(ts, baseline, rate=rate, decision=decision)
+    kf = key_figures
     _write_csv(kf, out / "key_figures.csv")
     _write_csv(tables.summary_table(ts), out / "summary.csv")
     _write_csv(tables.summary_table(ts, by_area=True), out / "summary_by_area.csv")

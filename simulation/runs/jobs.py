@@ -393,6 +393,7 @@ def _write_folder(
             economy=account if len(account) else None,
             rate=rate,
             uncertainty=psa.report_parts() if psa is not None else None,
+            key_figures=kf,
         )
     else:
         key.to_csv(tmp / "key_figures.csv", index=False)
