@@ -536,7 +536,8 @@ _EXAMPLES = {
     "  python run.py tornado --top 5 --scale 0.005\n\n"
     "Time: each of the top k assumptions runs at its low and its high end (2k + 1 run pairs of"
     " strategic and patchwork per seed) after the screening; at the defaults (top 10, 1 seed,"
-    " a 12-draw screening at scale 0.01 unless --from) about a minute on 2 cores.",
+    " a 12-draw screening at scale 0.01 unless --from) 66 runs, about one and a half times"
+    " the main job's 45: roughly a minute on 2 idle cores.",
 }
 
 
@@ -672,8 +673,32 @@ def build_parser(prog: str = "run.py") -> argparse.ArgumentParser:
     return parser
 
 
+def _keep_freed_memory() -> None:
+    """Let large freed blocks be reused instead of returned to the kernel (glibc only).
+
+    The report filters and groups tables of millions of rows; with glibc's defaults every large
+    temporary array is a fresh ``mmap`` whose pages the kernel zeroes and faults in, and is
+    unmapped again when freed: about a quarter of the main job's CPU time was system time. With
+    higher thresholds freed memory stays in the process and is reused (forked workers inherit
+    the setting). Results are unchanged; where ``mallopt`` is missing nothing happens.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    mallopt(m_mmap_threshold, 1 << 30)
+    mallopt(m_trim_threshold, (1 << 31) - 1)
+
+
 def main(argv: list[str] | None = None, prog: str = "run.py") -> int:
     """Run the command line; returns the exit status."""
+    _keep_freed_memory()
     parser = build_parser(prog)
     args = parser.parse_args(argv)
     from simulation.errors import user_errors
