@@ -536,8 +536,8 @@ _EXAMPLES = {
     "  python run.py tornado --top 5 --scale 0.005\n\n"
     "Time: each of the top k assumptions runs at its low and its high end (2k + 1 run pairs of"
     " strategic and patchwork per seed) after the screening; at the defaults (top 10, 1 seed,"
-    " a 12-draw screening at scale 0.01 unless --from) 66 runs, about one and a half times"
-    " the main job's 45: roughly a minute on 2 idle cores.",
+    " a 12-draw screening at scale 0.01 unless --from) 66 runs: about a minute on 2 cores"
+    " (53 s measured on a shared machine).",
 }
 
 

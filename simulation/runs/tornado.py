@@ -18,16 +18,21 @@ not interactions and not how likely the ends are (the PSA says that).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulation.experiments.decision import plan_one_way, screening_ranking, tornado_table
 from simulation.inputs.uncertainties import collapsed, uncertain
+from simulation.runs.lifeline import init_worker, stop_pool
 from simulation.runs.psa import draw_values, draws_table, outcome_table
-from simulation.runs.simulate import run_scenarios
+from simulation.runs.simulate import run_once, run_scenarios
 from simulation.scenario import Scenario
 
 __all__ = ["PAIR", "TornadoResult", "difference_per_draw", "one_way", "screen", "screen_folder"]
@@ -119,21 +124,63 @@ def one_way(
     table = uncertain()
     plan = plan_one_way({n: (table[n].central, table[n].low, table[n].high) for n in names})
     central = collapsed()
+    jobs = [
+        (scenario, s, 0, {**central, **{n: float(row[n]) for n in names}})
+        for row in plan.to_dict("records")
+        for s in seeds
+        for scenario in scenarios
+    ]
+    results = _run_all(jobs, workers, progress)
+    per_pair = len(scenarios)
     outcomes = []
-    done, total = 0, len(plan) * len(seeds)
-    for row in plan.to_dict("records"):
-        values = {**central, **{n: float(row[n]) for n in names}}
+    for i in range(len(plan)):
         diffs = []
-        for s in seeds:
-            runs, _, _ = run_scenarios(scenarios, 1, s, workers=workers, draws=[values])
+        for k in range(len(seeds)):
+            start = (i * len(seeds) + k) * per_pair
+            runs = pd.concat(results[start : start + per_pair], ignore_index=True)
             diffs.append(
                 float(difference_per_draw(outcome_table(runs, baseline=PAIR[1], rate=rate)).iloc[0])
             )
-            done += 1
-            if progress:
-                progress(done, total)
         outcomes.append(float(np.mean(diffs)))
     return plan.assign(outcome=outcomes)
+
+
+def _one(job: tuple[Scenario, int, int, Mapping[str, float]]) -> pd.DataFrame:
+    scenario, seed, replicate, values = job
+    return run_once(scenario, seed, replicate, values=values).table
+
+
+def _run_all(
+    jobs: list[tuple[Scenario, int, int, Mapping[str, float]]],
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[pd.DataFrame]:
+    """Every run's table, in the order of ``jobs``, in one pool of workers (forked once)."""
+    out: list[pd.DataFrame] = []
+    if workers <= 1 or len(jobs) == 1:
+        for k, job in enumerate(jobs):
+            out.append(_one(job))
+            if progress:
+                progress(k + 1, len(jobs))
+        return out
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=init_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        futures: list[Any] = [pool.submit(_one, job) for job in jobs]
+        for k, future in enumerate(futures):
+            out.append(future.result())
+            if progress:
+                progress(k + 1, len(jobs))
+    except BaseException:  # Ctrl-C, SIGTERM, a failed run: no worker is left running
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+    return out
 
 
 def run_tornado(
