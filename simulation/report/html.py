@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from simulation.economy.present_value import DEFAULT_DISCOUNT_RATE
 from simulation.economy.summary import economy_table
 from simulation.report import account, figures, labels, levers, tables
+from simulation.report import uncertainty as unc_report
 
 __all__ = ["REQUIRED_COLUMNS", "ReportFigure", "plan_figures", "write_report"]
 
@@ -62,6 +63,18 @@ class ReportFigure:
 
 def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "scenario"
+
+
+def _winners_rows(ts: pd.DataFrame, scenario: str, baseline: str) -> pd.DataFrame:
+    """The rows the map of winners and losers reads: two scenarios, the municipalities' account.
+
+    The same figure as from the whole table (the map reads only these rows), without filtering
+    millions of rows of other metrics again for every scenario.
+    """
+    wanted = [m for m, p in account._payer_metrics().items() if p == "municipality"]
+    wanted += ["population"]
+    keep = ts["scenario"].isin([scenario, baseline]) & ts["metric"].isin(wanted)
+    return ts[keep]
 
 
 def plan_figures(
@@ -138,7 +151,11 @@ def plan_figures(
                 ReportFigure(
                     f"winners_{_safe(name)}",
                     lambda name=name: figures.winners_map(
-                        ts, name, baseline=baseline, lang=lang, rate=rate
+                        _winners_rows(ts, name, baseline),
+                        name,
+                        baseline=baseline,
+                        lang=lang,
+                        rate=rate,
                     ),
                     labels.text(
                         "cap_tile_winners",
@@ -314,6 +331,137 @@ def _account_section(
     return parts
 
 
+def _bn(value: float, lang: str, sign: bool = True) -> str:
+    text = labels.format_number(value / 1e9, 2, lang)
+    return ("+" + text) if sign and value > 0 and not text.startswith("−") else text
+
+
+def _uncertainty_section(
+    unc: unc_report.UncertaintyParts,
+    lang: str,
+    fig_dir: Path,
+    start: int,
+    end: int,
+    notes: list[str],
+) -> list[str]:
+    """HTML of the section "Uncertainty": draws, MC error, spreads, probabilities, EVPPI, maps."""
+    u = lambda key, **kw: unc_report.text(key, lang, **kw)  # noqa: E731
+    esc = html.escape
+    parts = [
+        f'<h2 id="uncertainty">{esc(u("h_uncertainty"))}</h2>',
+        f"<p>{esc(u('unc_intro', draws=unc.draws, numbers=unc.numbers, replicates=unc.replicates))}"
+        "</p>",
+    ]
+    m = unc.main
+    if m:
+        first = labels.scenario_label(str(m["first"]), lang)
+        second = labels.scenario_label(str(m["second"]), lang).lower()
+        parts.append(
+            "<p>"
+            + esc(
+                u(
+                    "unc_main",
+                    first=first,
+                    second=second,
+                    start=start,
+                    end=end,
+                    mean=_bn(m["mean"], lang),
+                    mc_se=_bn(m["mc_se"], lang, False),
+                    p05=_bn(m["p05"], lang),
+                    p95=_bn(m["p95"], lang),
+                )
+            )
+            + "</p>"
+        )
+        if m.get("replicates"):
+            var_psa, var_seed = m["sd_psa"] ** 2, m["sd_seed_only"] ** 2
+            param = max(var_psa - var_seed, 0.0) ** 0.5
+            sd_seed = m["sd_seed_only"]
+            verdict = (
+                "verdict_parameters"
+                if param > 2 * sd_seed
+                else "verdict_larger"
+                if param > sd_seed
+                else "verdict_noise"
+            )
+            parts.append(
+                "<p>"
+                + esc(
+                    u(
+                        "unc_spread",
+                        sd_psa=_bn(m["sd_psa"], lang, False),
+                        sd_seed=_bn(sd_seed, lang, False),
+                        mean_seed=_bn(m["mean_seed_only"], lang),
+                        verdict=u(verdict),
+                    )
+                )
+                + "</p>"
+            )
+    if len(unc.decision):
+        measures = {
+            "pv_net_cost": unc_report.measure_label("pv", lang, start=start, end=end),
+            "net_cost_end": unc_report.measure_label("one_year", lang, year=end),
+        }
+        parts += [
+            f'<h3 id="probabilities">{esc(u("h_probabilities"))}</h3>',
+            _table_html(unc_report.probability_table(unc.decision, lang, measure=measures)),
+            f'<p class="note">{esc(u("prob_note"))}</p>',
+        ]
+        if unc.draws < 100:
+            step = labels.format_number(100 / max(unc.draws, 1), 0, lang)
+            few = u("unc_few_draws", draws=unc.draws, step=step)
+            parts.append(f'<p class="note">{esc(few)}</p>')
+
+    def figure(name: str, draw: Any, caption: str) -> None:
+        try:
+            _, svg = figures.save_figure(draw(), fig_dir, name)
+        except Exception as error:  # noqa: BLE001 - one bad figure must not sink the report
+            warnings.warn(f"figure {name!r} could not be drawn: {error}", stacklevel=3)
+            notes.append(f"{name}: {type(error).__name__}: {error}")
+            return
+        parts.append(_figure_html(name, svg.read_bytes(), caption))
+
+    parts.append(f'<h3 id="evppi">{esc(u("h_evppi"))}</h3>')
+    ev = unc.evppi
+    if len(ev):
+        total = ev[(ev["account"] == "budget") & (ev["payer"] == "total")]
+        groups = total[total["kind"] == "group"]
+        above = int(groups["above_null"].sum()) if "above_null" in groups else 0
+        key = "evppi_indicative" if unc.draws < unc.min_draws else "evppi_ok"
+        parts.append(f"<p>{esc(u('evppi_intro'))}</p>")
+        note = u(key, draws=unc.draws, min_draws=unc.min_draws, above=above, groups=len(groups))
+        parts.append(f'<p class="note">{esc(note)}</p>')
+        if len(total):
+            figure(
+                "evppi",
+                lambda: unc_report.evppi_figure(total, lang, n_draws=unc.draws),
+                u("cap_evppi"),
+            )
+    else:
+        parts.append(f'<p class="note">{esc(u("evppi_none"))}</p>')
+    muni = unc.municipal
+    if len(muni) and (muni["comparator"] == "baseline").any():
+        sub = muni[muni["comparator"] == "baseline"].set_index("municipality")["probability"]
+        parts.append(f'<h3 id="municipal-probability">{esc(u("h_muni_probability"))}</h3>')
+        n_draws = int(muni["n_draws"].min())
+        figure(
+            "municipal_probability",
+            lambda: unc_report.municipal_probability_map(sub, lang, n_draws=n_draws),
+            u("cap_muni_probability", start=start, end=end),
+        )
+    parts.append(f'<h3 id="tornado">{esc(u("h_tornado"))}</h3>')
+    if unc.tornado is not None and len(unc.tornado):
+        figure(
+            "tornado",
+            lambda: unc_report.tornado_figure(unc.tornado, lang),
+            u("cap_tornado"),
+        )
+    else:
+        no_tornado = esc(u("no_tornado", folder=u("this_folder")))
+        parts.append(f'<p class="note" id="tornado-slot">{no_tornado}</p>')
+    return parts
+
+
 def write_report(
     out_dir: str | Path,
     ts: pd.DataFrame,
@@ -325,6 +473,8 @@ def write_report(
     baseline: str = "baseline",
     economy: pd.DataFrame | None = None,
     rate: float = DEFAULT_DISCOUNT_RATE,
+    uncertainty: unc_report.UncertaintyParts | None = None,
+    key_figures: pd.DataFrame | None = None,
 ) -> Path:
     """Write the report of a run or comparison into ``out_dir``.
 
@@ -347,6 +497,14 @@ def write_report(
         baseline: Name of the baseline scenario to compare with.
         economy: The economy table (``economy.csv``); computed from ``ts`` when ``None``.
         rate: Discount rate of the present values (the run's ``discount_rate``).
+        uncertainty: the parts of a probabilistic sensitivity analysis: the key figures then
+            gain the decision probabilities, the texts speak of draws, and a section
+            "Uncertainty" shows the draws, the Monte Carlo error, the seed-only spread, the
+            probabilities, the EVPPI, the per-municipality map and (when ``tornado`` is given,
+            or the folder holds ``tornado.csv``) the tornado chart.
+        key_figures: :func:`simulation.report.tables.key_figures` of ``ts`` with the same
+            baseline, rate and decision table, when the caller has it already (it takes seconds
+            on a large table); computed when ``None``.
 
     Returns:
         The path of ``report.html``.
@@ -361,7 +519,10 @@ def write_report(
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
 
-    kf = tables.key_figures(ts, baseline, rate=rate)
+    decision = uncertainty.decision if uncertainty is not None else None
+    if key_figures is None:
+        key_figures = tables.key_figures(ts, baseline, rate=rate, decision=decision)
+    kf = key_figures
     _write_csv(kf, out / "key_figures.csv")
     _write_csv(tables.summary_table(ts), out / "summary.csv")
     _write_csv(tables.summary_table(ts, by_area=True), out / "summary_by_area.csv")
@@ -386,6 +547,15 @@ def write_report(
     start, end = int(ts["year"].min()), int(ts["year"].max())
     order = tables.scenario_order(ts, baseline)
     n_rep = int(ts.groupby("scenario")["replicate"].nunique().max())
+    intro_2, kf_note = ("intro_2_psa", "kf_note_psa") if uncertainty else ("intro_2", "kf_note")
+    text_of = unc_report.text if uncertainty else labels.text
+    unc_parts: list[str] = []
+    if uncertainty is not None:
+        if uncertainty.tornado is None and (out / "tornado.csv").is_file():
+            uncertainty.tornado = pd.read_csv(out / "tornado.csv")
+        unc_parts = _uncertainty_section(
+            uncertainty, lang, fig_dir, int(ts["year"].min()), int(ts["year"].max()), notes
+        )
     base_label = labels.scenario_label(baseline, lang)
     title = title or labels.text("default_title", lang, end=end)
     t = lambda key, **kw: labels.text(key, lang, **kw)  # noqa: E731
@@ -416,15 +586,16 @@ def write_report(
         "<ul>",
         *scenario_items,
         "</ul>",
-        f"<p>{html.escape(t('intro_2', n=n_rep))}</p>",
+        f"<p>{html.escape(text_of(intro_2, lang, n=n_rep))}</p>",
         f'<h2 id="key-figures">{html.escape(t("h_key_figures"))}</h2>',
         _table_html(tables.format_key_figures(kf, lang, baseline)),
-        f'<p class="note">{html.escape(t("kf_note", n=n_rep, baseline=base_label))}</p>',
+        f'<p class="note">{html.escape(text_of(kf_note, lang, n=n_rep, baseline=base_label))}</p>',
     ]
     if kf["key"].astype(str).str.startswith("pv_saving_").any():
         rate_text = labels.format_number(100 * rate, 1, lang) + " %"
         parts.append(f'<p class="note">{html.escape(t("kf_note_account", rate=rate_text))}</p>')
     parts += account_parts
+    parts += unc_parts
     if notes:
         parts += [f"<h2>{html.escape(t('h_notes'))}</h2>", '<ul class="notes">']
         parts += [f"<li>{html.escape(n)}</li>" for n in notes]

@@ -65,6 +65,16 @@ KEY_ORDER = (
     *(f"pv_saving_{p}" for p in account.ACCOUNT_PAYERS),
     *(f"payback_{p}" for p in account.ACCOUNT_PAYERS),
 )
+# the decision probabilities of a PSA in the key figures: (comparator, account, payer)
+PROBABILITY_KEYS = tuple(
+    (comparator, acc, payer)
+    for acc, payer in (("budget", "total"), ("welfare", "society"))
+    for comparator in ("patchwork", "baseline")
+)
+KEY_ORDER = (
+    *KEY_ORDER,
+    *(f"p_less_{c}_{a}_{p}" for c, a, p in PROBABILITY_KEYS),
+)
 
 
 def has_metric(ts: pd.DataFrame, metric: str) -> bool:
@@ -257,8 +267,39 @@ def _account_figures(ts: pd.DataFrame, baseline: str, rate: float) -> list[pd.Da
     return [summary, paid]
 
 
+def _probability_figures(decision: pd.DataFrame) -> pd.DataFrame:
+    """The key-figure rows of the decision probabilities (present value, strategic)."""
+    rows = []
+    pv = decision[decision["value"] == "pv_net_cost"] if len(decision) else decision
+    for comparator, acc, payer in PROBABILITY_KEYS:
+        hit = pv[
+            (pv["option"] == "strategic")
+            & (pv["comparator"] == comparator)
+            & (pv["account"] == acc)
+            & (pv["payer"] == payer)
+        ]
+        if hit.empty:
+            continue
+        row = hit.iloc[0]
+        rows.append(
+            {
+                "scenario": "strategic",
+                "key": f"p_less_{comparator}_{acc}_{payer}",
+                "unit": "%",
+                "mean": 100 * float(row["probability"]),
+                "p05": np.nan,
+                "p95": np.nan,
+                "n_replicates": int(row["n_draws"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def key_figures(
-    ts: pd.DataFrame, baseline: str = "baseline", rate: float = DEFAULT_DISCOUNT_RATE
+    ts: pd.DataFrame,
+    baseline: str = "baseline",
+    rate: float = DEFAULT_DISCOUNT_RATE,
+    decision: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compute the key figures per scenario with 90% intervals over replicates.
 
@@ -276,6 +317,7 @@ def key_figures(
         ts: The tidy output table.
         baseline: Name of the baseline scenario.
         rate: Discount rate of the present values (Finansministeriet's 3.5% by default).
+        decision: :func:`simulation.runs.psa.decision_table` of a PSA, or ``None``.
 
     Returns:
         A tidy table with columns ``scenario, key, start, end, unit, mean, p05, p95,
@@ -306,6 +348,8 @@ def key_figures(
     out = interval(pd.concat(parts, ignore_index=True), ["scenario", "key", "unit"])
     if compare and account.has_payers(ts):
         out = pd.concat([out, *_account_figures(ts, baseline, rate)], ignore_index=True)
+    if decision is not None and len(decision):
+        out = pd.concat([out, _probability_figures(decision)], ignore_index=True)
     out["start"], out["end"] = start, end
     order = {name: i for i, name in enumerate(scenario_order(ts, baseline))}
     out["_s"] = out["scenario"].map(order)
@@ -317,6 +361,19 @@ def key_figures(
 
 def _key_label(key: str, lang: str, start: int, end: int, baseline: str) -> str:
     """The row label of a key figure (the account's figures name their payer)."""
+    if key.startswith("p_less_"):
+        from simulation.report import uncertainty
+
+        comparator, acc, payer = key[len("p_less_") :].split("_", 2)
+        return uncertainty.text(
+            "kf_p_less",
+            lang,
+            comparator=labels.scenario_label(comparator, lang).lower(),
+            account=uncertainty.account_label(acc, lang).lower(),
+            payer=uncertainty.payer_label(payer, lang).lower(),
+            start=start,
+            end=end,
+        )
     for prefix in ("pv_saving_", "payback_"):
         if key.startswith(prefix):
             payer = labels.payer_label(key[len(prefix) :], lang)
@@ -370,6 +427,9 @@ def format_key_figures(
                 row[labels.scenario_label(scenario, lang)] = cell
                 continue
             cell = labels.format_number(r["mean"], decimals, lang)
+            if unit == "%":
+                row[labels.scenario_label(scenario, lang)] = cell
+                continue
             lo = labels.format_number(r["p05"], decimals, lang)
             hi = labels.format_number(r["p95"], decimals, lang)
             if lo != hi:

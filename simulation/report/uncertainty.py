@@ -11,6 +11,8 @@ in billion DKK, a Danish decimal comma. Its texts live here (:data:`TEXT`, looke
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +27,7 @@ from simulation.report import labels
 from simulation.report.tilemap import BORNHOLM_CODE, read_tile_grid
 
 __all__ = [
+    "UncertaintyParts",
     "TEXT",
     "text",
     "group_label",
@@ -38,6 +41,34 @@ __all__ = [
 ]
 
 BILLION = 1e9
+
+
+@dataclass
+class UncertaintyParts:
+    """What the report's section "Uncertainty" shows (all from a PSA results folder).
+
+    Attributes:
+        draws: number of parameter draws.
+        replicates: seed-only replicates at central values beside them.
+        numbers: uncertain numbers drawn in each draw.
+        main: :func:`simulation.runs.psa.main_difference` (empty without the pair).
+        decision: ``decision.csv``.
+        evppi: ``evppi.csv`` (empty: not computed).
+        municipal: ``municipal_probability.csv`` (empty: not computed).
+        tornado: ``tornado.csv``, or ``None``.
+        min_draws: below this the EVPPI is only indicative.
+    """
+
+    draws: int
+    replicates: int
+    numbers: int
+    main: Mapping[str, Any] = field(default_factory=dict)
+    decision: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evppi: pd.DataFrame = field(default_factory=pd.DataFrame)
+    municipal: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tornado: pd.DataFrame | None = None
+    min_draws: int = 200
+
 
 #: The texts of this module, per language.
 TEXT: dict[str, dict[str, str]] = {
@@ -70,6 +101,75 @@ TEXT: dict[str, dict[str, str]] = {
         "title_muni_probability": "Probability that {option} saves against {comparator}",
         "colorbar_probability": "Probability (%)",
         "muni_note": "{n} draws per municipality; grey: not simulated",
+        # the wired outputs: key figures, the report's section
+        "kf_p_less": "Probability that strategic costs less than {comparator} (present value,"
+        " {payer})",
+        "h_uncertainty": "Uncertainty: how sure is the answer?",
+        "unc_intro": "Every figure above rests on {draws} parameter draws: each draw sets all"
+        " {numbers} uncertain numbers of the model (effects, prices, lever costs, noise,"
+        " lifetimes, demography, trends, discounting) from their ranges and gives the run its"
+        " own seed, and all three scenarios run each draw with the same numbers and seed"
+        " (common random numbers). Beside them, {replicates} replicate runs at the central"
+        " values, differing only in their seed, show the noise of the simulation alone.",
+        "unc_main": "{first} minus {second}, present value of the net public cost"
+        " {start}-{end}: mean {mean} bn DKK (Monte Carlo standard error {mc_se} bn DKK: how far"
+        " the mean could move with other draws of the same size), 90% of draws from {p05} to"
+        " {p95} bn DKK.",
+        "unc_spread": "Spread (standard deviation) of that difference over the parameter draws:"
+        " {sd_psa} bn DKK; over seeds alone at central values: {sd_seed} bn DKK (mean {mean_seed}"
+        " bn DKK). {verdict}",
+        "verdict_parameters": "Parameter uncertainty dominates the simulation's own noise.",
+        "verdict_larger": "Parameter uncertainty is the larger part of the spread.",
+        "verdict_noise": "At this scale the simulation's noise is as large as the parameter"
+        " uncertainty: run at a larger scale before reading the spread as parameter uncertainty.",
+        "unc_few_draws": "With {draws} draws the probabilities are coarse (steps of"
+        " {step} percentage points; the ± is their binomial Monte Carlo standard error, and"
+        " 0% or 100% means only that no draw disagreed). Rerun with --draws 100 or more before"
+        " quoting them.",
+        "h_probabilities": "Probability that the strategic approach costs less",
+        "prob_note": "Per account and payer: the share of draws in which strategic's net cost"
+        " is below patchwork's or the baseline's (± Monte Carlo standard error), and the mean"
+        " difference strategic minus the other (negative: strategic costs less). Public budgets:"
+        " public cost of provision plus the strategy's cost, by who pays; welfare economic:"
+        " society's net resource cost. Table: decision.csv.",
+        "h_evppi": "Which uncertainty is worth an evaluation first (EVPPI)",
+        "evppi_intro": "The expected value of partial perfect information (EVPPI) of a group of"
+        " assumptions is what knowing it exactly would be worth to the choice between baseline,"
+        " patchwork and strategic, in present value of public net cost, estimated from the draws"
+        " with a regression metamodel (Strong, Oakley and Brennan 2014). Table: evppi.csv.",
+        "evppi_indicative": "Indicative only: {draws} draws are far too few for this method"
+        " (it is usually applied to thousands; below {min_draws} draws evppi.csv flags every"
+        " row as indicative). {above} of the {groups} groups stand out from their permutation"
+        " null by more than two standard errors. Do not rank the groups from this chart; rerun"
+        " with --draws {min_draws} or more.",
+        "evppi_ok": "{draws} draws; {above} of the {groups} groups stand out from their"
+        " permutation null by more than two standard errors (column above_null of evppi.csv).",
+        "evppi_none": "No EVPPI: it needs at least 5 draws.",
+        "cap_evppi": "EVPPI of each group of assumptions, total of the public budgets (bars ±1"
+        " standard error).",
+        "h_muni_probability": "Where the strategy saves",
+        "cap_muni_probability": "Per municipality, the share of draws in which strategic's"
+        " present value of net public cost {start}-{end} is below the baseline's (all payers"
+        " of the municipality's citizens). Table: municipal_probability.csv (also against"
+        " patchwork).",
+        "h_tornado": "The assumptions that move the result most (tornado)",
+        "cap_tornado": "Strategic minus patchwork, present value of net public cost: each"
+        " assumption alone at the low and the high end of its range, the others central (one"
+        " seed per run pair, common random numbers). Table: tornado.csv.",
+        "no_tornado": "No tornado chart in this folder: make one with python run.py tornado"
+        " --from {folder} (it runs each of the top assumptions at its low and high end).",
+        "intro_2_psa": "Each scenario was run with {n} parameter draws (every uncertain number"
+        " drawn from its range, one seed per draw, shared by the scenarios); bands and brackets"
+        " show the 90% interval over those draws, so they include parameter uncertainty. The"
+        " model is a tool to question assumptions, not a forecast: social innovation is no"
+        " miracle cure, and the strategy itself costs money, so it can save or cost more"
+        " depending on the assumptions.",
+        "this_folder": "<this folder>",
+        "kf_note_psa": "Mean over {n} parameter draws; in brackets the 90% interval (5th to 95th"
+        " percentile over the draws: parameter uncertainty and the simulation's noise together)."
+        " Differences to {baseline} are computed draw by draw with the same parameters and"
+        " random numbers (common random numbers). The probabilities are shares of draws; their"
+        " Monte Carlo errors are in the section Uncertainty.",
     },
     "da": {
         "account": "Regnskab",
@@ -100,6 +200,79 @@ TEXT: dict[str, dict[str, str]] = {
         "title_muni_probability": "Sandsynlighed for at {option} sparer i forhold til {comparator}",
         "colorbar_probability": "Sandsynlighed (%)",
         "muni_note": "{n} trækninger pr. kommune; grå: ikke simuleret",
+        "kf_p_less": "Sandsynlighed for at strategisk koster mindre end {comparator}"
+        " (nutidsværdi, {payer})",
+        "h_uncertainty": "Usikkerhed: hvor sikkert er svaret?",
+        "unc_intro": "Alle tal ovenfor bygger på {draws} parametertrækninger: hver trækning"
+        " sætter alle modellens {numbers} usikre tal (effekter, priser, omkostninger ved greb,"
+        " støj, levetider, demografi, tendenser, diskontering) ud fra deres intervaller og giver"
+        " kørslen sit eget frø, og alle tre scenarier kører hver trækning med de samme tal og det"
+        " samme frø (fælles tilfældige tal). Ved siden af viser {replicates} gentagne kørsler"
+        " ved de centrale værdier, der kun adskiller sig ved frøet, simulationens egen støj.",
+        "unc_main": "{first} minus {second}, nutidsværdi af den offentlige nettoudgift"
+        " {start}-{end}: gennemsnit {mean} mia. kr. (Monte Carlo-standardfejl {mc_se} mia. kr.:"
+        " hvor meget gennemsnittet kunne flytte sig med andre trækninger af samme antal), 90 %"
+        " af trækningerne fra {p05} til {p95} mia. kr.",
+        "unc_spread": "Spredning (standardafvigelse) af forskellen over parametertrækningerne:"
+        " {sd_psa} mia. kr.; over frø alene ved centrale værdier: {sd_seed} mia. kr."
+        " (gennemsnit {mean_seed} mia. kr.). {verdict}",
+        "verdict_parameters": "Parameterusikkerheden dominerer simulationens egen støj.",
+        "verdict_larger": "Parameterusikkerheden er den største del af spredningen.",
+        "verdict_noise": "Ved denne skala er simulationens støj lige så stor som"
+        " parameterusikkerheden: kør ved en større skala, før spredningen læses som"
+        " parameterusikkerhed.",
+        "unc_few_draws": "Med {draws} trækninger er sandsynlighederne grove (trin på {step}"
+        " procentpoint; ± er deres binomiale Monte Carlo-standardfejl, og 0 % eller 100 %"
+        " betyder kun, at ingen trækning var uenig). Kør igen med --draws 100 eller flere, før"
+        " de citeres.",
+        "h_probabilities": "Sandsynligheden for at den strategiske tilgang koster mindre",
+        "prob_note": "Pr. regnskab og betaler: andelen af trækninger, hvor strategisk"
+        " nettoudgift er under kludetæppets eller basisscenariets (± Monte Carlo-standardfejl),"
+        " og den gennemsnitlige forskel strategisk minus den anden (negativ: strategisk koster"
+        " mindre). Offentlige budgetter: offentlig udgift til forsyning plus strategiens udgift,"
+        " efter hvem der betaler; velfærdsøkonomisk: samfundets nettoressourceforbrug. Tabel:"
+        " decision.csv.",
+        "h_evppi": "Hvilken usikkerhed er først værd at evaluere (EVPPI)",
+        "evppi_intro": "Den forventede værdi af delvis fuld information (EVPPI) for en gruppe"
+        " antagelser er, hvad det ville være værd for valget mellem basis, kludetæppe og"
+        " strategisk at kende den præcist, i nutidsværdi af offentlig nettoudgift, estimeret"
+        " fra trækningerne med en regressionsmetamodel (Strong, Oakley og Brennan 2014). Tabel:"
+        " evppi.csv.",
+        "evppi_indicative": "Kun vejledende: {draws} trækninger er alt for få til metoden (den"
+        " bruges normalt på tusinder; under {min_draws} trækninger markerer evppi.csv alle rækker"
+        " som vejledende). {above} af de {groups} grupper skiller sig ud fra deres"
+        " permutationsnulværdi med mere end to standardfejl. Ranger ikke grupperne ud fra"
+        " figuren; kør igen med --draws {min_draws} eller flere.",
+        "evppi_ok": "{draws} trækninger; {above} af de {groups} grupper skiller sig ud fra"
+        " deres permutationsnulværdi med mere end to standardfejl (kolonnen above_null i"
+        " evppi.csv).",
+        "evppi_none": "Ingen EVPPI: den kræver mindst 5 trækninger.",
+        "cap_evppi": "EVPPI for hver gruppe af antagelser, de offentlige budgetter i alt"
+        " (søjler ±1 standardfejl).",
+        "h_muni_probability": "Hvor strategien sparer",
+        "cap_muni_probability": "Pr. kommune: andelen af trækninger, hvor strategisk"
+        " nutidsværdi af offentlig nettoudgift {start}-{end} er under basisscenariets (alle"
+        " betalere for kommunens borgere). Tabel: municipal_probability.csv (også mod"
+        " kludetæppe).",
+        "h_tornado": "De antagelser der flytter resultatet mest (tornado)",
+        "cap_tornado": "Strategisk minus kludetæppe, nutidsværdi af offentlig nettoudgift: hver"
+        " antagelse alene ved den lave og den høje ende af sit interval, de andre centrale (ét"
+        " frø pr. kørselspar, fælles tilfældige tal). Tabel: tornado.csv.",
+        "no_tornado": "Ingen tornadofigur i denne mappe: lav en med python run.py tornado"
+        " --from {folder} (den kører hver af de vigtigste antagelser ved sin lave og høje"
+        " ende).",
+        "intro_2_psa": "Hvert scenarie er kørt med {n} parametertrækninger (alle usikre tal"
+        " trukket fra deres intervaller, ét frø pr. trækning, fælles for scenarierne); bånd og"
+        " parenteser viser 90 %-intervallet over trækningerne, så de omfatter"
+        " parameterusikkerhed. Modellen er et redskab til at udfordre antagelser, ikke en"
+        " prognose: social innovation er ingen mirakelkur, og strategien koster selv penge, så"
+        " den kan spare eller koste mere afhængigt af antagelserne.",
+        "this_folder": "<denne mappe>",
+        "kf_note_psa": "Gennemsnit over {n} parametertrækninger; i parentes 90 %-intervallet"
+        " (5. til 95. percentil over trækningerne: parameterusikkerhed og simulationens støj"
+        " tilsammen). Forskelle til {baseline} er beregnet trækning for trækning med de samme"
+        " parametre og tilfældige tal (fælles tilfældige tal). Sandsynlighederne er andele af"
+        " trækningerne; deres Monte Carlo-fejl står i afsnittet Usikkerhed.",
     },
 }
 

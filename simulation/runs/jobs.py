@@ -4,7 +4,9 @@ Run or compare scenarios, then write tables, figures and the report, with a mani
 folder that appears only when complete. With ``draws`` > 0 the job is a probabilistic
 sensitivity analysis (:mod:`simulation.runs.psa`): the tables, key figures and report come from
 the parameter draws, and the seed-only replicates at central values run beside them
-(``draws.csv``, ``psa.csv``, ``seed_only.csv``, ``uncertainty.csv``).
+(``draws.csv``, ``psa.csv``, ``seed_only.csv``, ``uncertainty.csv``), with the decision
+outputs (``decision.csv``, ``evppi.csv``, ``municipal_probability.csv``) and the report's
+section "Uncertainty".
 """
 
 from __future__ import annotations
@@ -20,14 +22,19 @@ import pandas as pd
 from simulation.economy.summary import economy_table, lever_items_table
 from simulation.report.html import write_report
 from simulation.report.tables import format_key_figures, key_figures
+from simulation.report.uncertainty import UncertaintyParts
 from simulation.report.workbook import write_workbook
 from simulation.runs.folders import atomic_folder, command_line, default_folder, write_json
 from simulation.runs.provenance import git_commit, versions
 from simulation.runs.psa import (
+    EVPPI_MIN_DRAWS,
+    decision_table,
     draw_values,
     draws_table,
+    evppi_results,
     main_difference,
     main_pair,
+    municipal_probability,
     outcome_table,
     summary_lines,
 )
@@ -75,6 +82,9 @@ class PsaRuns:
         outcomes: per draw, scenario and payer (``psa.csv``).
         seed_only: the same per seed-only replicate (``seed_only.csv``), or ``None``.
         main: :func:`~simulation.runs.psa.main_difference` (empty without a pair).
+        decision: P(strategic costs less) per account and payer (``decision.csv``).
+        evppi: EVPPI per group of assumptions, account and payer (``evppi.csv``).
+        municipal: per municipality, P(strategic saves) (``municipal_probability.csv``).
     """
 
     def __init__(self, draws: pd.DataFrame, seed_only_table: pd.DataFrame | None) -> None:
@@ -83,15 +93,56 @@ class PsaRuns:
         self.outcomes = pd.DataFrame()
         self.seed_only: pd.DataFrame | None = None
         self.main: dict[str, Any] = {}
+        self.decision = pd.DataFrame()
+        self.evppi = pd.DataFrame()
+        self.municipal = pd.DataFrame()
+
+    def report_parts(self) -> UncertaintyParts:
+        """What the report's section "Uncertainty" needs."""
+        replicates = 0 if self.seed_only is None else int(self.seed_only.replicate.nunique())
+        return UncertaintyParts(
+            draws=len(self.draws),
+            replicates=replicates,
+            numbers=len(self.draws.columns) - 2,
+            main=self.main,
+            decision=self.decision,
+            evppi=self.evppi,
+            municipal=self.municipal,
+            min_draws=EVPPI_MIN_DRAWS,
+        )
 
     def lines(self) -> list[str]:
         """What the estimates rest on and the Monte Carlo error, for printing."""
         if self.main:
-            return summary_lines(self.main)
+            return summary_lines(self.main) + self._probability_lines()
         return [
             f"Uncertainty: the intervals rest on {len(self.draws)} parameter draws (each draws all"
             f" {len(self.draws.columns) - 2} uncertain numbers and its own seed)."
         ]
+
+    def _probability_lines(self) -> list[str]:
+        d = self.decision
+        if d.empty:
+            return []
+        pv = d[(d.value == "pv_net_cost") & (d.option == "strategic")]
+        out = []
+        for account, payer in (("budget", "total"), ("welfare", "society")):
+            rows = pv[(pv.account == account) & (pv.payer == payer)]
+            if rows.empty:
+                continue
+            parts = [
+                f"{r.comparator} {100 * r.probability:.0f}% ± {100 * r.probability_se:.0f}"
+                for r in rows.itertuples()
+            ]
+            out.append(
+                f"P(strategic costs less), present value, {account} {payer}: "
+                + ", than ".join([""] + parts).lstrip(", ")
+                + f" ({int(rows.n_draws.iloc[0])} draws; ± Monte Carlo standard error)."
+            )
+        if len(self.evppi):
+            flag = " indicative only (few draws)" if len(self.draws) < EVPPI_MIN_DRAWS else ""
+            out.append(f"EVPPI by group of assumptions: evppi.csv{flag}.")
+        return out
 
 
 def _summaries(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -253,6 +304,15 @@ def _write_psa(
         )
         psa.main = main_difference(psa.outcomes, seed_only, pair)
         pd.DataFrame([psa.main]).to_csv(tmp / "uncertainty.csv", index=False)
+    psa.decision = decision_table(psa.outcomes)
+    if len(psa.decision):
+        psa.decision.to_csv(tmp / "decision.csv", index=False)
+    psa.evppi = evppi_results(psa.draws, psa.outcomes, int(psa.draws.seed.min()))
+    if len(psa.evppi):
+        psa.evppi.to_csv(tmp / "evppi.csv", index=False)
+    psa.municipal = municipal_probability(table, rate)
+    if len(psa.municipal):
+        psa.municipal.to_csv(tmp / "municipal_probability.csv", index=False)
     manifest["psa"] = {
         "draws": len(psa.draws),
         "draw_seeds": psa.draws.seed.astype(int).tolist(),
@@ -261,6 +321,8 @@ def _write_psa(
             int(psa.seed_only.replicate.nunique()) if psa.seed_only is not None else 0
         ),
         "parameter_generator": "numpy default_rng([seed, draw, 13])",
+        "discount_rate": rate,
+        "evppi_min_draws": EVPPI_MIN_DRAWS,
     }
 
 
@@ -310,7 +372,10 @@ def _write_folder(
     # the discount rate of the present values: the baseline's (a registered uncertainty)
     rates = {s.name: float(s.uncertainties.get("discount_rate", 0.035)) for s in scenarios}
     rate = rates.get(baseline, next(iter(rates.values())))
-    kf = key_figures(table, baseline=baseline, rate=rate)
+    if psa is not None:
+        _write_psa(tmp, psa, table, scenarios, baseline, rate, manifest)
+    decision = psa.decision if psa is not None else None
+    kf = key_figures(table, baseline=baseline, rate=rate, decision=decision)
     key = format_key_figures(kf, lang=lang, baseline=baseline)
     kf.to_csv(tmp / "key_figures_long.csv", index=False)
     account = economy_table(table, baseline=baseline, rate=rate)
@@ -319,8 +384,6 @@ def _write_folder(
     items = lever_items_table(table, rate=rate)  # lever cost by item and payer
     if len(items):
         items.to_csv(tmp / "lever_items.csv", index=False)
-    if psa is not None:
-        _write_psa(tmp, psa, table, scenarios, baseline, rate, manifest)
     if report:
         write_report(
             tmp,
@@ -332,6 +395,8 @@ def _write_folder(
             baseline=baseline,
             economy=account if len(account) else None,
             rate=rate,
+            uncertainty=psa.report_parts() if psa is not None else None,
+            key_figures=kf,
         )
     else:
         key.to_csv(tmp / "key_figures.csv", index=False)

@@ -30,10 +30,14 @@ from simulation.inputs.uncertainties import draw_for, draws_frame, uncertain
 
 __all__ = [
     "DEFAULT_DRAWS",
+    "EVPPI_MIN_DRAWS",
+    "decision_table",
     "draw_values",
     "draws_table",
+    "evppi_results",
     "main_difference",
     "main_pair",
+    "municipal_probability",
     "outcome_table",
     "scenario_values",
     "summary_lines",
@@ -226,3 +230,116 @@ def summary_lines(m: Mapping[str, Any]) -> list[str]:
 def draws_table(seed: int, draws: int) -> pd.DataFrame:
     """The draws' parameter values for ``draws.csv`` (``draw``, ``seed``, one column per name)."""
     return draws_frame(seed, draws)
+
+
+# --------------------------------------------------------------------------------------------
+# Decision outputs: probabilities, EVPPI, per municipality
+
+#: Below this many draws the EVPPI is flagged ``indicative`` (``evppi.csv``): with fewer, the
+#: regression fits mostly noise and the groups' estimates sit near their null values
+#: (``docs/decision-analysis.md``, "Draws needed"; 400 draws give a standard error of about a
+#: quarter of the value in the linear-Gaussian test problem).
+EVPPI_MIN_DRAWS = 200
+
+_DECISION_VALUES = ("pv_net_cost", "net_cost_end")
+
+
+def decision_table(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """``decision.csv``: per account, payer and measure, P(strategic costs less) and the means.
+
+    Args:
+        outcomes: :func:`outcome_table` of the draws (``psa.csv``).
+
+    Returns:
+        :func:`simulation.experiments.decision.decision_probabilities` per ``account`` and
+        ``payer`` for the present value 2026-end (``value`` ``pv_net_cost``) and the last year
+        alone (``net_cost_end``): strategic against patchwork and against baseline, each with
+        its binomial Monte Carlo standard error, the mean difference (strategic minus the
+        comparator, DKK; negative = strategic costs less) with its Monte Carlo standard error and
+        the 90% range over draws; ``end_year`` added. Empty when a scenario is missing.
+    """
+    from simulation.experiments.decision import decision_probabilities
+
+    if outcomes.empty:
+        return pd.DataFrame()
+    out = decision_probabilities(outcomes, _DECISION_VALUES, by=("account", "payer"))
+    if len(out):
+        out["end_year"] = int(outcomes.end_year.max())
+    return out
+
+
+def evppi_results(draws: pd.DataFrame, outcomes: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """``evppi.csv``: the EVPPI of each group of assumptions, per account and payer.
+
+    The net benefit is minus the present value of the net cost of baseline, patchwork and
+    strategic (:func:`simulation.experiments.decision.evppi_by_group`); the standard errors and
+    one permutation null per group come from a generator seeded by ``(seed, 13, 2)``, so the
+    file is reproducible.
+
+    Args:
+        draws: ``draws.csv`` (``draw``, ``seed``, one column per uncertain number).
+        outcomes: ``psa.csv``.
+        seed: the job's seed.
+
+    Returns:
+        :func:`~simulation.experiments.decision.evppi_table`'s rows with ``account``, ``payer``
+        and ``value`` in front, plus ``n_draws``, ``indicative`` (fewer than
+        :data:`EVPPI_MIN_DRAWS` draws) and ``above_null`` (the estimate exceeds its permutation
+        null by more than two standard errors: some evidence that resolving the group is worth
+        something). Empty with fewer than 5 draws (no regression can be fitted).
+    """
+    from simulation.experiments.decision import OPTIONS, evppi_by_group
+
+    n = len(draws)
+    present = set(pd.unique(outcomes.scenario)) if len(outcomes) else set()
+    if n < 5 or len(present & set(OPTIONS)) < 2:
+        return pd.DataFrame()
+    params = draws.set_index("draw")
+    rng = np.random.default_rng([seed, 13, 2])
+    options = [o for o in OPTIONS if o in present]
+    out = evppi_by_group(params, outcomes, "pv_net_cost", options=options, rng=rng)
+    out["n_draws"] = n
+    out["indicative"] = n < EVPPI_MIN_DRAWS
+    null = out["null_evppi"] if "null_evppi" in out.columns else np.nan
+    out["above_null"] = (out["evppi"] - null) > 2 * out["se"]
+    return out
+
+
+def municipal_probability(table: pd.DataFrame, rate: float) -> pd.DataFrame:
+    """``municipal_probability.csv``: per municipality, P(strategic saves) over the draws.
+
+    The present value of each municipality's net public cost (public cost plus lever cost, all
+    payers, at ``rate``) per draw and scenario, compared draw by draw (common random numbers).
+
+    Returns:
+        Columns ``municipality`` (code), ``comparator`` (``baseline`` and ``patchwork``, those
+        present), ``probability`` (share of draws in which strategic's present value is
+        lower), ``probability_se`` (binomial Monte Carlo error) and ``n_draws``. Empty without
+        a strategic scenario.
+    """
+    from simulation.experiments.decision import (
+        municipal_present_values,
+        municipal_saving_probability,
+    )
+
+    scenarios = set(pd.unique(table.scenario))
+    if "strategic" not in scenarios:
+        return pd.DataFrame()
+    pv = municipal_present_values(table, rate=rate)
+    parts = []
+    for comparator in ("baseline", "patchwork"):
+        if comparator not in scenarios:
+            continue
+        prob = municipal_saving_probability(pv, "pv", "strategic", comparator)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "municipality": prob.index.astype(int),
+                    "comparator": comparator,
+                    "probability": prob.to_numpy(),
+                    "probability_se": prob.attrs["se"].to_numpy(),
+                    "n_draws": prob.attrs["n_draws"].to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
