@@ -195,9 +195,9 @@ def test_the_patchwork_draws_once_per_region(tmp_path):
     assert len(draws) > 1
 
 
-def test_a_regions_fund_is_pooled_over_its_municipalities(runs):
+def test_a_regions_fund_is_pooled_over_its_municipalities(runs_to_2040):
     """Grants beyond the fund only where the region's whole fund is spent (hand check)."""
-    regional, _ = runs
+    regional, _ = runs_to_2040
     s = regional.strategy
     regional_rows = s.unit_region >= 0
     # one strategist per (region, area), one per municipal unit
