@@ -24,9 +24,12 @@ mechanism (see ``docs/ODD.md``):
   (capacity doubled) and possibly spread to another active municipality.
 * ``potential_mapping``: a unit matches a proposal only with a local actor it knows, and mapping
   widens what it knows; it matches at most its matching capacity (staff plus coordinators) a
-  year. It also asks the would-volunteer-if-asked pool (civil society), so more hours.
+  year, pooled over a region for a regional unit. Proposals and capacity are both sized to the
+  area's staff (``_unit_sizes``). It also asks the would-volunteer-if-asked pool (civil
+  society), so more hours.
 * ``public_role``: driver (grants, all actor types) or enabler (contracts with enterprises,
-  fewer proposals, lower cost per participant).
+  fewer proposals, lower cost per participant; contract staff instead of coordinators and
+  training, so its ``facilitation`` and ``competence`` act as 0).
 * ``action_plan``: continuity of funding (fewer initiatives stop when their project funding
   ends), coordination across areas (a unit matches partners from its municipality's widest
   mapping) and shared scaling (a scaled initiative spreads more often).
@@ -36,8 +39,9 @@ In health and psychiatry the strategist is the region: the rows of its municipal
 levers, its innovation fund (``unit_strategist``) and its payer (docs/ODD.md, section 2).
 
 Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_ITEMS`):
-coordinators and training sized to the unit's area, mapping, evaluations, the transaction cost of
-each new partnership, the innovation fund
+coordinators and training sized to the unit's area (driver units), contract management (enabler
+units, per running contract), open calls (per proposal drawn), mapping, evaluations, the
+transaction cost of each new partnership, the innovation fund
 (which pays the grants of the initiatives a unit drives: set-up once, running costs per
 participant; grants beyond the fund are topped up) and contracts of enabler units.
 
@@ -916,7 +920,8 @@ class Strategy:
         """Each active unit's area weight: its share of the areas' staff x the number of areas.
 
         Coordinators and training serve the front-line staff who work with citizens, volunteers
-        and associations, so they are sized by the staff of the unit's area (``area_staff.csv``,
+        and associations, so they (and the unit's proposals and matching capacity) are sized by
+        the staff of the unit's area who meet the initiatives' target groups (``area_staff.csv``,
         full-time equivalents of all payers, ranged assumptions), not by its spending (medicine,
         equipment and buildings need no coordinator); a weight averages 1 over the areas
         (docs/economics.md, "Lever costs").
