@@ -13,6 +13,7 @@ import pytest
 
 from simulation.actors.initiatives import FUNDING
 from simulation.cli.main import main
+from simulation.constants import AREAS
 from simulation.inputs.initiative_kinds import ACTOR_ORDER
 from simulation.inputs.mechanism_numbers import strategy_parameters
 from simulation.model import WelfareModel
@@ -123,3 +124,40 @@ def test_an_enabler_pays_less_per_participant(pair):
     (_, paid_d, reached_d), (_, paid_e, reached_e) = pair
     assert reached_d > 0 and reached_e > 0
     assert paid_e / reached_e < paid_d / reached_d
+
+
+def test_an_enabler_books_contract_management_not_coordinators_or_training(pair):
+    """An enabler has contract staff per running contract instead of coordinators and training
+    (docs/ODD.md 7.5, public_role); a driver the reverse."""
+    (driver, _, _), (enabler, _, _) = pair
+    sp = strategy_parameters()
+
+    def total(model, item):
+        return sum(i[item] for i in model.strategy.lever_items.values())
+
+    for item in ("coordinators", "training"):
+        assert total(driver, item) > 0
+        assert total(enabler, item) == 0
+    assert total(driver, "contract_management") == 0
+    cm = total(enabler, "contract_management")
+    assert cm > 0
+    # a whole number of contract-years at the documented price
+    years = cm / sp["contract_management_dkk"]
+    assert years == pytest.approx(round(years)) and years >= 1
+    # an enabler has no coordinators: none keep volunteers, none broker
+    assert (enabler.strategy.coordinators() == 0).all()
+    assert (enabler.strategy.by_municipality("facilitation") == 0).all()
+    assert (driver.strategy.coordinators() > 0).any()
+
+
+def test_an_area_without_enterprise_led_kinds_drops_out_under_enabler(pair):
+    """Elderly care's only kind (visiting friends) cannot be led by an enterprise: an enabler
+    starts nothing there and pays nothing for it (no coordinators, no contracts)."""
+    (_, _, _), (enabler, _, _) = pair
+    t = enabler.strategy.table
+    elderly = AREAS.index("elderly_care")
+    assert len(t) > 0
+    assert not (t.area[np.arange(len(t))] == elderly).any()
+    table = enabler.table()
+    cost = table[(table.metric == "lever_cost_dkk") & (table.area == "elderly_care")]
+    assert float(cost.value.sum()) == 0.0

@@ -13,7 +13,9 @@ import pytest
 
 from simulation.actors import MunicipalUnit, RegionalUnit
 from simulation.actors.public_units import regional_areas
+from simulation.constants import AREAS
 from simulation.inputs.places import region_of, resolve_region
+from simulation.inputs.prices import area_staff
 from simulation.model import WelfareModel
 from simulation.runs.simulate import scenario_parameters
 from simulation.scenario import ScenarioError, load_scenario
@@ -195,9 +197,9 @@ def test_the_patchwork_draws_once_per_region(tmp_path):
     assert len(draws) > 1
 
 
-def test_a_regions_fund_is_pooled_over_its_municipalities(runs):
+def test_a_regions_fund_is_pooled_over_its_municipalities(runs_to_2040):
     """Grants beyond the fund only where the region's whole fund is spent (hand check)."""
-    regional, _ = runs
+    regional, _ = runs_to_2040
     s = regional.strategy
     regional_rows = s.unit_region >= 0
     # one strategist per (region, area), one per municipal unit
@@ -223,3 +225,23 @@ def test_a_regions_fund_is_pooled_over_its_municipalities(runs):
     # unspent share covers another municipality's grants)
     row_by_row = np.maximum(grants - fund, 0.0).sum()
     assert 0 < pooled <= row_by_row * (1 + 1e-12)
+
+
+def test_regional_coordinators_are_sized_by_the_staff_who_meet_the_target_groups(runs):
+    """A regional unit's coordinators and trained staff are sized by the area's staff in
+    area_staff.csv: for health the outpatient and chronic-care staff, not the whole hospital, so
+    a health unit has fewer coordinators per inhabitant than an elderly-care unit (docs/ODD.md
+    7.5, docs/economics.md "Lever costs")."""
+    regional, _ = runs
+    s = regional.strategy
+    staff = area_staff()
+    assert staff["health"] < staff["elderly_care"] / 4
+    weight = {a: staff[a] / sum(staff.values()) * len(AREAS) for a in AREAS}
+    pop = regional.population_by_municipality[s.unit_municipality]
+    expected = s.unit_lever["facilitation"] * pop / 10_000 * [weight[AREAS[a]] for a in s.unit_area]
+    assert s.coordinators() == pytest.approx(expected)
+    health = s.unit_area == AREAS.index("health")
+    assert health.any()
+    per_inhabitant = s.coordinators()[health] / pop[health]
+    assert per_inhabitant == pytest.approx(0.3 / 10_000 * weight["health"])
+    assert weight["health"] < 1.0

@@ -85,6 +85,8 @@ LEVER_ITEM_METRICS = {
         "contracts_running",
         "contracts_setup",
         "transaction",
+        "contract_management",
+        "open_calls",
     )
 }
 

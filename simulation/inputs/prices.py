@@ -223,7 +223,8 @@ def lever_payer() -> dict[str, int]:
 def area_staff() -> dict[str, float]:
     """Per area, the public staff (full-time equivalents, all payers) its unit serves.
 
-    From ``area_staff.csv``; coordinators and training are sized by these (``_unit_sizes`` in
+    From ``area_staff.csv``; coordinators, training, matching capacity and proposals are sized
+    by these (``_unit_sizes`` in
     :mod:`simulation.year.strategy`).
 
     Raises:

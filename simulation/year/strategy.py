@@ -24,9 +24,12 @@ mechanism (see ``docs/ODD.md``):
   (capacity doubled) and possibly spread to another active municipality.
 * ``potential_mapping``: a unit matches a proposal only with a local actor it knows, and mapping
   widens what it knows; it matches at most its matching capacity (staff plus coordinators) a
-  year. It also asks the would-volunteer-if-asked pool (civil society), so more hours.
+  year, pooled over a region for a regional unit. Proposals and capacity are both sized to the
+  area's staff (``_unit_sizes``). It also asks the would-volunteer-if-asked pool (civil
+  society), so more hours.
 * ``public_role``: driver (grants, all actor types) or enabler (contracts with enterprises,
-  fewer proposals, lower cost per participant).
+  fewer proposals, lower cost per participant; contract staff instead of coordinators and
+  training, so its ``facilitation`` and ``competence`` act as 0).
 * ``action_plan``: continuity of funding (fewer initiatives stop when their project funding
   ends), coordination across areas (a unit matches partners from its municipality's widest
   mapping) and shared scaling (a scaled initiative spreads more often).
@@ -36,8 +39,9 @@ In health and psychiatry the strategist is the region: the rows of its municipal
 levers, its innovation fund (``unit_strategist``) and its payer (docs/ODD.md, section 2).
 
 Lever costs are booked once each, by municipality, area and payer (:data:`LEVER_ITEMS`):
-coordinators and training sized to the unit's area, mapping, evaluations, the transaction cost of
-each new partnership, the innovation fund
+coordinators and training sized to the unit's area (driver units), contract management (enabler
+units, per running contract), open calls (per proposal drawn), mapping, evaluations, the
+transaction cost of each new partnership, the innovation fund
 (which pays the grants of the initiatives a unit drives: set-up once, running costs per
 participant; grants beyond the fund are topped up) and contracts of enabler units.
 
@@ -127,7 +131,10 @@ LEVER_ITEMS = (  # the lever cost items; each is booked once, and they sum to le
     "contracts_running",
     "contracts_setup",
     "transaction",
+    "contract_management",
+    "open_calls",
 )
+ENABLER_IDLE_LEVERS = ("facilitation", "competence")  # levers an enabler unit does not act on
 # Not parameters: units of the rates in strategy.csv (per 10,000 inhabitants, per 100 DKK of
 # innovation_support per inhabitant) and of volunteering.csv's hours (per month).
 PER_10000 = 10_000.0
@@ -202,6 +209,10 @@ class Strategy:
         self._pending: dict[tuple[str, int], np.ndarray] = {}
         self._batch_cache: dict[bytes, list[np.ndarray]] = {}
         self._unit_size = self._unit_sizes()
+        # proposals are sized to the area like the matching capacity (docs/ODD.md 7.5): an
+        # area's unit meets the actors and citizens through its staff, so an area with few staff
+        # (integration) gets as few proposals per inhabitant as it can match, a large one many
+        self.unit_rate = self.unit_rate * self._unit_size
         self._grants = np.zeros(len(self.unit_area))
         self.lever_items: dict[int, dict[str, float]] = {}
         self._stats: StrategyStats | None = None
@@ -219,6 +230,10 @@ class Strategy:
             for name in INTENSITY_LEVERS
         }
         self.unit_driver = np.array([lv.public_role == "driver" for _, _, lv in active], bool)
+        # an enabler contracts: it has contract staff, not brokering coordinators or co-creation
+        # training, so its facilitation and competence act as 0 (docs/ODD.md 7.5, public_role)
+        for name in ENABLER_IDLE_LEVERS:
+            self.unit_lever[name][~self.unit_driver] = 0.0
         self.unit_plan = np.array([lv.action_plan for _, _, lv in active], dtype=bool)
         # who is the unit: in the regional areas each row is one municipality of its region's
         # unit (one strategist, the region's levers, costs booked to the region); elsewhere the
@@ -303,8 +318,10 @@ class Strategy:
         key = (lever, how)
         if key not in self._by_municipality:
             values = np.zeros((self.model.n_municipalities, len(AREAS)))
+            idle = lever in ENABLER_IDLE_LEVERS  # an enabler has no coordinators (7.5)
             for (i, area), lv in self.units.items():
-                values[i, AREAS.index(area)] = lv[lever]
+                if not (idle and lv.public_role != "driver"):
+                    values[i, AREAS.index(area)] = lv[lever]
             self._by_municipality[key] = values.max(axis=1) if how == "max" else values.mean(axis=1)
         return self._by_municipality[key]
 
@@ -426,6 +443,7 @@ class Strategy:
         self._lifecycle(year, rng, stats, costs)
         self._propose(year, rng, stats)
         self._book_fixed_costs(year, costs)
+        self._book_contract_management(year, costs)
         self._reach(year, rng, hours_available, online_hours, costs)
         self._book_fund(year, costs)
         self._record_implementation_gap(year)
@@ -648,6 +666,7 @@ class Strategy:
         lead = self._draw_leads(unit, actor, u[:, 1])
 
         open_call = u[:, 2] < self.unit_lever["challenge_based"][unit]
+        self._book_open_calls(year, unit[open_call])
         sd = k.effect_sd[kind]
         mean = self.pool_mean[kind]  # both streams: the calibrated pool mean
         wider, narrower = 1.0 + sp["challenge_effect_spread"], sp["incumbent_effect_shrink"]
@@ -740,11 +759,16 @@ class Strategy:
         unknown = wanted & (u >= known)
         ok = wanted & ~unknown
         cand = np.flatnonzero(ok)
-        order = cand[np.lexsort((-expected[cand], unit[cand]))]
-        by_unit = unit[order]
-        rank = np.arange(len(order)) - np.searchsorted(by_unit, by_unit)
+        # a regional unit matches for its whole region: its capacity is pooled over its rows
+        # (one per municipality), and its proposals queue together (a municipal unit is its own
+        # strategist)
+        strategist = self.unit_strategist
+        order = cand[np.lexsort((-expected[cand], strategist[unit[cand]]))]
+        by_strategist = strategist[unit[order]]
+        rank = np.arange(len(order)) - np.searchsorted(by_strategist, by_strategist)
         capacity = self.matching_capacity()
-        over = order[rank >= capacity[by_unit]]
+        pooled = np.bincount(strategist, weights=capacity, minlength=int(strategist.max()) + 1)
+        over = order[rank >= pooled[by_strategist]]
         ok[over] = False
         n_units = len(self.unit_area)
         self.matching = {  # the year's matching by active unit, for tests and analysis
@@ -896,7 +920,8 @@ class Strategy:
         """Each active unit's area weight: its share of the areas' staff x the number of areas.
 
         Coordinators and training serve the front-line staff who work with citizens, volunteers
-        and associations, so they are sized by the staff of the unit's area (``area_staff.csv``,
+        and associations, so they (and the unit's proposals and matching capacity) are sized by
+        the staff of the unit's area who meet the initiatives' target groups (``area_staff.csv``,
         full-time equivalents of all payers, ranged assumptions), not by its spending (medicine,
         equipment and buildings need no coordinator); a weight averages 1 over the areas
         (docs/economics.md, "Lever costs").
@@ -940,6 +965,38 @@ class Strategy:
             amount = mapping[mun] * sp["mapping_cost_dkk"] * pop_mun
             costs.add_many(year, mun, None, amount, payer, item="mapping")
             items["mapping"] += float(amount.sum())
+
+    def _book_open_calls(self, year: int, unit: np.ndarray) -> None:
+        """The staff time of open calls: ``open_call_cost_dkk`` per proposal an open call drew.
+
+        Framing a challenge, announcing it and assessing what comes in takes staff time that
+        grows with what comes in (docs/ODD.md 7.5, ``challenge_based``); lever cost item
+        ``open_calls``.
+        """
+        if not len(unit):
+            return
+        n = np.bincount(unit, minlength=len(self.unit_area)).astype(float)
+        has = np.flatnonzero(n)
+        amount = n[has] * self.sp["open_call_cost_dkk"]
+        self.model.lever_costs.add_many(
+            year, self.unit_municipality[has], self.unit_area[has], amount, item="open_calls"
+        )
+        self._items(year)["open_calls"] += float(amount.sum())
+
+    def _book_contract_management(self, year: int, costs) -> None:
+        """Contract staff of enabler units: ``contract_management_dkk`` per running contract.
+
+        An enabler has no brokering coordinators and no co-creation training; it follows up
+        its contracts (delivery, payment control, renegotiation), so its staff cost grows with
+        the contracts it holds, and an area with no contract pays none (docs/ODD.md 7.5).
+        """
+        t = self.table
+        rows = np.flatnonzero(t.active() & (t.funded != 0))
+        if not len(rows):
+            return
+        amount = np.full(len(rows), self.sp["contract_management_dkk"])
+        costs.add_many(year, t.municipality[rows], t.area[rows], amount, item="contract_management")
+        self._items(year)["contract_management"] += float(amount.sum())
 
     def _book_fund(self, year: int, costs) -> None:
         """The innovation fund of each unit, with the grants it paid inside it.

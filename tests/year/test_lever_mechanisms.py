@@ -59,22 +59,37 @@ def test_mapping_more_known_actors_give_more_matched_partnerships(strategic_scen
 def test_a_small_matching_capacity_binds(strategic_scenario):
     """Many proposals, no coordinators and the low end of the staff's capacity: the cap binds.
 
-    Each unit matches exactly its capacity (rounded up) where proposals wait, and never more.
+    Each strategist (a municipal unit, or a region's unit over its municipalities) matches
+    exactly its pooled capacity (rounded up) where proposals wait, and never more; and the cap
+    binds in elderly care too, not only in the areas with few staff (proposals and capacity are
+    sized to the area alike).
     """
     small = {"effects.matching_per_10000": 0.1, "effects.matches_per_coordinator": 3.0}
     model = _model(
         strategic_scenario, small, end_year=2028, facilitation=0.0, innovation_support=200.0
     )
+    s = model.strategy
+    strategist = s.unit_strategist
+    n = int(strategist.max()) + 1
     binding = 0
     while model.running:
         model.step()
-        m = model.strategy.matching
-        cap = np.ceil(m["capacity"])
-        assert (m["matched"] <= cap).all()
-        waiting = m["over_capacity"] > 0
-        assert (m["matched"][waiting] == cap[waiting]).all()
+        m = s.matching
+        cap = np.ceil(np.bincount(strategist, weights=m["capacity"], minlength=n))
+        matched = np.bincount(strategist, weights=m["matched"], minlength=n)
+        assert (matched <= cap).all()
+        waiting = np.bincount(strategist, weights=m["over_capacity"], minlength=n) > 0
+        assert (matched[waiting] == cap[waiting]).all()
         binding += int(waiting.sum())
     assert binding > 0
+    over = model.table()
+    over = over[over.metric == "partnerships_over_capacity"]
+    by_area = over.groupby(over.area.astype(object)).value.sum()
+    assert by_area.get("elderly_care", 0) > 0
+    # proposals per unit of matching capacity are the same in every area (same levers)
+    pop = model.population_by_municipality[s.unit_municipality]
+    ratio = s.unit_rate * pop / s.matching_capacity()
+    assert ratio == pytest.approx(np.full(len(ratio), ratio[0]))
     assert _total(model, "partnerships_over_capacity") > 0
     # with the central capacity and coordinators fewer proposals wait
     roomy = _run(strategic_scenario, innovation_support=200.0)
@@ -153,9 +168,12 @@ def test_an_action_plan_keeps_the_funding_longer(strategic_scenario):
     assert unfunded_share(with_plan) < 0.6 * unfunded_share(without)
 
     def mean_life(m):  # years from start to stop, or to the end for those still active
+        # of the first year's initiatives: the plan also shares the mapping, so more start in
+        # later years, whose lives the end of the run cuts short
         t = m.strategy.table
+        first = t.started == t.started.min()
         end = np.where(t.stopped_year >= 0, t.stopped_year, END + 1)
-        return float(np.mean(end - t.started))
+        return float(np.mean((end - t.started)[first]))
 
     assert mean_life(with_plan) > mean_life(without)
     # the plan no longer scales the levers down: the same settings act either way
@@ -230,3 +248,44 @@ def test_an_action_plan_shares_the_mapping_across_areas(strategic_scenario):
         else:
             assert unknown == expected_unknown
         assert (s.shared_mapping() == (1.0 if plan else mapped)).all()
+
+
+def test_coordinators_keep_volunteers(strategic_scenario):
+    """Coordinators lower the social volunteers' drop-out (docs/ODD.md 7.4, 7.5): with common
+    random numbers more volunteers stay."""
+    none = _run(strategic_scenario, facilitation=0.0)
+    many = _run(strategic_scenario, facilitation=1.0)
+    assert _total_last(many, "volunteers") > _total_last(none, "volunteers")
+    assert many.strategy.by_municipality("facilitation").max() == pytest.approx(1.0)
+
+
+def _spread(model: WelfareModel) -> float:
+    """The spread of the started initiatives' true effects, in units of their kind's sd."""
+    s = model.strategy
+    t = s.table
+    rows = np.arange(len(t))
+    kind = t.kind[rows]
+    z = (t.true_effect[rows] - s.pool_mean[kind]) / s.kind.effect_sd[kind]
+    return float(np.std(z))
+
+
+def test_open_calls_widen_the_spread_and_cost_staff_time(strategic_scenario):
+    """Open calls (``challenge_based``) widen the spread of true effects; the fund only sets the
+    rate of proposals (docs/ODD.md 7.5). Open calls book staff time per proposal they draw."""
+    sp = strategy_parameters()
+    closed = _run(strategic_scenario, challenge_based=0.0)
+    open_ = _run(strategic_scenario, challenge_based=1.0)
+    assert _spread(open_) > 1.5 * _spread(closed)
+
+    def item(m, name):
+        return sum(i[name] for i in m.strategy.lever_items.values())
+
+    assert item(closed, "open_calls") == 0
+    calls = item(open_, "open_calls") / sp["open_call_cost_dkk"]
+    assert calls >= _history(open_, "selected")  # every started proposal came from a call
+    assert calls == pytest.approx(round(calls))
+    # a larger fund: more proposals, the same spread
+    small = _run(strategic_scenario, innovation_support=20.0)
+    large = _run(strategic_scenario, innovation_support=200.0)
+    assert _history(large, "proposals") > 1.5 * _history(small, "proposals")
+    assert _spread(large) == pytest.approx(_spread(small), rel=0.15)
