@@ -343,7 +343,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "no": "no",
         "lv_end": "{metric} {end}",
         "lv_cum": "{metric} {start}-{end}",
-        "lv_mean": "{metric} per initiative running {end}",
+        "lv_mean": "Pilot effect lost in ordinary operation, mean per initiative running"
+        " (pilots count with none) {end}",
     },
     "da": {
         "year": "År",
@@ -511,7 +512,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "no": "nej",
         "lv_end": "{metric} {end}",
         "lv_cum": "{metric} {start}-{end}",
-        "lv_mean": "{metric} pr. igangværende initiativ {end}",
+        "lv_mean": "Pilotens effekt tabt i almindelig drift, gennemsnit pr. igangværende"
+        " initiativ (piloter tæller med ingen) {end}",
     },
 }
 

@@ -205,6 +205,8 @@ def _own_costs(sub: pd.DataFrame, reference: str, rate: float) -> pd.DataFrame:
     knock-out's (what the lever's own items cost).
     """
     rows = []
+    # every run, so that a scenario without the item (a knock-out to 0 books none) counts as 0
+    runs = sub[["scenario", "replicate"]].drop_duplicates()
     for lever, items in LEVER_OWN_ITEMS.items():
         metrics = [f"lever_cost_{item}_dkk" for item in items]
         part = sub[sub["metric"].isin(metrics)]
@@ -213,6 +215,7 @@ def _own_costs(sub: pd.DataFrame, reference: str, rate: float) -> pd.DataFrame:
         flows = part.groupby(["scenario", "replicate", "year"], observed=True)["value"].sum()
         flows = flows.reset_index().assign(payer="total")
         pv = account.replicate_present_values(flows, rate).drop(columns="payer")
+        pv = runs.merge(pv, on=["scenario", "replicate"], how="left").fillna({"value": 0.0})
         ref = pv[pv["scenario"] == reference][["replicate", "value"]]
         pv = pv.merge(ref, on="replicate", suffixes=("", "_ref"))
         pv["value"] = pv["value_ref"] - pv["value"]
