@@ -92,7 +92,8 @@ def render(
         "- **own cost**: the present value of the lever's own cost items (the mapping for "
         "potential mapping, the coordinators for facilitation, the training for competence, the "
         "evaluations for quality assurance, the fund's grants for innovation support, the "
-        "contracts for challenge-based procurement; 0 for a lever with no item of its own);",
+        "staff time of open calls for challenge-based calls; 0 for a lever with no item of its "
+        "own, or where the item is not booked);",
         "- **total cost**: the present value of all the lever costs the lever adds, its own and "
         "those it induces in other levers (more partnerships draw more grants, contracts, "
         "coordination and evaluations), so it can be many times the own cost;",

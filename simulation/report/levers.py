@@ -95,7 +95,7 @@ LEVER_OWN_ITEMS: dict[str, tuple[str, ...]] = {
     "competence": ("training",),
     "quality_assurance": ("evaluation",),
     "innovation_support": ("innovation_fund", "grants_beyond_fund"),
-    "challenge_based": ("contracts_running", "contracts_setup"),
+    "challenge_based": ("open_calls",),
 }
 _COLUMNS = [
     "lever",
