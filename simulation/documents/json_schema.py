@@ -17,6 +17,7 @@ from typing import Any
 
 from simulation.constants import AREAS
 from simulation.inputs.registry import Parameter, registry
+from simulation.scenario.layers import PLACE_LEVERS
 
 __all__ = ["scenario_schema", "sweep_schema", "write_schemas", "SCHEMA_FILES"]
 
@@ -91,9 +92,20 @@ def scenario_schema() -> dict[str, Any]:
         "properties": {area: overrides for area in AREAS},
         "additionalProperties": False,
     }
+    # a region or municipality may also set whether it has a strategy at all (PLACE_LEVERS)
+    place_levers = {**overrides["properties"], **{k: _value(levers[k]) for k in PLACE_LEVERS}}
+    place_areas = {
+        "type": "object",
+        "description": "Overrides per welfare area of this region or municipality.",
+        "properties": {
+            area: {**overrides, "properties": place_levers, "additionalProperties": False}
+            for area in AREAS
+        },
+        "additionalProperties": False,
+    }
     place_override = {
         "type": "object",
-        "properties": {**overrides["properties"], "areas": areas},
+        "properties": {**place_levers, "areas": place_areas},
         "additionalProperties": False,
     }
     places = {"type": "array", "items": {"type": ["string", "integer"]}}

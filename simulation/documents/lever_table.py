@@ -89,8 +89,16 @@ def render(
         "that the lever brings, by payer, at Finansministeriet's 3.5% real discount rate; the "
         "baseline cancels out, so this is the knock-out scenario's net cost less the strategic "
         "scenario's;",
-        "- **cost**: the present value of the lever costs the lever adds;",
-        "- **net present value per DKK of cost**: the mean net present value over the mean cost, "
+        "- **own cost**: the present value of the lever's own cost items (the mapping for "
+        "potential mapping, the coordinators for facilitation, the training for competence, the "
+        "evaluations for quality assurance, the fund's grants for innovation support, the "
+        "staff time of open calls for challenge-based calls; 0 for a lever with no item of its "
+        "own, or where the item is not booked);",
+        "- **total cost**: the present value of all the lever costs the lever adds, its own and "
+        "those it induces in other levers (more partnerships draw more grants, contracts, "
+        "coordination and evaluations), so it can be many times the own cost;",
+        "- **net present value per DKK of cost**: the mean net present value over the mean "
+        "total cost, "
         "with the 5th-95th percentile of the replicates' own ratios. A negative cost (a lever "
         "whose removal costs more, as when the public sector steps aside and pays contracts "
         "instead of grants) turns the sign of the ratio; read it with the cost beside it;",
@@ -98,9 +106,22 @@ def render(
         "includes 0. Such a lever's effect cannot be told from chance at this scale and number "
         "of replicates.",
         "",
+        "The 90% intervals are the 5th-95th percentile of the replicates' own differences: the "
+        "spread a further seed would show (a prediction interval over seeds), not a confidence "
+        "interval for the mean. With few replicates the mean is known more closely than that; "
+        "the column 'standard error' gives the standard error of the mean difference of the "
+        "total net present value (standard deviation over replicates / sqrt(replicates)).",
+        "",
+        "**For a region.** The payer columns split each lever's net present value between the "
+        "municipalities, the regions and the state. A knock-out switches the lever off for "
+        "municipalities and regions at once, so the region column is the regions' share of a "
+        "joint change, not what a region would gain by acting alone. To see a region "
+        "acting alone, run a scenario that sets the lever for the region only (see "
+        "`scenarios/examples/region-health.toml`) against one that does not.",
+        "",
         f"Period {start}-{end}, scale {scale} (each simulated citizen stands for "
         f"{1 / scale:,.0f} residents), {replicates} replicates. Money in DKK bn, 2026 prices; "
-        "in brackets the 90% interval over replicates.",
+        "in brackets the 90% interval over replicates (the spread over seeds).",
         "",
         "## The table",
         "",

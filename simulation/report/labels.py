@@ -320,19 +320,31 @@ _TEXT: dict[str, dict[str, str]] = {
         " changed; what the lever contributes is {reference} less that scenario, replicate by"
         " replicate (common random numbers). Its net present value is the change in the net"
         " saving against {baseline} it brings (the baseline cancels out), by payer; its cost is"
-        " the present value of the lever costs it adds. A lever is 'within noise' when the"
-        " 90% interval of its total net present value includes 0.",
+        " the present value of the lever costs it adds: its own cost (the lever's own items, as"
+        " the mapping or the coordinators) and the total, which includes the costs it induces in"
+        " other levers (grants, contracts, evaluations of the initiatives it brings); the net"
+        " present value per DKK is over the total. The intervals are the 5th-95th percentile"
+        " of the replicates' differences, the spread over seeds, not a confidence interval for"
+        " the mean (its standard error is given beside it). The payer columns show what each"
+        " level of government gains; a knock-out switches the lever off for municipalities and"
+        " regions at once, so a region reads its own column as its share of a joint change. A"
+        " lever is 'within noise' when the 90% interval of its total net present value includes"
+        " 0.",
         "lv_lever": "Lever",
         "lv_outcome": "What it changes",
         "lv_outcome_change": "Change",
         "lv_npv": "Net present value, {payer}, DKK bn",
-        "lv_cost": "Cost (present value), DKK bn",
-        "lv_per_dkk": "Net present value per DKK of cost",
+        "lv_cost": "Total cost incl. induced (present value), DKK bn",
+        "lv_own_cost": "Own cost (present value), DKK bn",
+        "lv_npv_se": "Standard error of the mean net present value, total, DKK bn",
+        "lv_per_dkk": "Net present value per DKK of total cost",
         "lv_noise": "Within noise",
         "yes": "yes",
         "no": "no",
         "lv_end": "{metric} {end}",
         "lv_cum": "{metric} {start}-{end}",
+        "lv_mean": "Pilot effect lost in ordinary operation, mean per initiative running"
+        " (pilots count with none) {end}",
     },
     "da": {
         "year": "År",
@@ -478,19 +490,30 @@ _TEXT: dict[str, dict[str, str]] = {
         " gentagelse (fælles tilfældige tal). Dets nettonutidsværdi er den ændring i"
         " nettobesparelsen i forhold til {baseline}, som det giver (basis går ud), efter"
         " betaler; dets udgift er nutidsværdien af de udgifter til håndtag, det lægger til. Et"
+        " håndtag har en egen udgift (dets egne poster, som kortlægningen eller koordinatorerne)"
+        " og en samlet udgift, der også rummer de udgifter, det afføder i andre håndtag;"
+        " nettonutidsværdien pr. kr. er over den samlede. Intervallerne er 5.-95. percentil af"
+        " gentagelsernes forskelle, spredningen over frø, ikke et konfidensinterval for"
+        " middelværdien (dens standardfejl står ved siden af). Betalerkolonnerne viser, hvad"
+        " hvert forvaltningsniveau vinder; et bortfald slår håndtaget fra i kommuner og regioner"
+        " på én gang, så en region læser sin kolonne som sin andel af en fælles ændring. Et"
         " håndtag er 'inden for støjen', når 90 %-intervallet for dets samlede"
         " nettonutidsværdi omfatter 0.",
         "lv_lever": "Håndtag",
         "lv_outcome": "Hvad det ændrer",
         "lv_outcome_change": "Ændring",
         "lv_npv": "Nettonutidsværdi, {payer}, mia. kr.",
-        "lv_cost": "Udgift (nutidsværdi), mia. kr.",
-        "lv_per_dkk": "Nettonutidsværdi pr. kr. i udgift",
+        "lv_cost": "Samlet udgift inkl. afledte (nutidsværdi), mia. kr.",
+        "lv_own_cost": "Egen udgift (nutidsværdi), mia. kr.",
+        "lv_npv_se": "Standardfejl på middel-nettonutidsværdien, i alt, mia. kr.",
+        "lv_per_dkk": "Nettonutidsværdi pr. kr. i samlet udgift",
         "lv_noise": "Inden for støjen",
         "yes": "ja",
         "no": "nej",
         "lv_end": "{metric} {end}",
         "lv_cum": "{metric} {start}-{end}",
+        "lv_mean": "Pilotens effekt tabt i almindelig drift, gennemsnit pr. igangværende"
+        " initiativ (piloter tæller med ingen) {end}",
     },
 }
 

@@ -11,19 +11,28 @@ its seed across scenarios: common random numbers):
 - its **net present value** by payer: the change in the present value in 2026 of the net saving
   against the baseline it brings, which is the knock-out scenario's net cost less the
   reference's (the baseline cancels out);
-- its **cost**: the present value of the lever costs it adds (the reference's less the
-  knock-out's), by payer;
-- its **net present value per DKK of cost**: the mean net present value over the mean cost
+- its **own cost** (``own_cost_pv_dkk``, all payers, on the ``total`` row): the present value of
+  the lever's own cost items (:data:`LEVER_OWN_ITEMS`, the ``lever_cost_<item>_dkk`` metrics:
+  the mapping for potential mapping, the coordinators for facilitation, ...) it adds; 0 for a
+  lever with no cost item of its own (adoption, coverage, scaling, ...);
+- its **total cost** (``cost_pv_dkk``): the present value of all the lever costs it adds, its
+  own and those it induces in other levers (more partnerships draw more grants, contracts and
+  evaluations), the reference's less the knock-out's, by payer;
+- its **net present value per DKK of cost**: the mean net present value over the mean total cost
   (empty when the cost is 0), with the 5th-95th percentile of the replicates' own ratios; empty
   too when the cost is trivial (``cost_trivial``: its present value below
   :data:`~simulation.economy.summary.TRIVIAL_DKK_PER_INHABITANT` per inhabitant, where a ratio
   over a near-zero cost is noise, as for potential mapping).
 
-Each is given as a mean with a 90% interval over replicates. A lever is **within noise** when the
-interval of its total net present value includes 0 (with fewer than two replicates there is no
-interval and the flag is empty). Where the economy table holds the welfare-economic account
-(``account == "welfare"``), its ``society`` row is added from that table (mean and interval of
-the present value; the cost's present value where the table gives it).
+Each is given as a mean with a 90% interval over replicates: the 5th-95th percentile of the
+replicates' own differences, the spread one more seed would show (a prediction interval over
+seeds), not a confidence interval for the mean; ``npv_se_dkk`` is the standard error of the mean
+difference (standard deviation over replicates / sqrt(replicates)). A lever is
+**within noise** when the interval of its total net present value includes 0 (with fewer than
+two replicates there is no interval and the flag is empty). Where the economy table holds the
+welfare-economic account (``account == "welfare"``), its ``society`` row is added from that
+table (mean and interval of the present value; the cost's present value where the table gives
+it).
 """
 
 from __future__ import annotations
@@ -37,6 +46,8 @@ from simulation.report import account, labels, tables
 
 __all__ = [
     "LEVER_OUTCOMES",
+    "LEVER_OWN_ITEMS",
+    "MEAN_DENOMINATOR",
     "LEVER_PREFIX",
     "REFERENCE",
     "lever_of",
@@ -48,7 +59,8 @@ __all__ = [
 LEVER_PREFIX = "lever-"
 REFERENCE = "strategic"
 
-#: The intermediate outcome each lever acts on: (metric, "end" = last year or "cum" = summed).
+#: The intermediate outcome each lever acts on: (metric, "end" = last year, "cum" = summed or
+#: "mean" = last year divided by the initiatives running then, replicate by replicate).
 #: From the lever table of :mod:`simulation.year`: mapping widens the actors a unit can match
 #: (partnerships matched); actors, the fund, open calls and the public role change the proposals
 #: (initiatives started); coordinators make partnerships succeed as pilots (and cheaper);
@@ -63,7 +75,7 @@ LEVER_OUTCOMES: dict[str, tuple[str, str]] = {
     "challenge_based": ("initiatives_started", "cum"),
     "public_role": ("initiatives_started", "cum"),
     "facilitation": ("pilots_succeeded", "cum"),
-    "competence": ("implementation_gap", "end"),
+    "competence": ("implementation_gap", "mean"),
     "coverage": ("initiatives_running", "end"),
     "adoption": ("initiatives_running", "end"),
     "action_plan": ("initiatives_stopped_unfunded", "cum"),
@@ -71,6 +83,20 @@ LEVER_OUTCOMES: dict[str, tuple[str, str]] = {
     "quality_assurance": ("initiatives_stopped", "cum"),
 }
 _DEFAULT_OUTCOME = ("initiatives_running", "end")
+#: The denominator of a "mean" outcome: ``implementation_gap`` is summed over the initiatives in
+#: operation; over the initiatives running (pilots included, which have no gap yet) it is the
+#: pilot effect lost per initiative, a share between 0 and 1 that does not grow with their number.
+MEAN_DENOMINATOR = "initiatives_running"
+#: The lever cost items (``lever_cost_<item>_dkk``) that are a lever's own price; the other levers
+#: have none of their own (their cost is what they induce in the others).
+LEVER_OWN_ITEMS: dict[str, tuple[str, ...]] = {
+    "potential_mapping": ("mapping",),
+    "facilitation": ("coordinators",),
+    "competence": ("training",),
+    "quality_assurance": ("evaluation",),
+    "innovation_support": ("innovation_fund", "grants_beyond_fund"),
+    "challenge_based": ("open_calls",),
+}
 _COLUMNS = [
     "lever",
     "scenario",
@@ -82,6 +108,10 @@ _COLUMNS = [
     "cost_pv_dkk",
     "cost_pv_p05_dkk",
     "cost_pv_p95_dkk",
+    "own_cost_pv_dkk",
+    "own_cost_pv_p05_dkk",
+    "own_cost_pv_p95_dkk",
+    "npv_se_dkk",
     "npv_per_dkk",
     "npv_per_dkk_p05",
     "npv_per_dkk_p95",
@@ -121,13 +151,19 @@ def _outcome(
     ``national`` maps a metric to its national totals (:func:`simulation.report.tables.national`).
     """
     empty = {"outcome_change": np.nan, "outcome_p05": np.nan, "outcome_p95": np.nan}
-    if metric not in national:
+    if metric not in national or (how == "mean" and MEAN_DENOMINATOR not in national):
         return empty
     nat = national[metric]
     nat = nat[nat["scenario"].isin([reference, scenario])]
     end = int(nat["year"].max())
-    if how == "end":
+    if how in ("end", "mean"):
         per = nat[nat["year"] == end].drop(columns="year")
+        if how == "mean":
+            den = national[MEAN_DENOMINATOR]
+            den = den[den["year"] == end].drop(columns="year")
+            per = per.merge(den, on=["scenario", "replicate"], suffixes=("", "_n"))
+            per["value"] = per["value"] / per["value_n"].where(per["value_n"] > 0)
+            per = per.drop(columns="value_n")
     else:
         per = nat.groupby(["scenario", "replicate"], as_index=False)["value"].sum()
     if scenario not in set(per["scenario"]) or reference not in set(per["scenario"]):
@@ -152,6 +188,41 @@ def _stats(values: pd.Series) -> tuple[float, float, float]:
         float(values.quantile(account.LOW_Q)),
         float(values.quantile(account.HIGH_Q)),
     )
+
+
+def _se(values: pd.Series) -> float:
+    values = values.dropna()
+    if len(values) < 2:
+        return np.nan
+    return float(values.std(ddof=1) / np.sqrt(len(values)))
+
+
+def _own_costs(sub: pd.DataFrame, reference: str, rate: float) -> pd.DataFrame:
+    """Present value per scenario and replicate of each lever's own cost items, all payers.
+
+    Returns columns ``scenario, replicate, lever, value``: the knock-out's own cost less the
+    reference's is minus the lever's own cost, so ``value`` is the reference's less the
+    knock-out's (what the lever's own items cost).
+    """
+    rows = []
+    # every run, so that a scenario without the item (a knock-out to 0 books none) counts as 0
+    runs = sub[["scenario", "replicate"]].drop_duplicates()
+    for lever, items in LEVER_OWN_ITEMS.items():
+        metrics = [f"lever_cost_{item}_dkk" for item in items]
+        part = sub[sub["metric"].isin(metrics)]
+        if part.empty:
+            continue
+        flows = part.groupby(["scenario", "replicate", "year"], observed=True)["value"].sum()
+        flows = flows.reset_index().assign(payer="total")
+        pv = account.replicate_present_values(flows, rate).drop(columns="payer")
+        pv = runs.merge(pv, on=["scenario", "replicate"], how="left").fillna({"value": 0.0})
+        ref = pv[pv["scenario"] == reference][["replicate", "value"]]
+        pv = pv.merge(ref, on="replicate", suffixes=("", "_ref"))
+        pv["value"] = pv["value_ref"] - pv["value"]
+        rows.append(pv.drop(columns="value_ref").assign(lever=lever))
+    if not rows:
+        return pd.DataFrame(columns=["scenario", "replicate", "lever", "value"])
+    return pd.concat(rows, ignore_index=True)
 
 
 def _noise(p05: float, p95: float, n: int) -> object:
@@ -205,10 +276,11 @@ def lever_table(
     outcomes = {lever_of(n): LEVER_OUTCOMES.get(str(lever_of(n)), _DEFAULT_OUTCOME) for n in names}
     national = {
         metric: tables.national(sub, metric)
-        for metric in {m for m, _ in outcomes.values()}
+        for metric in {m for m, _ in outcomes.values()} | {MEAN_DENOMINATOR}
         if tables.has_metric(sub, metric)
     }
     trivial = trivial_threshold(sub, reference)
+    own_costs = _own_costs(sub, reference, rate)
     rows = []
     for scenario in names:
         lever = lever_of(scenario)
@@ -219,6 +291,13 @@ def lever_table(
             **_outcome(national, reference, scenario, metric, how),
         }
         own = merged[merged["scenario"] == scenario]
+        price = own_costs[(own_costs["scenario"] == scenario) & (own_costs["lever"] == lever)]
+        if lever in LEVER_OWN_ITEMS:
+            o_mean, o_p05, o_p95 = _stats(price["value"])
+            if price.empty and tables.has_metric(sub, "lever_cost_dkk"):
+                o_mean = o_p05 = o_p95 = 0.0
+        else:
+            o_mean = o_p05 = o_p95 = 0.0
         for payer in account.ACCOUNT_PAYERS:
             part = own[own["payer"] == payer]
             n = int(part["replicate"].nunique())
@@ -241,6 +320,10 @@ def lever_table(
                     "cost_pv_dkk": c_mean,
                     "cost_pv_p05_dkk": c_p05,
                     "cost_pv_p95_dkk": c_p95,
+                    "own_cost_pv_dkk": o_mean if payer == "total" else np.nan,
+                    "own_cost_pv_p05_dkk": o_p05 if payer == "total" else np.nan,
+                    "own_cost_pv_p95_dkk": o_p95 if payer == "total" else np.nan,
+                    "npv_se_dkk": _se(part["value"]),
                     "npv_per_dkk": ratio,
                     "npv_per_dkk_p05": r_p05,
                     "npv_per_dkk_p95": r_p95,
@@ -269,6 +352,10 @@ def lever_table(
                     "cost_pv_dkk": c_mean,
                     "cost_pv_p05_dkk": np.nan,
                     "cost_pv_p95_dkk": np.nan,
+                    "own_cost_pv_dkk": np.nan,
+                    "own_cost_pv_p05_dkk": np.nan,
+                    "own_cost_pv_p95_dkk": np.nan,
+                    "npv_se_dkk": np.nan,
                     "npv_per_dkk": (
                         mean / c_mean if c_mean and not np.isnan(c_mean) and not small else np.nan
                     ),
@@ -320,12 +407,13 @@ def format_lever_table(table: pd.DataFrame, start: int, end: int, lang: str = "e
         own = table[table["lever"] == lever].set_index(["account", "payer"])
         first = own.iloc[0]
         metric = labels.metric_label(str(first["outcome_metric"]), lang)
-        period = "lv_end" if first["outcome_period"] == "end" else "lv_cum"
+        period = {"end": "lv_end", "mean": "lv_mean"}.get(str(first["outcome_period"]), "lv_cum")
+        decimals = 3 if first["outcome_period"] == "mean" else 0
         row = {
             t("lv_lever"): labels.lever_label(str(lever), lang),
             t("lv_outcome"): t(period, metric=metric, start=start, end=end),
             t("lv_outcome_change"): _cell(
-                first["outcome_change"], first["outcome_p05"], first["outcome_p95"], 0, lang
+                first["outcome_change"], first["outcome_p05"], first["outcome_p95"], decimals, lang
             ),
         }
         for key in payers:
@@ -342,6 +430,16 @@ def format_lever_table(table: pd.DataFrame, start: int, end: int, lang: str = "e
                 lang,
             )
         total = own.loc[("budget", "total")]
+        row[t("lv_npv_se")] = labels.format_number(
+            total.get("npv_se_dkk", np.nan) / tables.BN, 2, lang
+        )
+        row[t("lv_own_cost")] = _cell(
+            total.get("own_cost_pv_dkk", np.nan) / tables.BN,
+            total.get("own_cost_pv_p05_dkk", np.nan) / tables.BN,
+            total.get("own_cost_pv_p95_dkk", np.nan) / tables.BN,
+            2,
+            lang,
+        )
         row[t("lv_cost")] = _cell(
             total["cost_pv_dkk"] / tables.BN,
             total["cost_pv_p05_dkk"] / tables.BN,

@@ -65,6 +65,21 @@ is their strategist (``lever_payer`` = ``region`` in ``areas.csv``): their lever
 ``[municipality."X".areas.health]`` table is an error that names the region's table instead. A
 ``[variation]`` is drawn once per (region, area) there.
 
+**What ``[region."X"]`` sets.** In the regional areas it sets the region's own units; in the
+municipal areas it sets the units of every municipality in the region. So
+``[region."Syddanmark".areas.health]`` is the region's health unit and
+``[region."Syddanmark".areas.elderly_care]`` the elderly care of Syddanmark's municipalities.
+
+**Units that cannot act.** A unit acts on its levers only where ``adoption`` (drawn once per
+municipality and once per region) and ``coverage`` (``round(coverage x areas)`` of its areas: of
+six for a municipality, of two for a region) let it. ``adoption`` applies to the whole country but
+a region or a municipality may set its own (``adoption = 1`` in ``[region."X"]``,
+``[municipality."X"]`` or their ``areas`` tables), so one unit can act alone on top of the
+baseline; ``coverage`` is per unit. Loading a scenario warns (one ``warning:`` line on the command
+line) when a table sets levers for units that cannot act, naming the table
+(:meth:`Scenario.inactive_overrides`); ``scenarios/examples/region-health.toml`` is the working
+example.
+
 **Variation** distributions (``dist``), for levers with ``per_unit = yes``:
 
 - ``uniform``: ``low``, ``high`` (number levers).

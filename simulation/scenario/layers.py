@@ -91,11 +91,24 @@ def _listing(kind: str, names: Iterable[str]) -> str:
     return ", ".join(names) + f"; see `python run.py list {plural}`"
 
 
+#: Levers that apply to the whole country except that a region or municipality may set its own
+#: (in ``[region."X"]``, ``[municipality."X"]`` and their ``areas`` tables): whether it has a
+#: strategy at all. Not per area of the country, not varied between units.
+PLACE_LEVERS = ("adoption",)
+
+
 def _parse_unit_levers(
-    table: dict[str, Any], where: _Where, parts: list[object], scope: str
+    table: dict[str, Any], where: _Where, parts: list[object], scope: str, place: bool = False
 ) -> dict[str, Any]:
-    """Check a table of per-unit lever overrides (``scope`` says where, for messages)."""
+    """Check a table of per-unit lever overrides (``scope`` says where, for messages).
+
+    ``place``: the table belongs to a region or municipality, which may also set
+    :data:`PLACE_LEVERS`.
+    """
     per_unit = _per_unit_levers()
+    if place:
+        params = registry()
+        per_unit = per_unit | {k: params[k] for k in PLACE_LEVERS}
     out: dict[str, Any] = {}
     for key, value in table.items():
         if key not in per_unit:
@@ -128,7 +141,7 @@ def _check_area(area: str, where: _Where, parts: list[object]) -> str:
 
 
 def _parse_areas(
-    value: object, where: _Where, parts: list[object], scope: str
+    value: object, where: _Where, parts: list[object], scope: str, place: bool = False
 ) -> dict[str, dict[str, Any]]:
     table = _table(value, where, parts, f"[{_key_path(parts)}.elderly_care]")
     out: dict[str, dict[str, Any]] = {}
@@ -140,7 +153,7 @@ def _parse_areas(
             [*parts, area],
             f'[{_key_path([*parts, area])}] followed by lines such as public_role = "enabler"',
         )
-        out[area] = _parse_unit_levers(levers, where, [*parts, area], scope)
+        out[area] = _parse_unit_levers(levers, where, [*parts, area], scope, place)
     return out
 
 
@@ -171,10 +184,10 @@ def _parse_places(
             body, where, parts, f'[{key}."{place}"] followed by lines such as facilitation = 1.0'
         )
         levers = {k: v for k, v in body.items() if k != "areas"}
-        overrides[code] = _parse_unit_levers(levers, where, parts, key)
+        overrides[code] = _parse_unit_levers(levers, where, parts, key, place=True)
         if "areas" in body:
             for area, values in _parse_areas(
-                body["areas"], where, [*parts, "areas"], f"{key} and area"
+                body["areas"], where, [*parts, "areas"], f"{key} and area", place=True
             ).items():
                 if not is_region and values and lever_payer()[area] == PAYERS.index("region"):
                     raise where.fail(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,11 @@ def load_scenario(path: str | Path) -> Scenario:
     if missing:
         file = find_scenario(path, SCENARIO_DIR) or file
     layers = _load_chain(file, [])
-    return _build(layers, file, file.stem or "scenario")
+    scenario = _build(layers, file, file.stem or "scenario")
+    warning = scenario.inactive_warning()
+    if warning:
+        warnings.warn(warning, UserWarning, stacklevel=2)
+    return scenario
 
 
 def validate_files(paths: Iterable[str | Path]) -> list[ScenarioError]:

@@ -373,6 +373,67 @@ class Scenario:
             names.update(table)
         return frozenset(names)
 
+    def inactive_overrides(self) -> list[str]:
+        """Name the override tables that set levers for units that cannot act on them.
+
+        A unit acts on its levers only where ``adoption`` lets it (its draw falls below
+        ``adoption``: never at 0) and ``coverage`` chooses the area (the unit's
+        ``round(coverage * areas)`` areas: none when that rounds to 0). A table that sets other
+        levers for units with ``adoption`` 0 or no covered area has no effect; each such table
+        is named once, as ``[region."Hovedstaden".areas.health]``.
+        """
+        from simulation.inputs.prices import PAYERS, lever_payer
+
+        regional = [a for a in AREAS if lever_payer()[a] == PAYERS.index("region")]
+        municipal = [a for a in AREAS if a not in regional]
+
+        def idle(values: Mapping[str, Any], n_areas: int) -> bool:
+            adoption = float(values.get("adoption", 0.0))
+            coverage = float(values.get("coverage", 0.0))
+            return adoption <= 0.0 or round(coverage * n_areas) == 0
+
+        def sets_levers(table: Mapping[str, Any]) -> bool:
+            return any(k not in ("adoption", "coverage") for k in table)
+
+        out: list[str] = []
+        for region, table in self.region_overrides.items():
+            name = f'[region."{region_name(region)}"]'
+            if sets_levers(table) and all(
+                idle(self.lever_for_region(region, a), len(regional)) for a in regional
+            ):
+                out.append(name)
+        for (region, area), table in self.region_area_overrides.items():
+            if not sets_levers(table):
+                continue
+            name = f'[region."{region_name(region)}".areas.{area}]'
+            if area in regional:
+                if idle(self.lever_for_region(region, area), len(regional)):
+                    out.append(name)
+            else:
+                codes = [c for c in municipality_codes() if region_of(c) == region]
+                if all(idle(self.lever_for(c, area), len(AREAS)) for c in codes):
+                    out.append(name)
+        for code, table in self.municipality_overrides.items():
+            if sets_levers(table) and all(
+                idle(self.lever_for(code, a), len(AREAS)) for a in municipal
+            ):
+                out.append(f'[municipality."{municipality_name(code)}"]')
+        for (code, area), table in self.municipality_area_overrides.items():
+            if sets_levers(table) and idle(self.lever_for(code, area), len(AREAS)):
+                out.append(f'[municipality."{municipality_name(code)}".areas.{area}]')
+        return out
+
+    def inactive_warning(self) -> str | None:
+        """One line naming the override tables without effect (``None`` if there are none)."""
+        tables = self.inactive_overrides()
+        if not tables:
+            return None
+        return (
+            f"scenario {self.name!r}: {', '.join(tables)} set levers for units that do not act"
+            " (adoption 0, or a coverage that chooses none of their areas), so they have no"
+            " effect; set adoption = 1 and coverage = 1 in the same table (or under [levers])"
+        )
+
     def simulated_municipalities(self) -> tuple[int, ...]:
         """Return the codes of the municipalities to simulate (all 98 when not restricted)."""
         return self.municipalities if self.municipalities is not None else municipality_codes()

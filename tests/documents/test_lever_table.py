@@ -84,3 +84,22 @@ def test_render_says_which_levers_gain_lose_and_are_noise():
     assert "| 6 Scale and spread | Initiatives scaled or spread 2026-2050 |" in text
     assert "1.50 (0.50 to 2.50)" in text  # NPV per DKK with its interval
     assert not np.isnan(table["npv_per_dkk"]).any()
+
+
+def test_the_shipped_lever_table_is_not_stale():
+    """docs/levers.csv has the table's columns and the outcome each lever acts on today."""
+    path = lever_table.DOC_PATH.with_suffix(".csv")
+    if not path.is_file():
+        pytest.skip("no docs/levers.csv (installed package)")
+    shipped = pd.read_csv(path)
+    assert list(shipped.columns) == levers._COLUMNS
+    outcomes = shipped.drop_duplicates("lever").set_index("lever")
+    for lever, (metric, how) in levers.LEVER_OUTCOMES.items():
+        assert lever in outcomes.index, lever
+        assert (outcomes.loc[lever, "outcome_metric"], outcomes.loc[lever, "outcome_period"]) == (
+            metric,
+            how,
+        ), lever
+    assert set(outcomes.index) == set(levers.LEVER_OUTCOMES)
+    files = sorted((lever_table.scenario_dir() / "levers").glob("*.toml"))
+    assert {levers.lever_of(f"lever-{f.stem}") for f in files} == set(outcomes.index)

@@ -313,6 +313,53 @@ def test_lever_welfare_rows_come_from_the_economy_table(lever_rows):
     assert ("facilitation", "welfare", "society") not in lever_rows.index
 
 
+def _with_competence(ts: pd.DataFrame) -> pd.DataFrame:
+    """Add a competence knock-out: strategic's flows, its own training cost and a larger gap."""
+    strategic = ts[ts.scenario == "strategic"]
+    knock = strategic.assign(scenario="lever-competence")
+    rows = []
+    for s, gap, training in (("strategic", 10.0, 2e9), ("lever-competence", 20.0, 0.0)):
+        part = strategic.drop_duplicates(["replicate", "year", "municipality"]).assign(scenario=s)
+        rows.append(part.assign(area="health", metric="implementation_gap", value=gap))
+        if training:  # a knock-out to 0 books no training rows at all
+            rows.append(
+                part.assign(area="health", metric="lever_cost_training_dkk", value=training)
+            )
+    # the training cost is part of the lever cost it adds (municipal payer)
+    extra = knock[knock.metric.isin(["lever_cost_municipality_dkk", "lever_cost_dkk"])]
+    knock = knock[~knock.index.isin(extra.index)]
+    cheaper = extra.assign(value=extra["value"] - 2e9 * 0.5)  # two places, half each
+    return pd.concat([ts, knock, cheaper, *rows], ignore_index=True)
+
+
+def test_lever_own_cost_apart_from_the_induced_and_the_mean_gap(ts):
+    table = levers.lever_table(_with_competence(ts)).set_index(["lever", "account", "payer"])
+    row = table.loc[("competence", "budget", "total")]
+    ones = [1.0] * len(YEARS)
+    # own cost: 2 bn a year of training in each of the two places, all of it the lever's own
+    assert row["own_cost_pv_dkk"] == pytest.approx(hand_pv(ones, 4e9))
+    assert row["cost_pv_dkk"] == pytest.approx(hand_pv(ones, 2e9))
+    assert np.isnan(table.loc[("competence", "budget", "municipality"), "own_cost_pv_dkk"])
+    # a lever with no cost item of its own has own cost 0, whatever it induces
+    assert table.loc[("scaling", "budget", "total"), "own_cost_pv_dkk"] == 0.0
+    assert table.loc[("scaling", "budget", "total"), "cost_pv_dkk"] > 0
+    # the mean gap per initiative running: (10 + 10) / 100 against (20 + 20) / 100
+    assert row["outcome_metric"] == "implementation_gap"
+    assert row["outcome_period"] == "mean"
+    assert row["outcome_change"] == pytest.approx(0.2 - 0.4)
+    out = levers.format_lever_table(table.reset_index(), 2026, 2029, "en")
+    competence = out[out[labels.text("lv_lever")] == labels.lever_label("competence")].iloc[0]
+    assert competence[labels.text("lv_outcome_change")] == "\u22120.200"
+    assert "mean per initiative running" in competence[labels.text("lv_outcome")]
+
+
+def test_lever_standard_error_of_the_mean_difference(lever_rows):
+    row = lever_rows.loc[("scaling", "budget", "total")]
+    ones = [1.0] * len(YEARS)
+    values = [hand_pv(ones, 3e9 * (1 + 0.5 * r) - 1e9) for r in range(REPLICATES)]
+    assert row["npv_se_dkk"] == pytest.approx(np.std(values, ddof=1) / np.sqrt(REPLICATES))
+
+
 def test_lever_table_needs_its_reference(ts):
     with pytest.raises(ValueError, match="reference"):
         levers.lever_table(ts[ts.scenario != "strategic"])

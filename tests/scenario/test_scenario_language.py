@@ -278,9 +278,9 @@ BAD = [
     ),
     (
         "region override not per unit",
-        "[region.Sjaelland]\nadoption = 1",
-        "region.Sjaelland.adoption",
-        "whole country",
+        "[region.Sjaelland]\nscale = 1",
+        "region.Sjaelland.scale",
+        "run setting",
     ),
     (
         "unknown distribution",
