@@ -19,7 +19,7 @@ from simulation.actors.unit_levers import INTENSITY_LEVERS, UnitLevers
 from simulation.constants import AREAS
 from simulation.inputs.prices import PAYERS, lever_payer
 from simulation.inputs.registry import levers as lever_registry
-from simulation.scenario import sample_variation
+from simulation.scenario import areas_covered, sample_variation
 
 __all__ = [
     "AreaLedger",
@@ -188,8 +188,8 @@ def resolve_regional_levers(
             base = _region_lever_for(source, region, area, drawn, defaults)
             plan = bool(base["action_plan"])
             values = (0.0,) * len(INTENSITY_LEVERS)
-            if adopt[r] < float(base["adoption"]) and rank[r][j] < round(
-                float(base["coverage"]) * len(areas)
+            if adopt[r] < float(base["adoption"]) and rank[r][j] < areas_covered(
+                base["coverage"], len(areas)
             ):
                 values = tuple(float(base[name]) for name in INTENSITY_LEVERS)
             out[(region, area)] = UnitLevers(

@@ -27,7 +27,7 @@ import numpy as np
 
 from simulation.constants import AREAS
 from simulation.inputs.registry import levers as lever_registry
-from simulation.scenario import sample_variation
+from simulation.scenario import areas_covered, sample_variation
 
 __all__ = ["UnitLevers", "INTENSITY_LEVERS", "resolve_unit_levers"]
 
@@ -120,8 +120,8 @@ def resolve_unit_levers(
             base = _lever_for(source, code, area, drawn, defaults)
             plan = bool(base["action_plan"])
             values = idle
-            if adopt[i] < float(base["adoption"]) and rank[i][j] < round(
-                float(base["coverage"]) * len(AREAS)
+            if adopt[i] < float(base["adoption"]) and rank[i][j] < areas_covered(
+                base["coverage"], len(AREAS)
             ):
                 values = tuple([float(v) for v in intensities(base)])
             key = (values, str(base["public_role"]), plan)

@@ -71,9 +71,9 @@ municipal areas it sets the units of every municipality in the region. So
 ``[region."Syddanmark".areas.elderly_care]`` the elderly care of Syddanmark's municipalities.
 
 **Units that cannot act.** A unit acts on its levers only where ``adoption`` (drawn once per
-municipality and once per region) and ``coverage`` (``round(coverage x areas)`` of its areas: of
-six for a municipality, of two for a region) let it. ``adoption`` applies to the whole country but
-a region or a municipality may set its own (``adoption = 1`` in ``[region."X"]``,
+municipality and once per region) and ``coverage`` (``coverage x areas``, rounded half up, of its
+areas: of six for a municipality, of two for a region) let it. ``adoption`` applies to the whole
+country but a region or a municipality may set its own (``adoption = 1`` in ``[region."X"]``,
 ``[municipality."X"]`` or their ``areas`` tables), so one unit can act alone on top of the
 baseline; ``coverage`` is per unit. Loading a scenario warns (one ``warning:`` line on the command
 line) when a table sets levers for units that cannot act, naming the table
@@ -109,6 +109,7 @@ from simulation.scenario.loading import load_scenario, sample_variation, validat
 from simulation.scenario.messages import ScenarioError
 from simulation.scenario.resolved import Scenario
 from simulation.scenario.rules import DISTRIBUTIONS, SCENARIO_DIR
+from simulation.scenario.values import areas_covered
 from simulation.scenario.writer import to_toml
 
 __all__ = [
@@ -120,5 +121,6 @@ __all__ = [
     "load_scenario",
     "validate_files",
     "sample_variation",
+    "areas_covered",
     "to_toml",
 ]

@@ -20,7 +20,7 @@ from simulation.inputs.places import (
 from simulation.scenario.layers import _Layer, _listing, _parse_document, _parse_selection
 from simulation.scenario.messages import _describe, _unknown, _Where
 from simulation.scenario.reading import _display, _parents
-from simulation.scenario.values import _check_value, _misplaced, _params
+from simulation.scenario.values import _check_value, _misplaced, _params, areas_covered
 from simulation.scenario.writer import _Inline, to_toml
 
 
@@ -378,9 +378,9 @@ class Scenario:
 
         A unit acts on its levers only where ``adoption`` lets it (its draw falls below
         ``adoption``: never at 0) and ``coverage`` chooses the area (the unit's
-        ``round(coverage * areas)`` areas: none when that rounds to 0). A table that sets other
-        levers for units with ``adoption`` 0 or no covered area has no effect; each such table
-        is named once, as ``[region."Hovedstaden".areas.health]``.
+        ``coverage * areas`` areas, rounded half up: none when that rounds to 0). A table that
+        sets other levers for units with ``adoption`` 0 or no covered area has no effect; each
+        such table is named once, as ``[region."Hovedstaden".areas.health]``.
         """
         from simulation.inputs.prices import PAYERS, lever_payer
 
@@ -390,7 +390,7 @@ class Scenario:
         def idle(values: Mapping[str, Any], n_areas: int) -> bool:
             adoption = float(values.get("adoption", 0.0))
             coverage = float(values.get("coverage", 0.0))
-            return adoption <= 0.0 or round(coverage * n_areas) == 0
+            return adoption <= 0.0 or areas_covered(coverage, n_areas) == 0
 
         def sets_levers(table: Mapping[str, Any]) -> bool:
             return any(k not in ("adoption", "coverage") for k in table)

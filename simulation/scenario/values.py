@@ -85,3 +85,12 @@ def _misplaced(name: str, here: str) -> str | None:
     if param.kind == "uncertainty":
         return f"{_quote(name)} is an uncertainty, not {here}; write it under [uncertainties]"
     return f"{_quote(name)} is a lever, not {here}; write it under [levers]"
+
+
+def areas_covered(coverage: float, n_areas: int) -> int:
+    """How many of a unit's ``n_areas`` welfare areas a ``coverage`` share covers.
+
+    Rounded half up (0.25 x 2 areas = 0.5 covers one), so a region's two areas and a
+    municipality's six are treated alike; Python's ``round`` would round 0.5 down to 0.
+    """
+    return int(math.floor(float(coverage) * n_areas + 0.5))

@@ -43,10 +43,15 @@ def test_adoption_and_coverage_per_region_silence_the_warning(tmp_path):
     assert scenario.lever_for_region(HOVEDSTADEN, "health")["adoption"] == 1.0
     other = resolve_region("Syddanmark")
     assert scenario.lever_for_region(other, "health")["adoption"] == 0.0
-    # coverage 0.25 of the region's two areas rounds to none: still no effect
-    text = NO_EFFECT + "adoption = 1.0\ncoverage = 0.25\n"
+    # coverage x 2 areas is rounded half up: 0.25 covers one of the region's two areas (no
+    # warning), 0.2 none (still no effect)
+    quarter = NO_EFFECT + "adoption = 1.0\ncoverage = 0.25\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_scenario(write(tmp_path, quarter, "quarter.toml"))
+    text = NO_EFFECT + "adoption = 1.0\ncoverage = 0.2\n"
     with pytest.warns(UserWarning, match="do not act"):
-        load_scenario(write(tmp_path, text, "quarter.toml"))
+        load_scenario(write(tmp_path, text, "fifth.toml"))
 
 
 def test_adoption_per_municipality_but_not_per_country_area(tmp_path):
