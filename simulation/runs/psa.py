@@ -31,6 +31,7 @@ from simulation.inputs.uncertainties import draw_for, draws_frame, uncertain
 __all__ = [
     "DEFAULT_DRAWS",
     "EVPPI_MIN_DRAWS",
+    "SEED_NOISE_DOMINATES",
     "decision_table",
     "draw_values",
     "draws_table",
