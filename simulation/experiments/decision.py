@@ -800,6 +800,7 @@ def evppi_table(
     single: bool = False,
     rng: np.random.Generator | None = None,
     null_permutations: int = 1,
+    studies: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """EVPPI of every group of parameters (and, optionally, of every single parameter).
 
@@ -819,10 +820,15 @@ def evppi_table(
             estimator gives when the group carries no information (its upward bias from fitting
             noise, largest when options are close in expectation). An EVPPI near its null value
             is no evidence that resolving the group is worth anything.
+        studies: ``{study: [parameter, ...]}``: extra groups, one per study that would resolve
+            them together (for example the evaluation of one kind of initiative: its effect
+            and its hours per participant); rows with ``kind`` = ``"study"``, computed after
+            the others so that they do not change their standard errors.
 
     Returns:
-        One row per group (``kind`` = ``"group"``) and, with ``single``, per parameter
-        (``kind`` = ``"parameter"``): ``kind``, ``name``, ``n_parameters``, ``evppi``, ``se``,
+        One row per group (``kind`` = ``"group"``), with ``studies`` per study (``"study"``)
+        and, with ``single``, per parameter (``kind`` = ``"parameter"``): ``kind``, ``name``,
+        ``n_parameters``, ``evppi``, ``se``,
         ``share_of_evpi`` (EVPPI over the total EVPI), ``r2`` (the fits' smallest R²), ``edf``
         (effective degrees of freedom of the fit), ``null_evppi`` (with ``rng``), and the rows
         ``all`` (EVPPI of every parameter together) and ``evpi`` (the total, including the
@@ -868,6 +874,8 @@ def evppi_table(
         for col in varying:
             add("parameter", col, [col])
     add("all", "all", varying)
+    for study, cols in (studies or {}).items():
+        add("study", study, cols)
     nb_values = values.to_numpy(dtype=float)
     regret = nb_values.max(axis=1) - nb_values[:, int(nb_values.mean(axis=0).argmax())]
     rows.append(
@@ -881,7 +889,7 @@ def evppi_table(
     )
     out = pd.DataFrame(rows)
     out["share_of_evpi"] = out["evppi"] / total if total > 0 else np.nan
-    order = {"group": 0, "parameter": 1, "all": 2, "evpi": 3}
+    order = {"group": 0, "study": 1, "parameter": 2, "all": 3, "evpi": 4}
     out = out.assign(_k=out["kind"].map(order)).sort_values(
         ["_k", "evppi"], ascending=[True, False]
     )

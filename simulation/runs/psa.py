@@ -41,6 +41,7 @@ __all__ = [
     "municipal_probability",
     "outcome_table",
     "scenario_values",
+    "study_groups",
     "summary_lines",
     "uncertainty_table",
 ]
@@ -359,6 +360,27 @@ def decision_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def study_groups(names: Sequence[str]) -> dict[str, list[str]]:
+    """What one evaluation of a kind of initiative would resolve: its effect and its hours.
+
+    Per kind of initiative (:func:`simulation.inputs.initiative_kinds.load_kinds`), the uncertain
+    numbers ``effects.<kind>`` and ``effects.<kind>_hours_per_participant`` among ``names``;
+    named ``effects:<kind>``. Kinds with none of them drawn are left out.
+    """
+    from simulation.inputs.initiative_kinds import load_kinds
+
+    present = {str(n) for n in names}
+    kinds = dict.fromkeys(k.kind for area in load_kinds().values() for k in area)
+    out = {}
+    for kind in kinds:
+        cols = [
+            c for c in (f"effects.{kind}", f"effects.{kind}_hours_per_participant") if c in present
+        ]
+        if cols:
+            out[f"effects:{kind}"] = cols
+    return out
+
+
 def evppi_results(draws: pd.DataFrame, outcomes: pd.DataFrame, seed: int) -> pd.DataFrame:
     """``evppi.csv``: the EVPPI of each group of assumptions, per account and payer.
 
@@ -374,7 +396,9 @@ def evppi_results(draws: pd.DataFrame, outcomes: pd.DataFrame, seed: int) -> pd.
 
     Returns:
         :func:`~simulation.experiments.decision.evppi_table`'s rows with ``account``, ``payer``
-        and ``value`` in front, plus ``n_draws``, ``indicative`` (fewer than
+        and ``value`` in front (the groups by name prefix, and as ``kind`` ``study`` the
+        :func:`study_groups`: what one evaluation of a kind of initiative would resolve), plus
+        ``n_draws``, ``indicative`` (fewer than
         :data:`EVPPI_MIN_DRAWS` draws), ``status`` (``not estimable (fewer than 200 draws)``
         there, else ``estimated``: do not rank groups from rows that are not estimable) and
         ``above_null`` (the estimate exceeds its permutation null by more than two standard
@@ -390,7 +414,14 @@ def evppi_results(draws: pd.DataFrame, outcomes: pd.DataFrame, seed: int) -> pd.
     params = draws.set_index("draw")
     rng = np.random.default_rng([seed, 13, 2])
     options = [o for o in OPTIONS if o in present]
-    out = evppi_by_group(params, outcomes, "pv_net_cost", options=options, rng=rng)
+    out = evppi_by_group(
+        params,
+        outcomes,
+        "pv_net_cost",
+        options=options,
+        rng=rng,
+        studies=study_groups(params.columns),
+    )
     out["n_draws"] = n
     out["indicative"] = n < EVPPI_MIN_DRAWS
     out["status"] = np.where(

@@ -565,3 +565,24 @@ def test_municipal_probability_has_wilson_bounds():
     assert prob[101] == pytest.approx(0.1)
     assert prob.attrs["low"][101] == pytest.approx(decision.wilson_interval(1, 10)[0])
     assert prob.attrs["high"][101] == pytest.approx(decision.wilson_interval(1, 10)[1])
+
+
+def test_evppi_table_adds_study_rows_without_changing_the_groups():
+    rng = np.random.default_rng(7)
+    n = 300
+    x = pd.DataFrame(
+        {
+            "effects.a": rng.normal(size=n),
+            "effects.a_hours": rng.normal(size=n),
+            "prices.p": rng.normal(size=n),
+        }
+    )
+    nb = pd.DataFrame({"one": 0.0, "two": x["effects.a"] + 0.1 * rng.normal(size=n)})
+    plain = decision.evppi_table(x, nb)
+    with_study = decision.evppi_table(x, nb, studies={"effects:a": ["effects.a"]})
+    study = with_study[with_study.kind == "study"]
+    assert list(study.name) == ["effects:a"] and study.n_parameters.iloc[0] == 1
+    single = decision.evppi(x[["effects.a"]], nb).evppi
+    assert study.evppi.iloc[0] == pytest.approx(single)
+    groups = with_study[with_study.kind == "group"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(groups, plain[plain.kind == "group"].reset_index(drop=True))

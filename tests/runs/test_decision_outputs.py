@@ -143,6 +143,8 @@ def test_evppi_needs_five_draws():
 def test_evppi_csv_says_not_estimable_below_the_threshold(job):
     ev = pd.read_csv(job.folder / "evppi.csv")
     assert (ev.status == f"not estimable (fewer than {psa.EVPPI_MIN_DRAWS} draws)").all()
+    studies = ev[(ev.kind == "study") & (ev.account == "budget") & (ev.payer == "total")]
+    assert "effects:visiting_friends" in set(studies.name)
 
 
 def test_the_evppi_chart_is_shown_from_the_threshold_on(job, tmp_path):

@@ -73,3 +73,16 @@ def test_key_figures_show_the_base_case_beside_the_psa_mean(synthetic):
     assert "base case (central values, mean of 8 seeds)" in lines[1]
     assert "too few for a 90% interval" in lines[1]
     assert "95% interval" in lines[1]
+
+
+def test_study_groups_pair_each_kind_effect_with_its_hours():
+    names = [
+        "effects.visiting_friends",
+        "effects.visiting_friends_hours_per_participant",
+        "effects.jobs",
+        "prices.home_help_hour",
+    ]
+    groups = psa.study_groups(names)
+    assert groups["effects:visiting_friends"] == names[:2]
+    assert groups["effects:jobs"] == ["effects.jobs"]
+    assert all(c.startswith("effects.") for cols in groups.values() for c in cols)
