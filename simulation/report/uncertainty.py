@@ -123,8 +123,9 @@ TEXT: dict[str, dict[str, str]] = {
         " values, differing only in their seed, show the noise of the simulation alone.",
         "unc_main": "{first} minus {second}, present value of the net public cost"
         " {start}-{end}: mean {mean} bn DKK (Monte Carlo standard error {mc_se} bn DKK: how far"
-        " the mean could move with other draws of the same size), 90% of draws from {p05} to"
-        " {p95} bn DKK.",
+        " the mean could move with other draws of the same size); 5th to 95th percentile of the"
+        " draws {p05} to {p95} bn DKK (with fewer than about 100 draws close to their range, not"
+        " a 90% interval).",
         "unc_spread": "Base case (every number at its central value, mean over the seed-only"
         " replicates): {mean_seed} bn DKK, beside the PSA mean above (draws from skewed ranges"
         " move the mean away from the base case). Spread (standard deviation) of that difference"
@@ -174,7 +175,8 @@ TEXT: dict[str, dict[str, str]] = {
         " --from {folder} (it runs each of the top assumptions at its low and high end).",
         "intro_2_psa": "Each scenario was run with {n} parameter draws (every uncertain number"
         " drawn from its range, one seed per draw, shared by the scenarios); bands and brackets"
-        " show the 90% interval over those draws, so they include parameter uncertainty. The"
+        " show the 5th to 95th percentile of those draws (with fewer than about 100 draws close"
+        " to their range, not a 90% interval), so they include parameter uncertainty. The"
         " model is a tool to question assumptions, not a forecast: social innovation is no"
         " miracle cure, and the strategy itself costs money, so it can save or cost more"
         " depending on the assumptions.",
@@ -237,8 +239,9 @@ TEXT: dict[str, dict[str, str]] = {
         " ved de centrale værdier, der kun adskiller sig ved frøet, simulationens egen støj.",
         "unc_main": "{first} minus {second}, nutidsværdi af den offentlige nettoudgift"
         " {start}-{end}: gennemsnit {mean} mia. kr. (Monte Carlo-standardfejl {mc_se} mia. kr.:"
-        " hvor meget gennemsnittet kunne flytte sig med andre trækninger af samme antal), 90 %"
-        " af trækningerne fra {p05} til {p95} mia. kr.",
+        " hvor meget gennemsnittet kunne flytte sig med andre trækninger af samme antal); 5. til"
+        " 95. percentil af trækningerne {p05} til {p95} mia. kr. (med færre end omkring 100"
+        " trækninger tæt på deres spænd, ikke et 90 %-interval).",
         "unc_spread": "Basisberegning (alle tal ved deres centrale værdi, gennemsnit over"
         " kørslerne med kun frø): {mean_seed} mia. kr., ved siden af PSA-gennemsnittet ovenfor"
         " (trækninger fra skæve intervaller flytter gennemsnittet væk fra basisberegningen)."
@@ -295,7 +298,8 @@ TEXT: dict[str, dict[str, str]] = {
         " ende).",
         "intro_2_psa": "Hvert scenarie er kørt med {n} parametertrækninger (alle usikre tal"
         " trukket fra deres intervaller, ét frø pr. trækning, fælles for scenarierne); bånd og"
-        " parenteser viser 90 %-intervallet over trækningerne, så de omfatter"
+        " parenteser viser 5. til 95. percentil af trækningerne (med færre end omkring 100"
+        " trækninger tæt på deres spænd, ikke et 90 %-interval), så de omfatter"
         " parameterusikkerhed. Modellen er et redskab til at udfordre antagelser, ikke en"
         " prognose: social innovation er ingen mirakelkur, og strategien koster selv penge, så"
         " den kan spare eller koste mere afhængigt af antagelserne.",
@@ -431,7 +435,8 @@ def probability_table(
     Returns:
         One row per input row, all columns text: account, payer, measure (those present),
         comparison, probability with its Monte Carlo standard error, mean difference with its
-        standard error, the 90% range of the difference over draws, and the number of draws.
+        standard error, the 5th-95th percentile of the difference over draws, and the number
+        of draws.
     """
     labels.check_lang(lang)
     key = "less_than" if lower_is_better else "saves_more"
