@@ -16,7 +16,8 @@ What it computes:
 
 1. :func:`decision_probabilities`: the probability that one option costs less than another (for
    example strategic against patchwork, and against baseline), with its binomial Monte Carlo
-   standard error, and the mean difference with its Monte Carlo standard error.
+   standard error and its Wilson 95% interval (:func:`wilson_interval`), and the mean
+   difference with its Monte Carlo standard error.
 2. :func:`evppi` and :func:`evppi_table`: the expected value of partial perfect information of a
    parameter or a group of parameters, by the nonparametric regression method of Strong, Oakley
    and Brennan (2014, *Medical Decision Making* 34(3):311-326): the net benefit of every option
@@ -57,6 +58,7 @@ __all__ = [
     "wide_by_option",
     "net_benefit",
     "probability_less",
+    "wilson_interval",
     "ProbabilityEstimate",
     "decision_probabilities",
     "parameter_groups",
@@ -154,6 +156,42 @@ def net_benefit(costs: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # Probabilities
 
+#: Confidence level of the intervals of the probabilities.
+PROBABILITY_LEVEL = 0.95
+
+
+def wilson_interval(
+    successes: int, n: int, level: float = PROBABILITY_LEVEL
+) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (Wilson 1927, *JASA* 22(158):209-212).
+
+    Unlike the Wald interval ``p ± z sqrt(p (1 - p) / n)`` it stays inside [0, 1], keeps close
+    to its nominal coverage with few trials and does not collapse to a point at ``p = 0`` or
+    ``p = 1`` (Brown, Cai and DasGupta 2001, *Statistical Science* 16(2):101-133, recommend it
+    for small ``n``). With 1 success in 10 the 95% interval is about 0.018 to 0.404; with 0 in
+    10 it is 0 to about 0.278.
+
+    Args:
+        successes: Number of successes (0 to ``n``).
+        n: Number of trials (at least 1).
+        level: Two-sided confidence level.
+
+    Returns:
+        ``(low, high)``.
+
+    Raises:
+        ValueError: If ``n < 1`` or ``successes`` is outside 0 to ``n``.
+    """
+    if n < 1 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n >= 1, got {successes} of {n}")
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low = 0.0 if successes == 0 else max(centre - half, 0.0)
+    high = 1.0 if successes == n else min(centre + half, 1.0)
+    return low, high
+
 
 @dataclass(frozen=True)
 class ProbabilityEstimate:
@@ -162,7 +200,10 @@ class ProbabilityEstimate:
     Attributes:
         n: Number of paired draws.
         probability: Share of draws with ``a < b``.
-        probability_se: Binomial Monte Carlo standard error, ``sqrt(p (1 - p) / n)``.
+        probability_se: Binomial Monte Carlo standard error, ``sqrt(p (1 - p) / n)`` (0 at
+            ``p = 0`` or 1: use the interval there).
+        probability_low: Lower end of the Wilson 95% interval (:func:`wilson_interval`).
+        probability_high: Upper end of it.
         mean_difference: Mean of ``a - b``.
         mean_difference_se: Its Monte Carlo standard error, ``sd(a - b) / sqrt(n)``.
         p05: 5th percentile of ``a - b`` over draws.
@@ -172,6 +213,8 @@ class ProbabilityEstimate:
     n: int
     probability: float
     probability_se: float
+    probability_low: float
+    probability_high: float
     mean_difference: float
     mean_difference_se: float
     p05: float
@@ -182,8 +225,8 @@ def probability_less(a: np.ndarray, b: np.ndarray) -> ProbabilityEstimate:
     """Estimate ``P(a < b)`` and ``E[a - b]`` from paired draws.
 
     With a probability of 0 or 1 the binomial standard error is 0; it then says only that no
-    draw disagreed, and ``n`` tells how much that is worth (with ``n`` draws and none
-    disagreeing, the one-sided 95% upper bound on the other probability is about ``3 / n``).
+    draw disagreed. The Wilson 95% interval (:func:`wilson_interval`) does not collapse there
+    and is the one to report.
 
     Args:
         a: Values of the first option, one per draw.
@@ -199,13 +242,17 @@ def probability_less(a: np.ndarray, b: np.ndarray) -> ProbabilityEstimate:
         raise ValueError("a and b must be finite")
     n = a.size
     diff = a - b
-    p = float(np.mean(diff < 0))
+    k = int(np.sum(diff < 0))
+    p = k / n
+    low, high = wilson_interval(k, n)
     sd = float(np.std(diff, ddof=1)) if n > 1 else math.nan
     q05, q95 = np.percentile(diff, [5, 95])
     return ProbabilityEstimate(
         n=n,
         probability=p,
         probability_se=math.sqrt(p * (1 - p) / n),
+        probability_low=low,
+        probability_high=high,
         mean_difference=float(diff.mean()),
         mean_difference_se=sd / math.sqrt(n),
         p05=float(q05),
@@ -246,9 +293,15 @@ def decision_probabilities(
     Returns:
         One row per group and comparison: the ``by`` columns, ``option``, ``comparator``,
         ``value``, ``n_draws``, ``probability`` (that the option is better: costs less, or
-        saves more), ``probability_se``, ``mean_difference`` (option minus comparator, in the
+        saves more), ``probability_se``, ``probability_low`` and ``probability_high`` (the
+        Wilson 95% interval), ``mean_difference`` (option minus comparator, in the
         value's units and sign), ``mean_difference_se``, ``difference_p05``,
         ``difference_p95``.
+
+    Raises:
+        ValueError: If the table holds more than one row per draw and scenario within a group
+            (a ``by`` column such as ``account`` or ``payer`` is missing); the message names
+            the columns that vary within the groups.
     """
     if not isinstance(value, str):
         parts = [
@@ -258,6 +311,7 @@ def decision_probabilities(
         return pd.concat(parts, ignore_index=True)
     by = list(by)
     comparisons = list(comparisons)
+    _check_one_row_per_draw(table, by, draw, scenario)
     rows = []
     groups = table.groupby(by, sort=True, dropna=False) if by else [((), table)]
     for key, sub in groups:
@@ -284,6 +338,8 @@ def decision_probabilities(
                     "n_draws": est.n,
                     "probability": est.probability,
                     "probability_se": est.probability_se,
+                    "probability_low": est.probability_low,
+                    "probability_high": est.probability_high,
                     "mean_difference": sign * est.mean_difference,
                     "mean_difference_se": est.mean_difference_se,
                     "difference_p05": lo,
@@ -291,6 +347,25 @@ def decision_probabilities(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _check_one_row_per_draw(table: pd.DataFrame, by: list[str], draw: str, scenario: str) -> None:
+    keys = [*by, draw, scenario]
+    if not table.duplicated(keys).any():
+        return
+    varying = [
+        c
+        for c in table.columns
+        if c not in keys
+        and not pd.api.types.is_float_dtype(table[c])
+        and table.groupby(keys, dropna=False)[c].nunique(dropna=False).gt(1).any()
+    ]
+    hint = f"add {varying} to by=" if varying else "filter the table first"
+    raise ValueError(
+        f"more than one row per ({', '.join(keys)}): the table has several rows per draw and"
+        f" scenario within a group, so the draws cannot be paired; {hint}"
+        " (for psa.csv: by=('account', 'payer'))"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,7 +448,15 @@ def _wiggly_basis(x: np.ndarray, max_interior: int) -> tuple[np.ndarray, np.ndar
 
 
 def _interior_knots(n: int, p: int) -> int:
-    """Interior knots per spline: fewer for larger groups, so the basis stays below n / 2."""
+    """Interior knots per spline: fewer for larger groups and for fewer draws.
+
+    The spline columns of all inputs together stay at about ``n / 2`` or below (each spline has
+    ``interior + 2`` non-linear columns); the intercept, the ``p`` linear columns and the
+    interaction columns come on top, so the whole basis can exceed ``n / 2`` (even ``n``, for a
+    group with more parameters than draws). What keeps the fit from interpolating is the
+    penalty: the smoothing parameters are chosen by GCV, whose effective degrees of freedom
+    must stay below ``n`` (:func:`_select`).
+    """
     by_size = _MAX_INTERIOR_KNOTS if p <= 2 else (4 if p <= _MAX_INTERACTION_TERMS else 2)
     return max(min(by_size, n // (2 * max(p, 1)) - 2), 0)
 
@@ -505,8 +588,9 @@ def fit_additive(
       has weight 1, a term a tenth its size 100), so that one penalty shared by many terms does
       not shrink the few that matter along with the many that do not;
     - the splines have up to eight interior knots for one or two inputs, four for up to six,
-      two beyond that, and fewer still when the draws are few (the basis stays below half the
-      number of draws).
+      two beyond that, and fewer still when the draws are few (the spline columns stay at about
+      half the number of draws; the linear and interaction columns come on top and are held in
+      by the ridge penalty).
 
     Args:
         x: Inputs, (draws, parameters).
@@ -716,6 +800,7 @@ def evppi_table(
     single: bool = False,
     rng: np.random.Generator | None = None,
     null_permutations: int = 1,
+    studies: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """EVPPI of every group of parameters (and, optionally, of every single parameter).
 
@@ -735,10 +820,15 @@ def evppi_table(
             estimator gives when the group carries no information (its upward bias from fitting
             noise, largest when options are close in expectation). An EVPPI near its null value
             is no evidence that resolving the group is worth anything.
+        studies: ``{study: [parameter, ...]}``: extra groups, one per study that would resolve
+            them together (for example the evaluation of one kind of initiative: its effect
+            and its hours per participant); rows with ``kind`` = ``"study"``, computed after
+            the others so that they do not change their standard errors.
 
     Returns:
-        One row per group (``kind`` = ``"group"``) and, with ``single``, per parameter
-        (``kind`` = ``"parameter"``): ``kind``, ``name``, ``n_parameters``, ``evppi``, ``se``,
+        One row per group (``kind`` = ``"group"``), with ``studies`` per study (``"study"``)
+        and, with ``single``, per parameter (``kind`` = ``"parameter"``): ``kind``, ``name``,
+        ``n_parameters``, ``evppi``, ``se``,
         ``share_of_evpi`` (EVPPI over the total EVPI), ``r2`` (the fits' smallest R²), ``edf``
         (effective degrees of freedom of the fit), ``null_evppi`` (with ``rng``), and the rows
         ``all`` (EVPPI of every parameter together) and ``evpi`` (the total, including the
@@ -784,6 +874,8 @@ def evppi_table(
         for col in varying:
             add("parameter", col, [col])
     add("all", "all", varying)
+    for study, cols in (studies or {}).items():
+        add("study", study, cols)
     nb_values = values.to_numpy(dtype=float)
     regret = nb_values.max(axis=1) - nb_values[:, int(nb_values.mean(axis=0).argmax())]
     rows.append(
@@ -797,7 +889,7 @@ def evppi_table(
     )
     out = pd.DataFrame(rows)
     out["share_of_evpi"] = out["evppi"] / total if total > 0 else np.nan
-    order = {"group": 0, "parameter": 1, "all": 2, "evpi": 3}
+    order = {"group": 0, "study": 1, "parameter": 2, "all": 3, "evpi": 4}
     out = out.assign(_k=out["kind"].map(order)).sort_values(
         ["_k", "evppi"], ascending=[True, False]
     )
@@ -1086,8 +1178,9 @@ def municipal_saving_probability(
 
     Returns:
         Series indexed by municipality code, named ``probability``; ``attrs["n_draws"]`` holds
-        the number of paired draws per municipality (a Series) and ``attrs["se"]`` the binomial
-        Monte Carlo standard errors.
+        the number of paired draws per municipality (a Series), ``attrs["se"]`` the binomial
+        Monte Carlo standard errors and ``attrs["low"]``, ``attrs["high"]`` the Wilson 95%
+        intervals (:func:`wilson_interval`).
     """
     wide = table.pivot_table(
         index=[municipality, draw], columns=scenario, values=value, aggfunc="first"
@@ -1104,4 +1197,8 @@ def municipal_saving_probability(
     prob.index.name = municipality
     prob.attrs["n_draws"] = n
     prob.attrs["se"] = np.sqrt(prob * (1 - prob) / n)
+    hits = grouped.sum().astype(int)
+    bounds = [wilson_interval(int(hits[m]), int(n[m])) for m in prob.index]
+    prob.attrs["low"] = pd.Series([b[0] for b in bounds], index=prob.index)
+    prob.attrs["high"] = pd.Series([b[1] for b in bounds], index=prob.index)
     return prob

@@ -139,9 +139,14 @@ def _format_axis(axis, lang: str) -> None:
     axis.set_major_formatter(_LocalFormatter(lang))
 
 
-def _band_handle(n: int, lang: str) -> Patch:
+def _band_key(ts: pd.DataFrame) -> str:
+    """The legend text of a band: over parameter draws in a PSA (``ts.attrs["psa"]``)."""
+    return "band_psa" if ts.attrs.get("psa") else "band"
+
+
+def _band_handle(n: int, lang: str, key: str = "band") -> Patch:
     if n > 1:
-        return Patch(color="0.5", alpha=_BAND_ALPHA * 1.5, label=labels.text("band", lang, n=n))
+        return Patch(color="0.5", alpha=_BAND_ALPHA * 1.5, label=labels.text(key, lang, n=n))
     return Patch(color="none", label=labels.text("single_replicate", lang))
 
 
@@ -190,7 +195,7 @@ def net_cost_by_scenario(ts: pd.DataFrame, lang: str = "en", baseline: str = "ba
     _lines_with_bands(ax, summary, order, scale=tables.BN)
     handles, names = ax.get_legend_handles_labels()
     names = [labels.scenario_label(n, lang) for n in names]
-    handles.append(_band_handle(int(summary["n_replicates"].max()), lang))
+    handles.append(_band_handle(int(summary["n_replicates"].max()), lang, _band_key(ts)))
     names.append(handles[-1].get_label())
     ax.legend(handles, names, loc="upper left", frameon=False)
     ax.set_title(labels.text("title_net_cost", lang))
@@ -343,7 +348,7 @@ def difference_by_area(ts: pd.DataFrame, baseline: str = "baseline", lang: str =
     handles, names = ax.get_legend_handles_labels()
     n_rep = int(diff["n_replicates"].max())
     handles.append(
-        Line2D([], [], color="0.15", lw=1, label=labels.text("band", lang, n=n_rep))
+        Line2D([], [], color="0.15", lw=1, label=labels.text(_band_key(ts), lang, n=n_rep))
         if n_rep > 1
         else Patch(color="none", label=labels.text("single_replicate", lang))
     )
@@ -544,7 +549,7 @@ def cash_flow(
     handles, names = axes[0].get_legend_handles_labels()
     handles.append(Line2D([], [], marker="o", ls="none", color="0.6", mec="black", label="payback"))
     names.append(labels.text("payback_marker", lang))
-    handles.append(_band_handle(n_rep, lang))
+    handles.append(_band_handle(n_rep, lang, _band_key(ts)))
     names.append(handles[-1].get_label())
     fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 4), frameon=False)
     base = labels.scenario_label(baseline, lang)
@@ -650,7 +655,7 @@ def mobilisation(ts: pd.DataFrame, lang: str = "en", baseline: str = "baseline")
     handles = [
         Line2D([], [], color=colors[s], lw=2, label=labels.scenario_label(s, lang)) for s in order
     ]
-    handles.append(_band_handle(n_rep, lang))
+    handles.append(_band_handle(n_rep, lang, _band_key(ts)))
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
     fig.suptitle(labels.text("title_mobilisation", lang))
     return fig

@@ -336,6 +336,12 @@ def _bn(value: float, lang: str, sign: bool = True) -> str:
     return ("+" + text) if sign and value > 0 and not text.startswith("−") else text
 
 
+def _pct(value: float | None, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "n/a"
+    return f"{labels.format_number(100 * float(value), 0, lang)}%"
+
+
 def _uncertainty_section(
     unc: unc_report.UncertaintyParts,
     lang: str,
@@ -391,7 +397,8 @@ def _uncertainty_section(
                         "unc_spread",
                         sd_psa=_bn(m["sd_psa"], lang, False),
                         sd_seed=_bn(sd_seed, lang, False),
-                        mean_seed=_bn(m["mean_seed_only"], lang),
+                        mean_seed=_bn(m["base_case_mean"], lang),
+                        share=_pct(m.get("seed_variance_share"), lang),
                         verdict=u(verdict),
                     )
                 )
@@ -431,7 +438,8 @@ def _uncertainty_section(
         parts.append(f"<p>{esc(u('evppi_intro'))}</p>")
         note = u(key, draws=unc.draws, min_draws=unc.min_draws, above=above, groups=len(groups))
         parts.append(f'<p class="note">{esc(note)}</p>')
-        if len(total):
+        # below the threshold the sentence replaces the chart: no ranking is shown
+        if len(total) and unc.draws >= unc.min_draws:
             figure(
                 "evppi",
                 lambda: unc_report.evppi_figure(total, lang, n_draws=unc.draws),
@@ -441,13 +449,22 @@ def _uncertainty_section(
         parts.append(f'<p class="note">{esc(u("evppi_none"))}</p>')
     muni = unc.municipal
     if len(muni) and (muni["comparator"] == "baseline").any():
-        sub = muni[muni["comparator"] == "baseline"].set_index("municipality")["probability"]
+        base = muni[muni["comparator"] == "baseline"].set_index("municipality")
+        sub = base["probability"]
+        noisy = (
+            base.index[base["seed_noise_dominates"].fillna(False).astype(bool)]
+            if "seed_noise_dominates" in base.columns
+            else pd.Index([])
+        )
         parts.append(f'<h3 id="municipal-probability">{esc(u("h_muni_probability"))}</h3>')
         n_draws = int(muni["n_draws"].min())
+        caption = u("cap_muni_probability", start=start, end=end)
+        if "seed_noise_dominates" in base.columns:
+            caption += " " + u("cap_muni_noise", masked=len(noisy), total=len(base))
         figure(
             "municipal_probability",
-            lambda: unc_report.municipal_probability_map(sub, lang, n_draws=n_draws),
-            u("cap_muni_probability", start=start, end=end),
+            lambda: unc_report.municipal_probability_map(sub, lang, n_draws=n_draws, masked=noisy),
+            caption,
         )
     parts.append(f'<h3 id="tornado">{esc(u("h_tornado"))}</h3>')
     if unc.tornado is not None and len(unc.tornado):
@@ -515,6 +532,8 @@ def write_report(
     """
     labels.check_lang(lang)
     _check_input(ts)
+    if uncertainty is not None:  # figure legends then say "parameter draws"
+        ts.attrs["psa"] = True
     out = Path(out_dir)
     fig_dir = out / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)

@@ -193,7 +193,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "age": "Age",
         "men": "Men",
         "women": "Women",
-        "band": "90% interval over {n} replicates",
+        "band": "5th-95th percentile of {n} replicates",
+        "band_psa": "5th-95th percentile of {n} parameter draws",
         "single_replicate": "1 replicate (no interval)",
         # figure titles and labels
         "title_net_cost": "Net public cost per year, by scenario",
@@ -221,8 +222,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "kf_volunteers_end": "Volunteers {end}",
         "kf_marginalised_employed_end": "Marginalised citizens in jobs {end}",
         "kf_initiatives_running_end": "Initiatives running {end}",
-        "kf_note": "Mean over {n} replicate runs; in brackets the 90% interval (5th to 95th"
-        " percentile over replicates). Differences to {baseline} are computed replicate by"
+        "kf_note": "Mean over {n} replicate runs; in brackets the 5th to 95th percentile of the"
+        " {n} replicates (with fewer than about 100 runs this is close to their smallest and"
+        " largest value, not a 90% interval). Differences to {baseline} are computed replicate by"
         " replicate with the same random numbers (common random numbers), so they show the"
         " effect of the scenario, not chance.",
         # report
@@ -357,7 +359,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "age": "Alder",
         "men": "Mænd",
         "women": "Kvinder",
-        "band": "90 %-interval over {n} gentagelser",
+        "band": "5.-95. percentil af {n} gentagelser",
+        "band_psa": "5.-95. percentil af {n} parametertrækninger",
         "single_replicate": "1 gentagelse (intet interval)",
         "title_net_cost": "Offentlig nettoudgift pr. år, efter scenarie",
         "title_cost_by_area": "Offentlig udgift efter velfærdsområde",
@@ -385,9 +388,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "kf_volunteers_end": "Frivillige {end}",
         "kf_marginalised_employed_end": "Udsatte borgere i job {end}",
         "kf_initiatives_running_end": "Initiativer i drift {end}",
-        "kf_note": "Gennemsnit over {n} gentagne kørsler; i parentes 90 %-intervallet (5. til"
-        " 95. percentil over gentagelserne). Forskelle til {baseline} er beregnet gentagelse"
-        " for gentagelse med de samme tilfældige tal (fælles tilfældige tal), så de viser"
+        "kf_note": "Gennemsnit over {n} gentagne kørsler; i parentes 5. til 95. percentil af de"
+        " {n} gentagelser (med færre end omkring 100 kørsler ligger den tæt på den mindste og"
+        " største værdi og er ikke et 90 %-interval). Forskelle til {baseline} er beregnet"
+        " gentagelse for gentagelse med de samme tilfældige tal (fælles tilfældige tal), så de"
+        " viser"
         " scenariets virkning og ikke tilfældigheder.",
         "default_title": "Velfærdsbehov frem til {end}: scenarier for social innovation",
         "lang_attr": "da",

@@ -11,7 +11,8 @@ which is what common random numbers are for.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,8 +72,15 @@ PROBABILITY_KEYS = tuple(
     for acc, payer in (("budget", "total"), ("welfare", "society"))
     for comparator in ("patchwork", "baseline")
 )
+# the main difference of a PSA (strategic minus patchwork, else minus the baseline): its PSA
+# mean and, beside it, the deterministic base case (central values, mean over the seed-only
+# replicates)
+MAIN_KEYS = tuple(
+    f"pv_main_{kind}_{second}" for second in ("patchwork", "baseline") for kind in ("psa", "base")
+)
 KEY_ORDER = (
     *KEY_ORDER,
+    *MAIN_KEYS,
     *(f"p_less_{c}_{a}_{p}" for c, a, p in PROBABILITY_KEYS),
 )
 
@@ -287,9 +295,42 @@ def _probability_figures(decision: pd.DataFrame) -> pd.DataFrame:
                 "key": f"p_less_{comparator}_{acc}_{payer}",
                 "unit": "%",
                 "mean": 100 * float(row["probability"]),
-                "p05": np.nan,
-                "p95": np.nan,
+                # for a probability: its Wilson 95% interval
+                "p05": 100 * float(row.get("probability_low", np.nan)),
+                "p95": 100 * float(row.get("probability_high", np.nan)),
                 "n_replicates": int(row["n_draws"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _main_figures(main: Mapping[str, Any]) -> pd.DataFrame:
+    """The key-figure rows of the PSA's main difference: PSA mean and base case (DKK bn)."""
+    second = str(main["second"])
+    if f"pv_main_psa_{second}" not in MAIN_KEYS:
+        return pd.DataFrame()
+    rows = [
+        {
+            "scenario": str(main["first"]),
+            "key": f"pv_main_psa_{second}",
+            "unit": "DKK bn",
+            "mean": float(main["mean"]) / 1e9,
+            "p05": float(main["p05"]) / 1e9,
+            "p95": float(main["p95"]) / 1e9,
+            "n_replicates": int(main["draws"]),
+        }
+    ]
+    if int(main.get("replicates", 0) or 0):
+        base = float(main["base_case_mean"]) / 1e9
+        rows.append(
+            {
+                "scenario": str(main["first"]),
+                "key": f"pv_main_base_{second}",
+                "unit": "DKK bn",
+                "mean": base,
+                "p05": base,
+                "p95": base,
+                "n_replicates": int(main["replicates"]),
             }
         )
     return pd.DataFrame(rows)
@@ -300,8 +341,9 @@ def key_figures(
     baseline: str = "baseline",
     rate: float = DEFAULT_DISCOUNT_RATE,
     decision: pd.DataFrame | None = None,
+    main: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """Compute the key figures per scenario with 90% intervals over replicates.
+    """Compute the key figures per scenario with the 5th and 95th percentiles over replicates.
 
     The figures: net cost in the last year and cumulated over all years (DKK bn), their
     differences to the baseline (paired by replicate), public cost and lever cost cumulated,
@@ -317,7 +359,14 @@ def key_figures(
         ts: The tidy output table.
         baseline: Name of the baseline scenario.
         rate: Discount rate of the present values (Finansministeriet's 3.5% by default).
-        decision: :func:`simulation.runs.psa.decision_table` of a PSA, or ``None``.
+        decision: :func:`simulation.runs.psa.decision_table` of a PSA, or ``None``: rows
+            ``p_less_<comparator>_<account>_<payer>`` (%, ``p05`` and ``p95`` hold the Wilson
+            95% interval).
+        main: :func:`simulation.runs.psa.main_difference` of a PSA, or ``None``: rows
+            ``pv_main_psa_<second>`` (the PSA mean of first minus second, present value of net
+            public cost, with its percentiles over the draws) and ``pv_main_base_<second>`` (the
+            deterministic base case: central values, mean over the seed-only replicates; CHEERS
+            2022 asks for it beside the PSA mean).
 
     Returns:
         A tidy table with columns ``scenario, key, start, end, unit, mean, p05, p95,
@@ -350,6 +399,8 @@ def key_figures(
         out = pd.concat([out, *_account_figures(ts, baseline, rate)], ignore_index=True)
     if decision is not None and len(decision):
         out = pd.concat([out, _probability_figures(decision)], ignore_index=True)
+    if main:
+        out = pd.concat([out, _main_figures(main)], ignore_index=True)
     out["start"], out["end"] = start, end
     order = {name: i for i, name in enumerate(scenario_order(ts, baseline))}
     out["_s"] = out["scenario"].map(order)
@@ -359,8 +410,29 @@ def key_figures(
     return out[columns]
 
 
-def _key_label(key: str, lang: str, start: int, end: int, baseline: str) -> str:
+def _key_label(
+    key: str,
+    lang: str,
+    start: int,
+    end: int,
+    baseline: str,
+    scenario: str | None = None,
+    n: int = 0,
+) -> str:
     """The row label of a key figure (the account's figures name their payer)."""
+    if key.startswith("pv_main_"):
+        from simulation.report import uncertainty
+
+        kind, second = key[len("pv_main_") :].split("_", 1)
+        return uncertainty.text(
+            f"kf_main_{kind}",
+            lang,
+            first=labels.scenario_label(scenario or "strategic", lang),
+            second=labels.scenario_label(second, lang).lower(),
+            start=start,
+            end=end,
+            n=n,
+        )
     if key.startswith("p_less_"):
         from simulation.report import uncertainty
 
@@ -393,7 +465,8 @@ def format_key_figures(
         baseline: Name of the baseline scenario (for the row labels).
 
     Returns:
-        String cells ``"mean (p05 to p95)"`` (just the mean when the interval is a point); the
+        String cells ``"mean (p05 to p95)"`` (just the mean when the interval is a point;
+        probabilities ``"p (low-high)"``, their Wilson 95% interval); the
         first two columns are the figure and its unit; missing combinations are an en dash.
     """
     labels.check_lang(lang)
@@ -415,7 +488,10 @@ def format_key_figures(
         unit = str(sub["unit"].iloc[0])
         decimals = 1 if unit == "DKK bn" else 0
         unit_text = labels.text(unit_keys[unit], lang) if unit in unit_keys else unit
-        row = {header: _key_label(key, lang, start, end, base_label), unit_header: unit_text}
+        first = str(sub.index[0]) if len(sub) else None
+        n_runs = int(sub["n_replicates"].iloc[0]) if len(sub) else 0
+        label = _key_label(key, lang, start, end, base_label, first, n_runs)
+        row = {header: label, unit_header: unit_text}
         for scenario in scenarios:
             if scenario not in sub.index:
                 row[labels.scenario_label(scenario, lang)] = "–"
@@ -427,7 +503,11 @@ def format_key_figures(
                 row[labels.scenario_label(scenario, lang)] = cell
                 continue
             cell = labels.format_number(r["mean"], decimals, lang)
-            if unit == "%":
+            if unit == "%":  # a probability: in brackets its Wilson 95% interval
+                if pd.notna(r["p05"]) and pd.notna(r["p95"]):
+                    lo = labels.format_number(r["p05"], 0, lang)
+                    hi = labels.format_number(r["p95"], 0, lang)
+                    cell = f"{cell} ({lo}-{hi})"
                 row[labels.scenario_label(scenario, lang)] = cell
                 continue
             lo = labels.format_number(r["p05"], decimals, lang)

@@ -10,7 +10,7 @@ in billion DKK, a Danish decimal comma. Its texts live here (:data:`TEXT`, looke
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,10 +77,10 @@ TEXT: dict[str, dict[str, str]] = {
         "payer": "Payer",
         "comparison": "Comparison",
         "measure": "Measure",
-        "probability": "Probability (%)",
+        "probability": "Probability (%; Wilson 95% interval)",
         "mc_se": "MC s.e.",
         "mean_difference": "Mean difference (bn DKK)",
-        "range_90": "90% of draws (bn DKK)",
+        "range_90": "5th–95th percentile of draws (bn DKK)",
         "n_draws": "Draws",
         "less_than": "{option} costs less than {comparator}",
         "saves_more": "{option} saves more than {comparator}",
@@ -101,7 +101,17 @@ TEXT: dict[str, dict[str, str]] = {
         "title_muni_probability": "Probability that {option} saves against {comparator}",
         "colorbar_probability": "Probability (%)",
         "muni_note": "{n} draws per municipality; grey: not simulated",
+        "muni_note_masked": "hatched: simulation noise dominates",
+        "cap_muni_noise": "Hatched and uncoloured: the {masked} of {total} municipalities where"
+        " the seed-only replicates at central values vary more than half as much (in variance)"
+        " as the draws, so the share of draws mostly reflects the simulation's noise at this"
+        " scale (municipal_probability.csv, columns seed_variance_share and"
+        " seed_noise_dominates).",
         # the wired outputs: key figures, the report's section
+        "kf_main_psa": "{first} minus {second}, present value of net public cost {start}-{end}:"
+        " PSA mean",
+        "kf_main_base": "{first} minus {second}, present value of net public cost {start}-{end}:"
+        " base case (central values, mean of {n} seeds)",
         "kf_p_less": "Probability that strategic costs less than {comparator} (present value,"
         " {payer})",
         "h_uncertainty": "Uncertainty: how sure is the answer?",
@@ -113,22 +123,27 @@ TEXT: dict[str, dict[str, str]] = {
         " values, differing only in their seed, show the noise of the simulation alone.",
         "unc_main": "{first} minus {second}, present value of the net public cost"
         " {start}-{end}: mean {mean} bn DKK (Monte Carlo standard error {mc_se} bn DKK: how far"
-        " the mean could move with other draws of the same size), 90% of draws from {p05} to"
-        " {p95} bn DKK.",
-        "unc_spread": "Spread (standard deviation) of that difference over the parameter draws:"
-        " {sd_psa} bn DKK; over seeds alone at central values: {sd_seed} bn DKK (mean {mean_seed}"
-        " bn DKK). {verdict}",
+        " the mean could move with other draws of the same size); 5th to 95th percentile of the"
+        " draws {p05} to {p95} bn DKK (with fewer than about 100 draws close to their range, not"
+        " a 90% interval).",
+        "unc_spread": "Base case (every number at its central value, mean over the seed-only"
+        " replicates): {mean_seed} bn DKK, beside the PSA mean above (draws from skewed ranges"
+        " move the mean away from the base case). Spread (standard deviation) of that difference"
+        " over the parameter draws: {sd_psa} bn DKK; over seeds alone at central values:"
+        " {sd_seed} bn DKK, so the simulation's noise is about {share} of the variance over the"
+        " draws (per account and payer: uncertainty.csv, column seed_variance_share). {verdict}",
         "verdict_parameters": "Parameter uncertainty dominates the simulation's own noise.",
         "verdict_larger": "Parameter uncertainty is the larger part of the spread.",
         "verdict_noise": "At this scale the simulation's noise is as large as the parameter"
         " uncertainty: run at a larger scale before reading the spread as parameter uncertainty.",
         "unc_few_draws": "With {draws} draws the probabilities are coarse (steps of"
-        " {step} percentage points; the ± is their binomial Monte Carlo standard error, and"
-        " 0% or 100% means only that no draw disagreed). Rerun with --draws 100 or more before"
-        " quoting them.",
+        " {step} percentage points; the Wilson 95% interval in brackets shows how little they"
+        " pin down, and 0% or 100% means only that no draw disagreed). Rerun with --draws 100"
+        " or more before quoting them.",
         "h_probabilities": "Probability that the strategic approach costs less",
         "prob_note": "Per account and payer: the share of draws in which strategic's net cost"
-        " is below patchwork's or the baseline's (± Monte Carlo standard error), and the mean"
+        " is below patchwork's or the baseline's (in brackets its Wilson 95% interval: Wilson 1927;"
+        " Brown, Cai and DasGupta 2001), and the mean"
         " difference strategic minus the other (negative: strategic costs less). Public budgets:"
         " public cost of provision plus the strategy's cost, by who pays; welfare economic:"
         " society's net resource cost. Table: decision.csv.",
@@ -160,26 +175,29 @@ TEXT: dict[str, dict[str, str]] = {
         " --from {folder} (it runs each of the top assumptions at its low and high end).",
         "intro_2_psa": "Each scenario was run with {n} parameter draws (every uncertain number"
         " drawn from its range, one seed per draw, shared by the scenarios); bands and brackets"
-        " show the 90% interval over those draws, so they include parameter uncertainty. The"
+        " show the 5th to 95th percentile of those draws (with fewer than about 100 draws close"
+        " to their range, not a 90% interval), so they include parameter uncertainty. The"
         " model is a tool to question assumptions, not a forecast: social innovation is no"
         " miracle cure, and the strategy itself costs money, so it can save or cost more"
         " depending on the assumptions.",
         "this_folder": "<this folder>",
-        "kf_note_psa": "Mean over {n} parameter draws; in brackets the 90% interval (5th to 95th"
-        " percentile over the draws: parameter uncertainty and the simulation's noise together)."
+        "kf_note_psa": "Mean over {n} parameter draws; in brackets the 5th to 95th percentile of"
+        " the {n} draws (parameter uncertainty and the simulation's noise together; with fewer"
+        " than about 100 draws this is close to the range of the draws, not a 90% interval)."
         " Differences to {baseline} are computed draw by draw with the same parameters and"
-        " random numbers (common random numbers). The probabilities are shares of draws; their"
-        " Monte Carlo errors are in the section Uncertainty.",
+        " random numbers (common random numbers). The probabilities are shares of draws, in"
+        " brackets their Wilson 95% interval. The base case is every number at its central"
+        " value, averaged over the seed-only replicates.",
     },
     "da": {
         "account": "Regnskab",
         "payer": "Betaler",
         "comparison": "Sammenligning",
         "measure": "Mål",
-        "probability": "Sandsynlighed (%)",
+        "probability": "Sandsynlighed (%; Wilson 95 %-interval)",
         "mc_se": "MC-spredning",
         "mean_difference": "Gns. forskel (mia. kr.)",
-        "range_90": "90 % af trækningerne (mia. kr.)",
+        "range_90": "5.–95. percentil af trækningerne (mia. kr.)",
         "n_draws": "Trækninger",
         "less_than": "{option} koster mindre end {comparator}",
         "saves_more": "{option} sparer mere end {comparator}",
@@ -200,6 +218,16 @@ TEXT: dict[str, dict[str, str]] = {
         "title_muni_probability": "Sandsynlighed for at {option} sparer i forhold til {comparator}",
         "colorbar_probability": "Sandsynlighed (%)",
         "muni_note": "{n} trækninger pr. kommune; grå: ikke simuleret",
+        "muni_note_masked": "skraveret: simulationsstøjen dominerer",
+        "cap_muni_noise": "Skraveret og uden farve: de {masked} af {total} kommuner, hvor"
+        " kørslerne med kun frø ved centrale værdier varierer mere end halvt så meget (i"
+        " varians) som trækningerne, så andelen af trækninger mest afspejler simulationens støj"
+        " ved denne skala (municipal_probability.csv, kolonnerne seed_variance_share og"
+        " seed_noise_dominates).",
+        "kf_main_psa": "{first} minus {second}, nutidsværdi af offentlig nettoudgift"
+        " {start}-{end}: PSA-gennemsnit",
+        "kf_main_base": "{first} minus {second}, nutidsværdi af offentlig nettoudgift"
+        " {start}-{end}: basisberegning (centrale værdier, gennemsnit af {n} frø)",
         "kf_p_less": "Sandsynlighed for at strategisk koster mindre end {comparator}"
         " (nutidsværdi, {payer})",
         "h_uncertainty": "Usikkerhed: hvor sikkert er svaret?",
@@ -211,23 +239,30 @@ TEXT: dict[str, dict[str, str]] = {
         " ved de centrale værdier, der kun adskiller sig ved frøet, simulationens egen støj.",
         "unc_main": "{first} minus {second}, nutidsværdi af den offentlige nettoudgift"
         " {start}-{end}: gennemsnit {mean} mia. kr. (Monte Carlo-standardfejl {mc_se} mia. kr.:"
-        " hvor meget gennemsnittet kunne flytte sig med andre trækninger af samme antal), 90 %"
-        " af trækningerne fra {p05} til {p95} mia. kr.",
-        "unc_spread": "Spredning (standardafvigelse) af forskellen over parametertrækningerne:"
-        " {sd_psa} mia. kr.; over frø alene ved centrale værdier: {sd_seed} mia. kr."
-        " (gennemsnit {mean_seed} mia. kr.). {verdict}",
+        " hvor meget gennemsnittet kunne flytte sig med andre trækninger af samme antal); 5. til"
+        " 95. percentil af trækningerne {p05} til {p95} mia. kr. (med færre end omkring 100"
+        " trækninger tæt på deres spænd, ikke et 90 %-interval).",
+        "unc_spread": "Basisberegning (alle tal ved deres centrale værdi, gennemsnit over"
+        " kørslerne med kun frø): {mean_seed} mia. kr., ved siden af PSA-gennemsnittet ovenfor"
+        " (trækninger fra skæve intervaller flytter gennemsnittet væk fra basisberegningen)."
+        " Spredning (standardafvigelse) af forskellen over parametertrækningerne: {sd_psa} mia."
+        " kr.; over frø alene ved centrale værdier: {sd_seed} mia. kr., så simulationens støj"
+        " er omkring {share} af variansen over trækningerne (pr. regnskab og betaler:"
+        " uncertainty.csv, kolonnen seed_variance_share). {verdict}",
         "verdict_parameters": "Parameterusikkerheden dominerer simulationens egen støj.",
         "verdict_larger": "Parameterusikkerheden er den største del af spredningen.",
         "verdict_noise": "Ved denne skala er simulationens støj lige så stor som"
         " parameterusikkerheden: kør ved en større skala, før spredningen læses som"
         " parameterusikkerhed.",
         "unc_few_draws": "Med {draws} trækninger er sandsynlighederne grove (trin på {step}"
-        " procentpoint; ± er deres binomiale Monte Carlo-standardfejl, og 0 % eller 100 %"
+        " procentpoint; Wilson 95 %-intervallet i parentes viser, hvor lidt de siger, og 0 %"
+        " eller 100 %"
         " betyder kun, at ingen trækning var uenig). Kør igen med --draws 100 eller flere, før"
         " de citeres.",
         "h_probabilities": "Sandsynligheden for at den strategiske tilgang koster mindre",
         "prob_note": "Pr. regnskab og betaler: andelen af trækninger, hvor strategisk"
-        " nettoudgift er under kludetæppets eller basisscenariets (± Monte Carlo-standardfejl),"
+        " nettoudgift er under kludetæppets eller basisscenariets (i parentes Wilson"
+        " 95 %-intervallet),"
         " og den gennemsnitlige forskel strategisk minus den anden (negativ: strategisk koster"
         " mindre). Offentlige budgetter: offentlig udgift til forsyning plus strategiens udgift,"
         " efter hvem der betaler; velfærdsøkonomisk: samfundets nettoressourceforbrug. Tabel:"
@@ -263,16 +298,19 @@ TEXT: dict[str, dict[str, str]] = {
         " ende).",
         "intro_2_psa": "Hvert scenarie er kørt med {n} parametertrækninger (alle usikre tal"
         " trukket fra deres intervaller, ét frø pr. trækning, fælles for scenarierne); bånd og"
-        " parenteser viser 90 %-intervallet over trækningerne, så de omfatter"
+        " parenteser viser 5. til 95. percentil af trækningerne (med færre end omkring 100"
+        " trækninger tæt på deres spænd, ikke et 90 %-interval), så de omfatter"
         " parameterusikkerhed. Modellen er et redskab til at udfordre antagelser, ikke en"
         " prognose: social innovation er ingen mirakelkur, og strategien koster selv penge, så"
         " den kan spare eller koste mere afhængigt af antagelserne.",
         "this_folder": "<denne mappe>",
-        "kf_note_psa": "Gennemsnit over {n} parametertrækninger; i parentes 90 %-intervallet"
-        " (5. til 95. percentil over trækningerne: parameterusikkerhed og simulationens støj"
-        " tilsammen). Forskelle til {baseline} er beregnet trækning for trækning med de samme"
+        "kf_note_psa": "Gennemsnit over {n} parametertrækninger; i parentes 5. til 95. percentil"
+        " af de {n} trækninger (parameterusikkerhed og simulationens støj tilsammen; med færre"
+        " end omkring 100 trækninger ligger den tæt på trækningernes spænd og er ikke et"
+        " 90 %-interval). Forskelle til {baseline} er beregnet trækning for trækning med de samme"
         " parametre og tilfældige tal (fælles tilfældige tal). Sandsynlighederne er andele af"
-        " trækningerne; deres Monte Carlo-fejl står i afsnittet Usikkerhed.",
+        " trækningerne, i parentes deres Wilson 95 %-interval. Basisberegningen er alle tal ved"
+        " deres centrale værdi, gennemsnit over kørslerne med kun frø.",
     },
 }
 
@@ -397,7 +435,8 @@ def probability_table(
     Returns:
         One row per input row, all columns text: account, payer, measure (those present),
         comparison, probability with its Monte Carlo standard error, mean difference with its
-        standard error, the 90% range of the difference over draws, and the number of draws.
+        standard error, the 5th-95th percentile of the difference over draws, and the number
+        of draws.
     """
     labels.check_lang(lang)
     key = "less_than" if lower_is_better else "saves_more"
@@ -421,10 +460,17 @@ def probability_table(
             option=labels.scenario_label(str(row["option"]), lang),
             comparator=labels.scenario_label(str(row["comparator"]), lang).lower(),
         )
-        out[text("probability", lang)] = (
-            f"{_number(100 * row['probability'], 0, lang)}"
-            f" ± {_number(100 * row['probability_se'], 0, lang)}"
-        )
+        if "probability_low" in row:
+            out[text("probability", lang)] = (
+                f"{_number(100 * row['probability'], 0, lang)}"
+                f" ({_number(100 * row['probability_low'], 0, lang)}"
+                f"–{_number(100 * row['probability_high'], 0, lang)})"
+            )
+        else:
+            out[text("probability", lang)] = (
+                f"{_number(100 * row['probability'], 0, lang)}"
+                f" ± {_number(100 * row['probability_se'], 0, lang)}"
+            )
         out[text("mean_difference", lang)] = (
             f"{_number(row['mean_difference'] / scale, 1, lang)}"
             f" ± {_number(row['mean_difference_se'] / scale, 1, lang)}"
@@ -561,6 +607,7 @@ def municipal_probability_map(
     option: str = "strategic",
     comparator: str = "baseline",
     n_draws: int | None = None,
+    masked: Iterable[int] = (),
 ) -> Figure:
     """The 98 municipalities as tiles, coloured by the probability that the strategy saves.
 
@@ -575,8 +622,12 @@ def municipal_probability_map(
         option: The scenario that saves (for the title).
         comparator: The scenario it is compared with (for the title).
         n_draws: Draws per municipality, for the note (default: from ``probability.attrs``).
+        masked: Municipality codes whose probability is masked (hatched, no colour): where the
+            simulation's noise dominates the spread over the draws
+            (:func:`simulation.runs.psa.municipal_probability`, ``seed_noise_dominates``).
     """
     labels.check_lang(lang)
+    masked = {int(c) for c in masked}
     values = pd.Series(probability, dtype=float)
     values.index = values.index.astype(int)
     grid = read_tile_grid()
@@ -588,9 +639,18 @@ def municipal_probability_map(
     ax = fig.subplots()
     for tile in grid.itertuples(index=False):
         missing = not np.isfinite(tile.value)
-        face = _MISSING_TILE if missing else cmap(norm(100 * tile.value))
+        noisy = not missing and int(tile.code) in masked
+        face = _MISSING_TILE if missing or noisy else cmap(norm(100 * tile.value))
         ax.add_patch(
-            Rectangle((tile.col, tile.row), 0.94, 0.94, facecolor=face, edgecolor="white", lw=0.5)
+            Rectangle(
+                (tile.col, tile.row),
+                0.94,
+                0.94,
+                facecolor=face,
+                edgecolor="0.6" if noisy else "white",
+                lw=0.5,
+                hatch="////" if noisy else None,
+            )
         )
         ax.text(
             tile.col + 0.47,
@@ -627,5 +687,8 @@ def municipal_probability_map(
         counts = probability.attrs.get("n_draws")
         n_draws = int(np.min(counts)) if counts is not None and len(counts) else None
     if n_draws is not None:
-        ax.text(0, n_rows + 0.1, text("muni_note", lang, n=n_draws), fontsize=8, color="0.4")
+        note = text("muni_note", lang, n=n_draws)
+        if masked:
+            note += "; " + text("muni_note_masked", lang)
+        ax.text(0, n_rows + 0.1, note, fontsize=8, color="0.4")
     return fig

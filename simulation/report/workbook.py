@@ -12,7 +12,10 @@ its unit in the column header:
 - ``Summary by area``: the same per welfare area;
 - ``About``: what the workbook holds, the seeds, scale and command (from the manifest).
 
-p05 and p95 are the 5th and 95th percentiles over replicates (a 90% interval).
+p05 and p95 are the 5th and 95th percentiles over the replicates or, in a probabilistic
+sensitivity analysis, over the parameter draws; with fewer than about 100 runs they are close to
+the smallest and largest value, not a 90% interval. For the probabilities (``p_less_*``) they
+hold the Wilson 95% interval.
 """
 
 from __future__ import annotations
@@ -66,12 +69,28 @@ def _summary(summary: pd.DataFrame, index: list[str]) -> pd.DataFrame:
 
 
 def _about(manifest: Mapping[str, Any]) -> pd.DataFrame:
+    psa = manifest.get("psa")
+    if psa:
+        n = int(psa.get("draws", 0))
+        runs = f"{n} parameter draws"
+        seeds = ", ".join(str(s) for s in psa.get("draw_seeds", []))
+    else:
+        n = int(manifest.get("replicates", 0) or 0)
+        runs = f"{n} replicates"
+        seeds = ", ".join(str(s) for s in manifest.get("seeds", []))
+    spread = (
+        "the 5th and 95th percentiles (a 90% interval)"
+        if n >= 100
+        else "the 5th and 95th percentiles, close to the smallest and largest value with so few"
+        " runs (not a 90% interval)"
+    )
     rows = [
         ("what", "Key figures and summaries of a welfare simulation run (DKK in 2026 prices)."),
-        ("mean, p05, p95", "mean over replicates, and the 5th and 95th percentiles (90% interval)"),
+        ("mean, p05, p95", f"mean over the {runs}, and {spread}"),
+        ("p_less_* rows", "probabilities (%); p05 and p95 hold their Wilson 95% interval"),
         ("scenarios", ", ".join(manifest.get("scenarios", []))),
-        ("seeds", ", ".join(str(s) for s in manifest.get("seeds", []))),
-        ("replicates", str(manifest.get("replicates", ""))),
+        ("seeds", seeds),
+        ("parameter draws" if psa else "replicates", str(n)),
         ("scale", str(manifest.get("scale", ""))),
         ("command", str(manifest.get("command", ""))),
         ("git commit", str(manifest.get("git_commit", ""))),

@@ -37,6 +37,7 @@ from simulation.runs.psa import (
     municipal_probability,
     outcome_table,
     summary_lines,
+    uncertainty_table,
 )
 from simulation.runs.simulate import run_scenarios
 from simulation.safe_paths import check_out_folder, folder_label
@@ -99,7 +100,7 @@ class PsaRuns:
 
     def report_parts(self) -> UncertaintyParts:
         """What the report's section "Uncertainty" needs."""
-        replicates = 0 if self.seed_only is None else int(self.seed_only.replicate.nunique())
+        replicates = 0 if self.seed_only is None else int(self.seed_only.draw.nunique())
         return UncertaintyParts(
             draws=len(self.draws),
             replicates=replicates,
@@ -131,13 +132,14 @@ class PsaRuns:
             if rows.empty:
                 continue
             parts = [
-                f"{r.comparator} {100 * r.probability:.0f}% ± {100 * r.probability_se:.0f}"
+                f"{r.comparator} {100 * r.probability:.0f}%"
+                f" ({100 * r.probability_low:.0f}-{100 * r.probability_high:.0f}%)"
                 for r in rows.itertuples()
             ]
             out.append(
                 f"P(strategic costs less), present value, {account} {payer}: "
                 + ", than ".join([""] + parts).lstrip(", ")
-                + f" ({int(rows.n_draws.iloc[0])} draws; ± Monte Carlo standard error)."
+                + f" ({int(rows.n_draws.iloc[0])} draws; in brackets the Wilson 95% interval)."
             )
         if len(self.evppi):
             flag = " indicative only (few draws)" if len(self.draws) < EVPPI_MIN_DRAWS else ""
@@ -291,26 +293,23 @@ def _write_psa(
     psa.draws.to_csv(tmp / "draws.csv", index=False)
     psa.outcomes.to_csv(tmp / "psa.csv", index=False)
     if psa.seed_only_table is not None:
+        # ``draw`` numbers the seed-only replicates too, as in psa.csv (same columns)
         psa.seed_only = outcome_table(psa.seed_only_table, baseline=baseline, rate=rate)
-        psa.seed_only = psa.seed_only.rename(columns={"draw": "replicate"})
-        psa.seed_only["seed"] = psa.seed_only.replicate + int(psa.draws.seed.min())
+        psa.seed_only["seed"] = psa.seed_only.draw + int(psa.draws.seed.min())
         psa.seed_only.to_csv(tmp / "seed_only.csv", index=False)
     pair = main_pair([s.name for s in scenarios], baseline)
     if pair is not None:
-        seed_only = (
-            psa.seed_only.rename(columns={"replicate": "draw"})
-            if psa.seed_only is not None
-            else None
+        psa.main = main_difference(psa.outcomes, psa.seed_only, pair)
+        uncertainty_table(psa.outcomes, psa.seed_only, pair).to_csv(
+            tmp / "uncertainty.csv", index=False
         )
-        psa.main = main_difference(psa.outcomes, seed_only, pair)
-        pd.DataFrame([psa.main]).to_csv(tmp / "uncertainty.csv", index=False)
     psa.decision = decision_table(psa.outcomes)
     if len(psa.decision):
         psa.decision.to_csv(tmp / "decision.csv", index=False)
     psa.evppi = evppi_results(psa.draws, psa.outcomes, int(psa.draws.seed.min()))
     if len(psa.evppi):
         psa.evppi.to_csv(tmp / "evppi.csv", index=False)
-    psa.municipal = municipal_probability(table, rate)
+    psa.municipal = municipal_probability(table, rate, psa.seed_only_table)
     if len(psa.municipal):
         psa.municipal.to_csv(tmp / "municipal_probability.csv", index=False)
     manifest["psa"] = {
@@ -318,7 +317,7 @@ def _write_psa(
         "draw_seeds": psa.draws.seed.astype(int).tolist(),
         "uncertain_numbers": len(psa.draws.columns) - 2,
         "seed_only_replicates": (
-            int(psa.seed_only.replicate.nunique()) if psa.seed_only is not None else 0
+            int(psa.seed_only.draw.nunique()) if psa.seed_only is not None else 0
         ),
         "parameter_generator": "numpy default_rng([seed, draw, 13])",
         "discount_rate": rate,
@@ -375,7 +374,8 @@ def _write_folder(
     if psa is not None:
         _write_psa(tmp, psa, table, scenarios, baseline, rate, manifest)
     decision = psa.decision if psa is not None else None
-    kf = key_figures(table, baseline=baseline, rate=rate, decision=decision)
+    main = psa.main if psa is not None else None
+    kf = key_figures(table, baseline=baseline, rate=rate, decision=decision, main=main)
     key = format_key_figures(kf, lang=lang, baseline=baseline)
     kf.to_csv(tmp / "key_figures_long.csv", index=False)
     account = economy_table(table, baseline=baseline, rate=rate)

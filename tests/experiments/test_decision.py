@@ -493,3 +493,96 @@ def test_municipal_present_values_discount_the_tidy_table():
     assert decision.municipal_present_values(ts, rate=0.0).pv.max() == pytest.approx(44.0)
     prob = decision.municipal_saving_probability(pv, "pv")
     assert prob[101] == 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# Wilson intervals and the clear error for a missing by=
+
+
+def test_wilson_interval_against_a_hand_computation():
+    # 1 of 10, z = 1.959964: centre (0.1 + z²/20) / (1 + z²/10), half-width
+    # z / (1 + z²/10) * sqrt(0.1 * 0.9 / 10 + z² / 400): 0.0179 to 0.4042
+    low, high = decision.wilson_interval(1, 10)
+    assert low == pytest.approx(0.01788, abs=5e-5)
+    assert high == pytest.approx(0.40415, abs=5e-5)
+    z = norm.ppf(0.975)
+    centre = (0.1 + z * z / 20) / (1 + z * z / 10)
+    half = z / (1 + z * z / 10) * math.sqrt(0.009 + z * z / 400)
+    assert (low, high) == pytest.approx((centre - half, centre + half))
+
+
+def test_wilson_interval_does_not_collapse_at_zero_or_one():
+    low, high = decision.wilson_interval(0, 10)
+    assert low == 0.0 and high == pytest.approx(0.2775, abs=1e-4)
+    assert decision.wilson_interval(10, 10) == pytest.approx((1 - high, 1.0))
+    est = decision.probability_less(np.ones(10), np.zeros(10))  # never less
+    assert est.probability == 0.0 and est.probability_se == 0.0
+    assert est.probability_high == pytest.approx(high) and est.probability_high > 0
+    with pytest.raises(ValueError):
+        decision.wilson_interval(3, 2)
+
+
+def test_decision_probabilities_carry_the_wilson_interval():
+    draws = np.arange(10)
+    table = pd.DataFrame(
+        {
+            "draw": np.tile(draws, 2),
+            "scenario": ["strategic"] * 10 + ["patchwork"] * 10,
+            "cost": np.concatenate([np.where(draws == 0, -1.0, 1.0), np.zeros(10)]),
+        }
+    )
+    out = decision.decision_probabilities(table, "cost", comparisons=[("strategic", "patchwork")])
+    row = out.iloc[0]
+    assert row.probability == pytest.approx(0.1)
+    assert (row.probability_low, row.probability_high) == pytest.approx(
+        decision.wilson_interval(1, 10)
+    )
+
+
+def test_decision_probabilities_without_by_names_the_missing_columns():
+    rows = []
+    for d in range(4):
+        for scenario in ("strategic", "patchwork"):
+            for payer in ("state", "total"):
+                rows.append({"draw": d, "scenario": scenario, "payer": payer, "cost": float(d)})
+    table = pd.DataFrame(rows)
+    with pytest.raises(ValueError, match=r"add \['payer'\] to by="):
+        decision.decision_probabilities(table, "cost")
+    ok = decision.decision_probabilities(table, "cost", by=["payer"])
+    assert set(ok.payer) == {"state", "total"}
+
+
+def test_municipal_probability_has_wilson_bounds():
+    table = pd.DataFrame(
+        {
+            "municipality": [101] * 20,
+            "draw": list(range(10)) * 2,
+            "scenario": ["strategic"] * 10 + ["baseline"] * 10,
+            "pv": [-1.0] + [1.0] * 9 + [0.0] * 10,
+        }
+    )
+    prob = decision.municipal_saving_probability(table, "pv")
+    assert prob[101] == pytest.approx(0.1)
+    assert prob.attrs["low"][101] == pytest.approx(decision.wilson_interval(1, 10)[0])
+    assert prob.attrs["high"][101] == pytest.approx(decision.wilson_interval(1, 10)[1])
+
+
+def test_evppi_table_adds_study_rows_without_changing_the_groups():
+    rng = np.random.default_rng(7)
+    n = 300
+    x = pd.DataFrame(
+        {
+            "effects.a": rng.normal(size=n),
+            "effects.a_hours": rng.normal(size=n),
+            "prices.p": rng.normal(size=n),
+        }
+    )
+    nb = pd.DataFrame({"one": 0.0, "two": x["effects.a"] + 0.1 * rng.normal(size=n)})
+    plain = decision.evppi_table(x, nb)
+    with_study = decision.evppi_table(x, nb, studies={"effects:a": ["effects.a"]})
+    study = with_study[with_study.kind == "study"]
+    assert list(study.name) == ["effects:a"] and study.n_parameters.iloc[0] == 1
+    single = decision.evppi(x[["effects.a"]], nb).evppi
+    assert study.evppi.iloc[0] == pytest.approx(single)
+    groups = with_study[with_study.kind == "group"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(groups, plain[plain.kind == "group"].reset_index(drop=True))

@@ -46,7 +46,9 @@ def test_probability_table_formats_every_row(lang):
     prob_col = uncertainty.text("probability", lang)
     first = probs.iloc[0]
     expected = labels.format_number(100 * first.probability, 0, lang)
-    assert table[prob_col].iloc[0].startswith(expected + " ± ")
+    low = labels.format_number(100 * first.probability_low, 0, lang)
+    high = labels.format_number(100 * first.probability_high, 0, lang)
+    assert table[prob_col].iloc[0] == f"{expected} ({low}–{high})"  # Wilson 95% interval
     diff_col = uncertainty.text("mean_difference", lang)
     assert (
         table[diff_col]
@@ -180,3 +182,25 @@ def test_municipal_probability_from_draws_to_map():
     np.testing.assert_allclose(prob.loc[expected.index], expected)
     fig = uncertainty.municipal_probability_map(prob, lang="da")
     assert uncertainty.text("muni_note", "da", n=n) in [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_band_legend_says_parameter_draws_in_a_psa():
+    from simulation.report import figures, labels
+
+    ts = pd.DataFrame({"year": [2026]})
+    assert figures._band_key(ts) == "band"
+    ts.attrs["psa"] = True
+    assert figures._band_key(ts) == "band_psa"
+    assert "parameter draws" in labels.text("band_psa", "en", n=10)
+    assert "90%" not in labels.text("band", "en", n=5)
+
+
+def test_municipal_map_masks_noisy_municipalities():
+    from simulation.report import uncertainty as unc_report
+
+    prob = pd.Series({101: 0.9, 147: 0.2})
+    fig = unc_report.municipal_probability_map(prob, n_draws=10, masked=[147])
+    hatched = [p for p in fig.axes[0].patches if p.get_hatch()]
+    assert len(hatched) == 1
+    plain = unc_report.municipal_probability_map(prob, n_draws=10)
+    assert not [p for p in plain.axes[0].patches if p.get_hatch()]

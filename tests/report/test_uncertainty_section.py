@@ -67,7 +67,8 @@ def _parts(n: int) -> UncertaintyParts:
         "p95": 1e9,
         "sd_psa": 1e9,
         "sd_seed_only": 1e8,
-        "mean_seed_only": -4e8,
+        "base_case_mean": -4e8,
+        "seed_variance_share": 0.01,
         "replicates": 5,
     }
     return UncertaintyParts(n, 5, 121, main, decision, evppi, municipal, min_draws=200)
@@ -79,7 +80,9 @@ def test_the_section_says_how_far_the_evppi_can_be_trusted(n, key, tmp_path):
     html = "\n".join(_uncertainty_section(_parts(n), "en", tmp_path, 2026, 2050, notes))
     assert not notes
     assert f"rests on {n} parameter draws" in html and key in html
-    assert ("1 of the 2 groups" in html) and 'id="fig-evppi"' in html
+    assert "1 of the 2 groups" in html
+    assert ('id="fig-evppi"' in html) == (n >= 200)  # no chart below the threshold
+    assert "Base case" in html and "−0.40 bn DKK" in html.replace("-0", "−0")
     assert 'id="fig-municipal_probability"' in html
     assert "Parameter uncertainty dominates" in html  # sd 1e9 against 1e8 over seeds
     assert ("coarse" in html) == (n < 100)

@@ -101,7 +101,9 @@ def test_municipal_probability_is_the_share_of_draws_a_municipality_saves(job):
 
 def test_the_report_has_an_uncertainty_section_and_speaks_of_draws(job):
     text = (job.folder / "report.html").read_text(encoding="utf-8")
-    assert 'id="uncertainty"' in text and 'id="fig-evppi"' in text
+    assert 'id="uncertainty"' in text
+    # below 200 draws the sentence replaces the EVPPI chart: no ranking is shown
+    assert 'id="fig-evppi"' not in text and not (job.folder / "figures" / "evppi.svg").exists()
     assert 'id="fig-municipal_probability"' in text
     assert f"Mean over {DRAWS} parameter draws" in text
     assert "Mean over 6 replicate runs" not in text and "times with different random" not in text
@@ -136,3 +138,70 @@ def test_evppi_needs_five_draws():
         {"draw": [0, 1, 0, 1], "scenario": ["baseline"] * 2 + ["strategic"] * 2}
     )
     assert psa.evppi_results(draws, outcomes, 1).empty
+
+
+def test_evppi_csv_says_not_estimable_below_the_threshold(job):
+    ev = pd.read_csv(job.folder / "evppi.csv")
+    assert (ev.status == f"not estimable (fewer than {psa.EVPPI_MIN_DRAWS} draws)").all()
+    studies = ev[(ev.kind == "study") & (ev.account == "budget") & (ev.payer == "total")]
+    assert "effects:visiting_friends" in set(studies.name)
+
+
+def test_the_evppi_chart_is_shown_from_the_threshold_on(job, tmp_path):
+    parts = dataclasses.replace(job.psa.report_parts(), min_draws=DRAWS)
+    write_report(tmp_path, job.table, uncertainty=parts)
+    assert 'id="fig-evppi"' in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_seed_only_csv_is_keyed_by_draw_and_gives_the_base_case(job):
+    seed_only = pd.read_csv(job.folder / "seed_only.csv")
+    assert "draw" in seed_only.columns and "replicate" not in seed_only.columns
+    total = seed_only[(seed_only.account == "budget") & (seed_only.payer == "total")]
+    wide = total.pivot(index="draw", columns="scenario", values="pv_net_cost")
+    unc = pd.read_csv(job.folder / "uncertainty.csv")
+    main = unc.iloc[0]
+    assert (main.account, main.payer) == ("budget", "total")
+    assert main.base_case_mean == pytest.approx((wide.strategic - wide.patchwork).mean())
+    assert {"seed_variance_share", "share_less_low", "share_less_high"} <= set(unc.columns)
+    assert len(unc) == len(
+        pd.read_csv(job.folder / "psa.csv")[["account", "payer"]].drop_duplicates()
+    )
+    kf = pd.read_csv(job.folder / "key_figures_long.csv")
+    base = kf[kf.key == "pv_main_base_patchwork"]
+    assert base["mean"].iloc[0] == pytest.approx(main.base_case_mean / 1e9)
+
+
+def test_decision_csv_and_key_figures_carry_wilson_intervals(job):
+    from simulation.experiments.decision import wilson_interval
+
+    decision = pd.read_csv(job.folder / "decision.csv")
+    for row in decision.itertuples():
+        k = round(row.probability * row.n_draws)
+        assert (row.probability_low, row.probability_high) == pytest.approx(
+            wilson_interval(k, row.n_draws)
+        )
+        assert row.probability_high > 0
+    kf = pd.read_csv(job.folder / "key_figures_long.csv")
+    p = kf[kf.key == "p_less_patchwork_budget_total"].iloc[0]
+    want = decision[
+        (decision.value == "pv_net_cost")
+        & (decision.comparator == "patchwork")
+        & (decision.account == "budget")
+        & (decision.payer == "total")
+    ].iloc[0]
+    assert p.p95 == pytest.approx(100 * want.probability_high)
+
+
+def test_municipal_probability_flags_seed_noise(job):
+    muni = pd.read_csv(job.folder / "municipal_probability.csv")
+    assert {"probability_low", "probability_high", "seed_variance_share"} <= set(muni.columns)
+    flagged = muni.seed_variance_share > psa.SEED_NOISE_DOMINATES
+    assert (muni.seed_noise_dominates == flagged).all()
+    text = (job.folder / "report.html").read_text(encoding="utf-8")
+    assert "Hatched and uncoloured" in text
+
+
+def test_the_workbook_about_sheet_speaks_of_parameter_draws(job):
+    about = pd.read_excel(job.folder / "results.xlsx", sheet_name="About")
+    text = " ".join(about.astype(str).to_numpy().ravel())
+    assert f"{DRAWS} parameter draws" in text and "Wilson" in text
