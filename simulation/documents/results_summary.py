@@ -215,7 +215,12 @@ def render(folder: Path) -> str:
                 [
                     label,
                     comparator,
-                    f"{r['probability']:.0%}",
+                    f"{r['probability']:.0%}"
+                    + (
+                        f" ({r['probability_low']:.0%}-{r['probability_high']:.0%})"
+                        if "probability_low" in r
+                        else ""
+                    ),
                     f"{r['mean_difference'] / _BN:+,.1f}",
                     f"{r['difference_p05'] / _BN:+,.1f} to {r['difference_p95'] / _BN:+,.1f}",
                 ]
@@ -226,7 +231,7 @@ def render(folder: Path) -> str:
             [
                 "payer",
                 "strategic against",
-                "share of draws in which strategic costs less",
+                "share of draws in which strategic costs less (Wilson 95% interval)",
                 "mean extra cost of strategic",
                 "range over draws",
             ],
@@ -239,11 +244,12 @@ def render(folder: Path) -> str:
         "## Parameters or chance",
         "",
     ]
-    r = spread.iloc[0]
+    r = spread.iloc[0]  # the main difference (budget account, all public budgets) comes first
+    base_case = r["base_case_mean"] if "base_case_mean" in r else r["mean_seed_only"]
     lines += [
         f"{r['first']} minus {r['second']}, present value of net public cost {start}-{end}: mean "
         f"{r['mean'] / _BN:+,.1f} over the draws (Monte Carlo standard error "
-        f"{r['mc_se'] / _BN:,.1f}), {r['mean_seed_only'] / _BN:+,.1f} at central values. Spread "
+        f"{r['mc_se'] / _BN:,.1f}), {base_case / _BN:+,.1f} at central values. Spread "
         f"(standard deviation) over the draws {r['sd_psa'] / _BN:,.1f}, over seeds alone "
         f"{r['sd_seed_only'] / _BN:,.1f}.",
         "",
