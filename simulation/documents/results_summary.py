@@ -128,6 +128,37 @@ def _base_case(seed_only: pd.DataFrame, baseline: str) -> dict[tuple[str, str, s
     return out
 
 
+def _what_it_buys(key: pd.DataFrame, baseline: str, start: int, end: int) -> list[str]:
+    """Public cost avoided, lever cost and what the levers mobilise, by scenario (means)."""
+
+    def value(scenario: str, name: str) -> float:
+        sel = key[(key.scenario == scenario) & (key.key == name)]
+        return float(sel["mean"].iloc[0]) if len(sel) else float("nan")
+
+    rows = []
+    for scenario in [s for s in MAIN_JOB if s != baseline]:
+        avoided = value(baseline, "public_cost_cum") - value(scenario, "public_cost_cum")
+        rows.append(
+            [
+                scenario,
+                f"{avoided:,.1f}",
+                f"{value(scenario, 'lever_cost_cum'):,.1f}",
+                f"{value(scenario, 'volunteers_end') - value(baseline, 'volunteers_end'):,.0f}",
+                f"{value(scenario, 'marginalised_employed_end'):,.0f}",
+                f"{value(scenario, 'initiatives_running_end'):,.0f}",
+            ]
+        )
+    head = [
+        "scenario (mean over draws)",
+        f"public cost avoided {start}-{end} (DKK bn, undiscounted)",
+        f"cost of the levers {start}-{end} (DKK bn, undiscounted)",
+        f"more volunteers in {end}",
+        f"marginalised citizens in jobs in {end}",
+        f"initiatives running in {end}",
+    ]
+    return ["## What the scenarios buy and what they cost", "", _md(rows, head), ""]
+
+
 def render(folder: Path) -> str:
     """The document for the finished job in ``folder``.
 
@@ -180,6 +211,8 @@ def render(folder: Path) -> str:
         b = _summary_value(summary, baseline, metric, end) / scale_by
         rows.append([label, fmt.format(a), fmt.format(b), f"{(b / a - 1) * 100:+.0f}%"])
     lines += [_md(rows, ["baseline (mean over draws)", str(start), str(end), "change"]), ""]
+    if (folder / "key_figures_long.csv").exists():
+        lines += _what_it_buys(pd.read_csv(folder / "key_figures_long.csv"), baseline, start, end)
     lines += [
         "## Net saving against the baseline, present value 2026-2050",
         "",

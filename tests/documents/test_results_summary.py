@@ -54,7 +54,7 @@ def test_a_folder_without_the_files_is_one_clear_error(tmp_path, capsys):
 
 def _numbers(text: str) -> set[str]:
     text = text.replace("\u2212", "-")
-    return {m.strip("+-") for m in re.findall(r"[-+]?\d[\d,]*(?:\.\d+)?", text)}
+    return {m.strip("+-") for m in re.findall(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?", text)}
 
 
 def test_every_number_of_the_readme_headline_is_in_docs_results():
@@ -62,5 +62,7 @@ def test_every_number_of_the_readme_headline_is_in_docs_results():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## What it says so far", 1)[1].split("\n## ", 1)[0]
     results = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+    # section numbers of documents the README points to are not results
+    section = re.sub(r"section \d+", "", section)
     missing = sorted(_numbers(section) - _numbers(results))
     assert not missing, f"README numbers not in docs/results.md: {missing}"
