@@ -2,7 +2,7 @@
 
 Runs the strategic scenario and, on the same seed and uncertainties, the patchwork scenario for
 a Latin hypercube of the uncertain numbers (by default every one of the registry's dotted
-uncertain numbers, all eight groups: effects, prices, lever costs, noise, lifetimes,
+uncertain numbers, all nine groups: effects, prices, lever costs, noise, lifetimes, needs,
 demography, trends, economics; ``--groups`` narrows them), then asks PRIM for the region of the
 uncertainty space where the strategy's net cost, cumulated 2026-2050, is below the patchwork's
 (the strategy pays), and ranks the numbers by their rank correlation with the difference.
@@ -60,7 +60,7 @@ def main() -> None:
         type=int,
         default=6,
         help="PRIM looks for the box in the numbers of largest rank correlation with the"
-        " difference, this many (default 6): with 121 numbers and 100 experiments a box over"
+        " difference, this many (default 6): with about 190 numbers and 100 experiments a box over"
         " all of them fits the noise",
     )
     parser.add_argument(
