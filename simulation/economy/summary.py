@@ -33,6 +33,7 @@ from simulation.economy.present_value import (
 )
 from simulation.inputs.prices import PAYERS
 from simulation.inputs.welfare_economics import welfare_prices
+from simulation.year.strategy import LEVER_ITEMS
 
 __all__ = [
     "ACCOUNTS",
@@ -73,22 +74,7 @@ def trivial_threshold(table: pd.DataFrame, scenario: str) -> float:
 
 # the lever cost items (LEVER_ITEMS of simulation.year.strategy), recorded by the lever-cost
 # ledger as lever_cost_<item>_dkk; they sum to lever_cost_dkk
-LEVER_ITEM_METRICS = {
-    f"lever_cost_{item}_dkk": item
-    for item in (
-        "coordinators",
-        "training",
-        "mapping",
-        "evaluation",
-        "innovation_fund",
-        "grants_beyond_fund",
-        "contracts_running",
-        "contracts_setup",
-        "transaction",
-        "contract_management",
-        "open_calls",
-    )
-}
+LEVER_ITEM_METRICS = {f"lever_cost_{item}_dkk": item for item in LEVER_ITEMS}
 
 
 def lever_items_table(table: pd.DataFrame, rate: float = DEFAULT_DISCOUNT_RATE) -> pd.DataFrame:

@@ -372,6 +372,31 @@ def _text_color(rgba: Sequence[float]) -> str:
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
 
 
+def tile_label(ax, tile, face, missing: bool) -> None:
+    """Write a tile's label in a colour that reads on ``face``; frame Bornholm (drawn apart)."""
+    ax.text(
+        tile.col + 0.47,
+        tile.row + 0.5,
+        tile.label,
+        ha="center",
+        va="center",
+        fontsize=6.5,
+        color="0.55" if missing else _text_color(to_rgba(face)),
+    )
+    if tile.code == BORNHOLM_CODE:
+        ax.add_patch(
+            Rectangle(
+                (tile.col - 0.2, tile.row - 0.2),
+                1.34,
+                1.34,
+                fill=False,
+                edgecolor="0.5",
+                lw=0.8,
+                ls="--",
+            )
+        )
+
+
 def _draw_tiles(grid: pd.DataFrame, cmap, norm) -> tuple[Figure, object, int]:
     """Draw the tile grid (with a ``value`` column) coloured by ``cmap(norm(value))``."""
     n_rows, n_cols = int(grid["row"].max()) + 1, int(grid["col"].max()) + 1
@@ -383,27 +408,7 @@ def _draw_tiles(grid: pd.DataFrame, cmap, norm) -> tuple[Figure, object, int]:
         ax.add_patch(
             Rectangle((tile.col, tile.row), 0.94, 0.94, facecolor=face, edgecolor="white", lw=0.5)
         )
-        ax.text(
-            tile.col + 0.47,
-            tile.row + 0.5,
-            tile.label,
-            ha="center",
-            va="center",
-            fontsize=6.5,
-            color="0.55" if missing else _text_color(to_rgba(face)),
-        )
-        if tile.code == BORNHOLM_CODE:
-            ax.add_patch(
-                Rectangle(
-                    (tile.col - 0.2, tile.row - 0.2),
-                    1.34,
-                    1.34,
-                    fill=False,
-                    edgecolor="0.5",
-                    lw=0.8,
-                    ls="--",
-                )
-            )
+        tile_label(ax, tile, face, missing)
     ax.set_xlim(-0.3, n_cols + 0.3)
     ax.set_ylim(n_rows + 0.3, -0.3)
     ax.set_aspect("equal")

@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize, to_rgba
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from simulation.report import labels
-from simulation.report.tilemap import BORNHOLM_CODE, read_tile_grid
+from simulation.report.figures import tile_label
+from simulation.report.tilemap import read_tile_grid
 
 __all__ = [
     "UncertaintyParts",
@@ -596,11 +597,6 @@ def tornado_figure(
     return fig
 
 
-def _text_color(rgba) -> str:
-    r, g, b = rgba[:3]
-    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
-
-
 def municipal_probability_map(
     probability: pd.Series,
     lang: str = "en",
@@ -652,21 +648,7 @@ def municipal_probability_map(
                 hatch="////" if noisy else None,
             )
         )
-        ax.text(
-            tile.col + 0.47,
-            tile.row + 0.5,
-            tile.label,
-            ha="center",
-            va="center",
-            fontsize=6.5,
-            color="0.55" if missing else _text_color(to_rgba(face)),
-        )
-        if tile.code == BORNHOLM_CODE:
-            ax.add_patch(
-                Rectangle(
-                    (tile.col - 0.2, tile.row - 0.2), 1.34, 1.34, fill=False, ec="0.5", ls="--"
-                )
-            )
+        tile_label(ax, tile, face, missing)
     ax.set_xlim(-0.3, n_cols + 0.3)
     ax.set_ylim(n_rows + 0.3, -0.3)
     ax.set_aspect("equal")

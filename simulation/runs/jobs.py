@@ -193,35 +193,9 @@ def run_job(
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     label = folder_label(label or "-".join(s.name for s in scenarios))
-    if out is not None:
-        check_out_folder(out)  # before simulating: minutes at full scale
-        # the incomplete folder exists while simulating: a second run into it is refused now
-        folder = Path(out)
-        with atomic_folder(folder) as tmp:
-            table, ages, runs, psa = _simulate(
-                scenarios, replicates, seed, workers, progress, draws
-            )
-            key = _write_folder(
-                tmp,
-                scenarios,
-                table,
-                ages,
-                runs,
-                replicates,
-                seed,
-                workers,
-                lang,
-                report,
-                started,
-                t0,
-                psa,
-            )
-        return JobResult(folder, table, key, time.perf_counter() - t0, psa)
-    check_out_folder(RESULTS_DIR, "results folder", reuse=True)  # a file or read-only: now
-    table, ages, runs, psa = _simulate(scenarios, replicates, seed, workers, progress, draws)
-    folder = default_folder(RESULTS_DIR, label)
-    with atomic_folder(folder, owned=True) as tmp:
-        key = _write_folder(
+
+    def write(tmp: Path, table, ages, runs, psa) -> pd.DataFrame:
+        return _write_folder(
             tmp,
             scenarios,
             table,
@@ -236,6 +210,22 @@ def run_job(
             t0,
             psa,
         )
+
+    if out is not None:
+        check_out_folder(out)  # before simulating: minutes at full scale
+        # the incomplete folder exists while simulating: a second run into it is refused now
+        folder = Path(out)
+        with atomic_folder(folder) as tmp:
+            table, ages, runs, psa = _simulate(
+                scenarios, replicates, seed, workers, progress, draws
+            )
+            key = write(tmp, table, ages, runs, psa)
+        return JobResult(folder, table, key, time.perf_counter() - t0, psa)
+    check_out_folder(RESULTS_DIR, "results folder", reuse=True)  # a file or read-only: now
+    table, ages, runs, psa = _simulate(scenarios, replicates, seed, workers, progress, draws)
+    folder = default_folder(RESULTS_DIR, label)
+    with atomic_folder(folder, owned=True) as tmp:
+        key = write(tmp, table, ages, runs, psa)
     return JobResult(folder, table, key, time.perf_counter() - t0, psa)
 
 
