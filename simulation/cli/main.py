@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 MAIN_JOB = ("baseline", "patchwork", "strategic")
-DEFAULT_DRAWS = 10  # the main job's parameter draws (simulation.runs.psa.DEFAULT_DRAWS)
+DEFAULT_DRAWS = 7  # the main job's parameter draws (simulation.runs.psa.DEFAULT_DRAWS)
 
 
 class UserError(Exception):

@@ -46,7 +46,7 @@ __all__ = [
     "uncertainty_table",
 ]
 
-DEFAULT_DRAWS = 10  # the main job: 3 scenarios x (10 draws + 5 seed-only) runs, about a minute
+DEFAULT_DRAWS = 7  # the main job: 3 scenarios x (7 draws + 5 seed-only) runs, about a minute
 
 
 def draw_values(seed: int, draws: int) -> list[dict[str, float]]:
