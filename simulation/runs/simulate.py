@@ -91,6 +91,47 @@ def _run_job(job: tuple[Scenario, int, int, Mapping[str, float] | None]) -> RunR
     return run_once(scenario, seed, replicate, values=values)
 
 
+def run_jobs(
+    jobs: Sequence[tuple[Scenario, int, int, Mapping[str, float] | None]],
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RunResult]:
+    """Run ``(scenario, seed, replicate, values)`` jobs, in this process or a pool of workers.
+
+    Workers are started with the ``fork`` method where available (``import mesa`` switches the
+    default to ``spawn``, which would make every worker re-import the package) and exit when this
+    process is gone; Ctrl-C, SIGTERM or a failed run leaves no worker running.
+
+    Returns:
+        One result per job, in the order of ``jobs`` whatever the number of workers.
+    """
+    results: list[RunResult] = []
+    if workers <= 1 or len(jobs) == 1:
+        for k, job in enumerate(jobs):
+            results.append(_run_job(job))
+            if progress:
+                progress(k + 1, len(jobs))
+        return results
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=init_worker,  # workers exit when this process is gone (even kill -9)
+        initargs=(os.getpid(),),
+    )
+    try:
+        futures = [pool.submit(_run_job, job) for job in jobs]
+        for k, future in enumerate(futures):
+            results.append(future.result())
+            if progress:
+                progress(k + 1, len(jobs))
+    except BaseException:  # Ctrl-C, SIGTERM, a failed run: no worker is left running
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
 def run_scenarios(
     scenarios: Sequence[Scenario],
     replicates: int,
@@ -123,31 +164,7 @@ def run_scenarios(
         for s in scenarios
         for r in range(replicates)
     ]
-    results: list[RunResult] = []
-    if workers <= 1 or len(jobs) == 1:
-        for k, job in enumerate(jobs):
-            results.append(_run_job(job))
-            if progress:
-                progress(k + 1, len(jobs))
-    else:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=init_worker,  # workers exit when this process is gone (even kill -9)
-            initargs=(os.getpid(),),
-        )
-        try:
-            futures = [pool.submit(_run_job, job) for job in jobs]
-            for k, future in enumerate(futures):
-                results.append(future.result())
-                if progress:
-                    progress(k + 1, len(jobs))
-        except BaseException:  # Ctrl-C, SIGTERM, a failed run: no worker is left running
-            stop_pool(pool)
-            raise
-        pool.shutdown()
+    results = run_jobs(jobs, workers, progress)
     table = pd.concat([r.table for r in results], ignore_index=True)
     ages = pd.concat([r.ages for r in results], ignore_index=True)
     runs = [

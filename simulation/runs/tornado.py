@@ -18,21 +18,16 @@ not interactions and not how likely the ends are (the PSA says that).
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulation.experiments.decision import plan_one_way, screening_ranking, tornado_table
 from simulation.inputs.uncertainties import collapsed, uncertain
-from simulation.runs.lifeline import init_worker, stop_pool
 from simulation.runs.psa import draw_values, draws_table, outcome_table
-from simulation.runs.simulate import run_once, run_scenarios
+from simulation.runs.simulate import run_jobs, run_scenarios
 from simulation.scenario import Scenario
 
 __all__ = ["PAIR", "TornadoResult", "difference_per_draw", "one_way", "screen", "screen_folder"]
@@ -145,42 +140,13 @@ def one_way(
     return plan.assign(outcome=outcomes)
 
 
-def _one(job: tuple[Scenario, int, int, Mapping[str, float]]) -> pd.DataFrame:
-    scenario, seed, replicate, values = job
-    return run_once(scenario, seed, replicate, values=values).table
-
-
 def _run_all(
     jobs: list[tuple[Scenario, int, int, Mapping[str, float]]],
     workers: int,
     progress: Callable[[int, int], None] | None,
 ) -> list[pd.DataFrame]:
     """Every run's table, in the order of ``jobs``, in one pool of workers (forked once)."""
-    out: list[pd.DataFrame] = []
-    if workers <= 1 or len(jobs) == 1:
-        for k, job in enumerate(jobs):
-            out.append(_one(job))
-            if progress:
-                progress(k + 1, len(jobs))
-        return out
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=init_worker,
-        initargs=(os.getpid(),),
-    )
-    try:
-        futures: list[Any] = [pool.submit(_one, job) for job in jobs]
-        for k, future in enumerate(futures):
-            out.append(future.result())
-            if progress:
-                progress(k + 1, len(jobs))
-    except BaseException:  # Ctrl-C, SIGTERM, a failed run: no worker is left running
-        stop_pool(pool)
-        raise
-    pool.shutdown()
-    return out
+    return [r.table for r in run_jobs(jobs, workers, progress)]
 
 
 def run_tornado(

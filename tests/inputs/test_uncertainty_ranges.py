@@ -37,32 +37,8 @@ import pandas as pd
 import pytest
 
 from simulation.inputs.data import DATA_DIR, read_table
+from simulation.inputs.uncertainties import COLUMNS, GROUPS, SHAPES
 
-COLUMNS = [
-    "name",
-    "file",
-    "key",
-    "column",
-    "central",
-    "low",
-    "high",
-    "shape",
-    "source",
-    "confidence",
-    "reasoning",
-]
-GROUPS = (
-    "effects",
-    "prices",
-    "lever_costs",
-    "noise",
-    "lifetimes",
-    "demography",
-    "trends",
-    "economics",
-    "needs",
-)
-SHAPES = ("uniform", "triangular", "normal", "lognormal")
 NAME_VALUE_FILES = ("strategy.csv", "volunteering.csv", "actors.csv")
 
 
@@ -294,9 +270,9 @@ def uncertain_rows() -> pd.DataFrame:
     frames = []
     for name in uncertain_files():
         table = read_table(name)
-        assert list(table.columns) == COLUMNS, name
+        assert tuple(table.columns) == COLUMNS, name
         frames.append(table.assign(_file=name))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COLUMNS))
 
 
 def select(table: pd.DataFrame, key: str) -> pd.DataFrame:
